@@ -1,0 +1,75 @@
+// Command tdkt runs the training platform and its tools: the server, the demo,
+// account creation, the content checker and the load generator.
+package main
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+const usage = `tdkt: training platform for emulation and commendation officers
+
+Usage:
+  tdkt [serve] [--addr :8080] [--data ./data] [--content DIR] [--demo]
+  tdkt demo [serve flags]                 run the server with a demo province
+  tdkt user create --username U --name "Họ và tên" --role admin|trainer|trainee --unit CODE [--data DIR]
+  tdkt unit create --code CODE --name "Tên" --kind KIND [--parent CODE] [--data DIR]
+  tdkt content check [DIR] [--json]       validate the course content
+  tdkt loadtest pages [--server URL] [flags]
+  tdkt version
+`
+
+func main() {
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run dispatches a subcommand and returns the exit status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	sub := func() (string, []string) {
+		if len(args) == 0 {
+			return "", nil
+		}
+		return args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(args, stdout, stderr, false)
+	case "demo":
+		return serve(args, stdout, stderr, true)
+	case "user":
+		if s, rest := sub(); s == "create" {
+			return createUser(rest, stdin, stdout, stderr)
+		}
+	case "unit":
+		if s, rest := sub(); s == "create" {
+			return createUnit(rest, stdout, stderr)
+		}
+	case "content":
+		if s, rest := sub(); s == "check" {
+			return checkContent(rest, stdout, stderr)
+		}
+	case "loadtest":
+		if s, rest := sub(); s == "pages" {
+			return loadtestPages(rest, stdout, stderr)
+		}
+	case "version":
+		fmt.Fprintln(stdout, "tdkt", version)
+		return 0
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "tdkt: unknown command %q\n\n%s", strings.TrimSpace(cmd+" "+strings.Join(args, " ")), usage)
+	return 2
+}

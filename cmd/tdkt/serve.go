@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/tdkt/tdkt/content"
+	"github.com/tdkt/tdkt/internal/auth"
+	"github.com/tdkt/tdkt/internal/config"
+	"github.com/tdkt/tdkt/internal/course"
+	"github.com/tdkt/tdkt/internal/demo"
+	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/internal/web"
+	"github.com/tdkt/tdkt/static"
+)
+
+func serve(args []string, stdout, stderr io.Writer, demoMode bool) int {
+	cfg := config.Defaults()
+	if err := cfg.FromEnv(os.Getenv); err != nil {
+		fmt.Fprintln(stderr, "tdkt:", err)
+		return 2
+	}
+	fset := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	cfg.ServeFlags(fset)
+	if err := fset.Parse(args); err != nil {
+		return 2
+	}
+	if fset.NArg() > 0 {
+		fmt.Fprintf(stderr, "tdkt serve: unexpected argument %q\n", fset.Arg(0))
+		return 2
+	}
+	cfg.Demo = cfg.Demo || demoMode
+	if err := runServer(cfg, stdout, stderr); err != nil {
+		fmt.Fprintln(stderr, "tdkt:", err)
+		return 1
+	}
+	return 0
+}
+
+// contentFS returns the content folder given, or the embedded content.
+func contentFS(dir string) fs.FS {
+	if dir == "" {
+		return content.FS
+	}
+	return os.DirFS(dir)
+}
+
+// loadCatalog loads and checks the content; serving with broken content would
+// show trainees half a course, so any problem stops the server.
+func loadCatalog(dir string, stderr io.Writer) (*course.Catalog, error) {
+	cat, probs := course.Load(contentFS(dir))
+	if len(probs) > 0 {
+		for _, p := range probs {
+			fmt.Fprintln(stderr, p)
+		}
+		return nil, fmt.Errorf("content has %d problem(s); fix them or run 'tdkt content check'", len(probs))
+	}
+	return cat, nil
+}
+
+func openStore(ctx context.Context, dataDir string) (*store.DB, error) {
+	if err := os.MkdirAll(dataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("create data folder %s: %w", dataDir, err)
+	}
+	return store.Open(ctx, filepath.Join(dataDir, "tdkt.db"))
+}
+
+func runServer(cfg config.Config, stdout, stderr io.Writer) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	cat, err := loadCatalog(cfg.ContentDir, stderr)
+	if err != nil {
+		return err
+	}
+	db, err := openStore(ctx, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	accounts := auth.New(db, cfg.SessionTTL)
+	created, user, pw, err := accounts.Bootstrap(ctx, cfg.AdminPassword)
+	if err != nil {
+		return err
+	}
+	if created {
+		if cfg.AdminPassword != "" {
+			pw = "(from TDKT_ADMIN_PASSWORD)"
+		}
+		fmt.Fprintf(stdout, "Created the first administrator.\n  username: %s\n  password: %s\nThe password must be changed at first login.\n", user, pw)
+	}
+	if cfg.Demo {
+		logins, err := demo.Seed(ctx, accounts)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "Demo accounts (tỉnh Minh Họa):")
+		for _, l := range logins {
+			fmt.Fprintf(stdout, "  %-8s %-10s %-16s %s (%s)\n", l.Role, l.Username, l.Password, l.FullName, l.Unit)
+		}
+	}
+
+	tracker := course.NewTracker(db, 250*time.Millisecond)
+	handler, err := web.New(web.Deps{Auth: accounts, Catalog: cat, Tracker: tracker, Static: static.FS,
+		Health: db.Ping, Version: version, SecureCookies: cfg.SecureCookies, SessionTTL: cfg.SessionTTL})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,
+		ErrorLog: slog.NewLogLogger(slog.Default().Handler(), slog.LevelWarn)}
+	fmt.Fprintf(stdout, "tdkt %s listening on http://%s (data %s)\n", version, ln.Addr(), cfg.DataDir)
+
+	go purgeSessions(ctx, accounts)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			_ = tracker.Close(context.Background())
+			return fmt.Errorf("serve: %w", err)
+		}
+	case <-ctx.Done():
+	}
+	slog.Info("shutting down: finishing requests in flight")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		slog.Warn("shutdown", "err", err)
+	}
+	if err := tracker.Close(shutCtx); err != nil {
+		slog.Error("write pending progress", "err", err)
+	}
+	slog.Info("stopped; database closed")
+	return nil
+}
+
+func purgeSessions(ctx context.Context, a *auth.Service) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := a.PurgeSessions(ctx); err != nil && ctx.Err() == nil {
+			slog.Warn("purge sessions", "err", err)
+		} else if n > 0 {
+			slog.Info("purged expired sessions", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

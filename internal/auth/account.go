@@ -1,0 +1,213 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
+	"github.com/tdkt/tdkt/internal/model"
+	"github.com/tdkt/tdkt/internal/store"
+)
+
+// UserInput is what a form or the command line gives to create or edit a user.
+type UserInput struct {
+	Username string
+	FullName string
+	Role     string
+	UnitCode string
+	Password string // create only; empty on edit
+	Disabled bool
+}
+
+// CreateUser validates in and stores a new account. A password must be given;
+// mustChange forces a new one at first login.
+func (s *Service) CreateUser(ctx context.Context, in UserInput, mustChange bool) (model.User, error) {
+	u, c := s.checkUser(ctx, in)
+	c.password("password", in.Password)
+	if err := c.err(); err != nil {
+		return model.User{}, err
+	}
+	hash, err := HashPassword(in.Password)
+	if err != nil {
+		return model.User{}, err
+	}
+	u.PasswordHash, u.MustChangePassword = hash, mustChange
+	err = s.db.WithTx(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, &u) })
+	if errors.Is(err, store.ErrDuplicate) {
+		return model.User{}, duplicateUsername()
+	}
+	if err != nil {
+		return model.User{}, fmt.Errorf("auth: create user: %w", err)
+	}
+	return u, nil
+}
+
+// UpdateUser validates in and saves the profile of user id.
+func (s *Service) UpdateUser(ctx context.Context, id int64, in UserInput) (model.User, error) {
+	old, err := s.db.UserByID(ctx, id)
+	if err != nil {
+		return model.User{}, fmt.Errorf("auth: update user: %w", err)
+	}
+	u, c := s.checkUser(ctx, in)
+	if err := c.err(); err != nil {
+		return model.User{}, err
+	}
+	u.ID = old.ID
+	err = s.db.WithTx(ctx, func(tx *store.Tx) error { return tx.UpdateUser(ctx, &u) })
+	if errors.Is(err, store.ErrDuplicate) {
+		return model.User{}, duplicateUsername()
+	}
+	if err != nil {
+		return model.User{}, fmt.Errorf("auth: update user: %w", err)
+	}
+	return u, nil
+}
+
+// ResetPassword gives user id a new random password that must be changed at
+// the next login, and ends their sessions.
+func (s *Service) ResetPassword(ctx context.Context, id int64) (string, error) {
+	pw := GeneratePassword()
+	hash, err := HashPassword(pw)
+	if err != nil {
+		return "", err
+	}
+	err = s.db.WithTx(ctx, func(tx *store.Tx) error {
+		if err := tx.SetPassword(ctx, id, hash, true); err != nil {
+			return err
+		}
+		if err := tx.ResetLoginFailures(ctx, id); err != nil {
+			return err
+		}
+		return tx.DeleteUserSessions(ctx, id, "")
+	})
+	if err != nil {
+		return "", fmt.Errorf("auth: reset password: %w", err)
+	}
+	return pw, nil
+}
+
+// ChangePassword replaces the password of u after checking the current one,
+// and logs out every other session of u.
+func (s *Service) ChangePassword(ctx context.Context, u model.User, sess model.Session, current, next, confirm string) error {
+	var c checker
+	if ok, err := CheckPassword(u.PasswordHash, current); err != nil || !ok {
+		c.add("current", "Mật khẩu hiện tại không đúng.", "The current password is wrong.")
+	}
+	c.password("new", next)
+	if next != "" && next == current {
+		c.add("new", "Mật khẩu mới phải khác mật khẩu hiện tại.", "The new password must differ from the current one.")
+	}
+	if next != "" && strings.EqualFold(next, u.Username) {
+		c.add("new", "Mật khẩu không được trùng tên đăng nhập.", "The password must not be the username.")
+	}
+	if next != confirm {
+		c.add("confirm", "Hai lần nhập mật khẩu mới không khớp.", "The two new passwords do not match.")
+	}
+	if err := c.err(); err != nil {
+		return err
+	}
+	hash, err := HashPassword(next)
+	if err != nil {
+		return err
+	}
+	return s.db.WithTx(ctx, func(tx *store.Tx) error {
+		if err := tx.SetPassword(ctx, u.ID, hash, false); err != nil {
+			return err
+		}
+		return tx.DeleteUserSessions(ctx, u.ID, sess.TokenHash)
+	})
+}
+
+func duplicateUsername() error {
+	return model.ValidationError{{Field: "username", Msg: model.Text{
+		VI: "Tên đăng nhập này đã có người dùng.", EN: "This username is already taken."}}}
+}
+
+func (s *Service) checkUser(ctx context.Context, in UserInput) (model.User, *checker) {
+	c := &checker{}
+	u := model.User{
+		Username: strings.ToLower(strings.TrimSpace(in.Username)),
+		FullName: cleanText(in.FullName),
+		Role:     model.Role(strings.TrimSpace(in.Role)),
+		Disabled: in.Disabled,
+	}
+	c.username(u.Username)
+	c.personName("full_name", u.FullName)
+	if !u.Role.Valid() {
+		c.add("role", "Vai trò phải là admin, trainer hoặc trainee.", "Role must be admin, trainer or trainee.")
+	}
+	code := strings.TrimSpace(in.UnitCode)
+	if code == "" {
+		c.add("unit", "Chưa chọn đơn vị.", "Unit is required.")
+	} else if unit, err := s.db.UnitByCode(ctx, code); err != nil {
+		c.add("unit", fmt.Sprintf("Không có đơn vị mã %q.", code), fmt.Sprintf("No unit has code %q.", code))
+	} else {
+		u.UnitID = unit.ID
+	}
+	return u, c
+}
+
+// User returns one account.
+func (s *Service) User(ctx context.Context, id int64) (model.User, error) { return s.db.UserByID(ctx, id) }
+
+// Users returns every account sorted the Vietnamese way: by given name, then
+// by the full name, with Vietnamese collation (a < ă < â, d < đ, tones after letters).
+func (s *Service) Users(ctx context.Context) ([]model.User, error) {
+	users, err := s.db.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	SortUsers(users)
+	return users, nil
+}
+
+// SortUsers sorts users by given name, then full name, then username, with Vietnamese collation.
+func SortUsers(users []model.User) {
+	col := collate.New(language.Vietnamese)
+	keys := make([][]byte, len(users))
+	var buf collate.Buffer
+	for i, u := range users {
+		k := col.KeyFromString(&buf, u.GivenName()+"\x00"+u.FullName+"\x00"+u.Username)
+		keys[i] = append([]byte(nil), k...)
+		buf.Reset()
+	}
+	idx := make([]int, len(users))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return string(keys[idx[a]]) < string(keys[idx[b]]) })
+	sorted := make([]model.User, len(users))
+	for i, j := range idx {
+		sorted[i] = users[j]
+	}
+	copy(users, sorted)
+}
+
+// CompareVietnamese compares two strings with Vietnamese collation.
+func CompareVietnamese(a, b string) int {
+	return collate.New(language.Vietnamese).CompareString(a, b)
+}
+
+// SetPassword sets the password of user id directly (demo accounts, command line).
+func (s *Service) SetPassword(ctx context.Context, id int64, pw string, mustChange bool) error {
+	var c checker
+	c.password("password", pw)
+	if err := c.err(); err != nil {
+		return err
+	}
+	hash, err := HashPassword(pw)
+	if err != nil {
+		return err
+	}
+	return s.db.WithTx(ctx, func(tx *store.Tx) error {
+		if err := tx.SetPassword(ctx, id, hash, mustChange); err != nil {
+			return err
+		}
+		return tx.ResetLoginFailures(ctx, id)
+	})
+}

@@ -1,0 +1,204 @@
+// Package auth owns accounts and the administrative unit tree: passwords,
+// server-side sessions, login throttling, roles, and the validation of users
+// and units.
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/tdkt/tdkt/internal/model"
+	"github.com/tdkt/tdkt/internal/store"
+)
+
+// Login failures are reported with these errors; the web layer turns them into
+// messages, never revealing whether a username exists.
+var (
+	ErrInvalidCredentials = errors.New("auth: wrong username or password")
+	ErrDisabled           = errors.New("auth: account disabled")
+	ErrNoSession          = errors.New("auth: no valid session")
+)
+
+// LockedError says that logins are refused until a time, for an account
+// (IP false) or for a client address (IP true).
+type LockedError struct {
+	Until time.Time
+	IP    bool
+}
+
+func (e *LockedError) Error() string {
+	if e.IP {
+		return fmt.Sprintf("auth: too many failed logins from this address until %s", e.Until.Format(time.RFC3339))
+	}
+	return fmt.Sprintf("auth: account locked until %s", e.Until.Format(time.RFC3339))
+}
+
+// Limits on failed logins.
+const (
+	accountFreeFailures = 5                // failures before the account is locked
+	accountLockBase     = time.Minute      // first lock; doubles with each further failure
+	accountLockMax      = 15 * time.Minute // longest lock
+	ipFailureLimit      = 30               // failures per window from one address
+	ipFailureWindow     = 10 * time.Minute
+	sessionTouchEvery   = 5 * time.Minute // how stale last_seen may get before a write
+)
+
+// Service is the accounts service.
+type Service struct {
+	db         *store.DB
+	ips        *ipThrottle
+	now        func() time.Time
+	sessionTTL time.Duration
+	dummyHash  string
+}
+
+// New returns the accounts service; sessions expire after ttl without use.
+func New(db *store.DB, ttl time.Duration) *Service {
+	dummy, _ := HashPassword("tdkt-timing-equaliser")
+	return &Service{db: db, ips: newIPThrottle(ipFailureLimit, ipFailureWindow), now: time.Now, sessionTTL: ttl, dummyHash: dummy}
+}
+
+// SetClock replaces the clock (tests).
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
+
+// Login checks a username and password and opens a session; it returns the
+// session token for the cookie.
+func (s *Service) Login(ctx context.Context, username, password, ip, userAgent string) (string, model.User, error) {
+	now := s.now()
+	if blocked, until := s.ips.blocked(ip, now); blocked {
+		return "", model.User{}, &LockedError{Until: until, IP: true}
+	}
+	u, err := s.db.UserByUsername(ctx, username)
+	if errors.Is(err, store.ErrNotFound) {
+		// Spend the same time as a real check so timing does not reveal which usernames exist.
+		_, _ = CheckPassword(s.dummyHash, password)
+		s.ips.fail(ip, now)
+		return "", model.User{}, ErrInvalidCredentials
+	}
+	if err != nil {
+		return "", model.User{}, fmt.Errorf("auth: login: %w", err)
+	}
+	if now.Before(u.LockedUntil) {
+		return "", model.User{}, &LockedError{Until: u.LockedUntil}
+	}
+	ok, err := CheckPassword(u.PasswordHash, password)
+	if err != nil {
+		return "", model.User{}, fmt.Errorf("auth: login %q: %w", u.Username, err)
+	}
+	if !ok {
+		s.ips.fail(ip, now)
+		failures := u.FailedLogins + 1
+		var until time.Time
+		if failures >= accountFreeFailures {
+			lock := accountLockBase << min(failures-accountFreeFailures, 10)
+			until = now.Add(min(lock, accountLockMax))
+		}
+		if err := s.db.WithTx(ctx, func(tx *store.Tx) error {
+			return tx.RecordLoginFailure(ctx, u.ID, failures, until)
+		}); err != nil {
+			return "", model.User{}, fmt.Errorf("auth: login: %w", err)
+		}
+		if !until.IsZero() {
+			slog.Warn("account locked after failed logins", "user", u.Username, "failures", failures, "until", until, "ip", ip)
+			return "", model.User{}, &LockedError{Until: until}
+		}
+		return "", model.User{}, ErrInvalidCredentials
+	}
+	if u.Disabled {
+		return "", model.User{}, ErrDisabled
+	}
+	token, hash, err := newToken()
+	if err != nil {
+		return "", model.User{}, err
+	}
+	sess := model.Session{TokenHash: hash, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.sessionTTL), LastSeenAt: now,
+		IP: truncate(ip, 64), UserAgent: truncate(userAgent, 256)}
+	err = s.db.WithTx(ctx, func(tx *store.Tx) error {
+		if err := tx.ResetLoginFailures(ctx, u.ID); err != nil {
+			return err
+		}
+		return tx.CreateSession(ctx, sess)
+	})
+	if err != nil {
+		return "", model.User{}, fmt.Errorf("auth: login: %w", err)
+	}
+	u.FailedLogins, u.LockedUntil = 0, time.Time{}
+	return token, u, nil
+}
+
+// Authenticate returns the user of a session token, sliding its expiry.
+func (s *Service) Authenticate(ctx context.Context, token string) (model.User, model.Session, error) {
+	if token == "" {
+		return model.User{}, model.Session{}, ErrNoSession
+	}
+	now := s.now()
+	sess, u, err := s.db.SessionUser(ctx, hashToken(token), now)
+	if errors.Is(err, store.ErrNotFound) {
+		return u, sess, ErrNoSession
+	}
+	if err != nil {
+		return u, sess, fmt.Errorf("auth: authenticate: %w", err)
+	}
+	if u.Disabled {
+		return u, sess, ErrDisabled
+	}
+	// Writing on every request would serialise page views on the write lock;
+	// the expiry only needs minute precision.
+	if now.Sub(sess.LastSeenAt) > sessionTouchEvery {
+		exp := now.Add(s.sessionTTL)
+		if err := s.db.WithTx(ctx, func(tx *store.Tx) error { return tx.TouchSession(ctx, sess.TokenHash, now, exp) }); err != nil {
+			slog.Warn("touch session", "err", err)
+		}
+		sess.LastSeenAt, sess.ExpiresAt = now, exp
+	}
+	return u, sess, nil
+}
+
+// Logout ends the session of token.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	if token == "" {
+		return nil
+	}
+	return s.db.WithTx(ctx, func(tx *store.Tx) error { return tx.DeleteSession(ctx, hashToken(token)) })
+}
+
+// PurgeSessions deletes expired sessions.
+func (s *Service) PurgeSessions(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.db.WithTx(ctx, func(tx *store.Tx) error {
+		var err error
+		n, err = tx.DeleteExpiredSessions(ctx, s.now())
+		return err
+	})
+	return n, err
+}
+
+func newToken() (token, hash string, err error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", "", fmt.Errorf("auth: read token: %w", err)
+	}
+	token = base64.RawURLEncoding.EncodeToString(b)
+	return token, hashToken(token), nil
+}
+
+// hashToken is what the database keeps, so a leaked database file holds no
+// usable session.
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}

@@ -1,0 +1,67 @@
+// Package config holds the settings of a tdkt server: one struct, one table
+// of defaults, environment variables over defaults, flags over both.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Config is every setting of the server.
+type Config struct {
+	Addr          string        // listen address
+	DataDir       string        // holds tdkt.db
+	ContentDir    string        // empty: the content embedded in the binary
+	Demo          bool          // seed a demo province and print its logins
+	SecureCookies bool          // Secure cookies on plain HTTP, for a TLS proxy in front
+	AdminPassword string        // first administrator's password; random when empty
+	SessionTTL    time.Duration // how long an unused session lives
+}
+
+// Defaults returns the settings used when nothing is given.
+func Defaults() Config {
+	return Config{Addr: ":8080", DataDir: "./data", SessionTTL: 14 * 24 * time.Hour}
+}
+
+// FromEnv overrides c with the TDKT_* environment variables that are set.
+func (c *Config) FromEnv(getenv func(string) string) error {
+	if v := getenv("TDKT_ADDR"); v != "" {
+		c.Addr = v
+	}
+	if v := getenv("TDKT_DATA"); v != "" {
+		c.DataDir = v
+	}
+	if v := getenv("TDKT_CONTENT"); v != "" {
+		c.ContentDir = v
+	}
+	if v := getenv("TDKT_ADMIN_PASSWORD"); v != "" {
+		c.AdminPassword = v
+	}
+	if v := getenv("TDKT_SECURE_COOKIES"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("config: TDKT_SECURE_COOKIES must be true or false, got %q", v)
+		}
+		c.SecureCookies = b
+	}
+	if v := getenv("TDKT_SESSION_TTL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Minute {
+			return fmt.Errorf("config: TDKT_SESSION_TTL must be a duration of at least 1m, like 336h, got %q", v)
+		}
+		c.SessionTTL = d
+	}
+	return nil
+}
+
+// ServeFlags registers the server flags on fs, with c's values as defaults.
+func (c *Config) ServeFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (env TDKT_ADDR)")
+	fs.StringVar(&c.DataDir, "data", c.DataDir, "data folder holding tdkt.db, created if missing (env TDKT_DATA)")
+	fs.StringVar(&c.ContentDir, "content", c.ContentDir, "course folder to read instead of the embedded content (env TDKT_CONTENT)")
+	fs.BoolVar(&c.Demo, "demo", c.Demo, "seed a demo province with a trainer and trainees and print their logins")
+	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark cookies Secure even on plain HTTP, behind a TLS proxy (env TDKT_SECURE_COOKIES)")
+	fs.DurationVar(&c.SessionTTL, "session-ttl", c.SessionTTL, "how long an unused login session lasts (env TDKT_SESSION_TTL)")
+}

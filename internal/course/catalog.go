@@ -1,0 +1,256 @@
+// Package course owns the content catalog: it loads courses and modules from
+// an fs.FS, validates their front matter, renders the Markdown once with
+// goldmark and keeps the result, and tracks each trainee's progress.
+package course
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Course is a folder of modules.
+type Course struct {
+	ID           string
+	Title        string
+	Summary      string
+	Order        int
+	LastReviewed time.Time
+	IntroHTML    template.HTML
+	Modules      []*Module
+	TotalMinutes int
+}
+
+// Module is one lesson, rendered.
+type Module struct {
+	ID               string
+	Course           *Course
+	Index            int // position in Course.Modules
+	File             string
+	Title            string
+	Summary          string
+	Order            int
+	EstimatedMinutes int
+	Objectives       []string
+	LegalDocuments   []LegalRef
+	LastReviewed     time.Time
+	HTML             template.HTML
+	TOC              []TOCEntry
+	Words            int
+}
+
+// Prev returns the module before m in its course, or nil.
+func (m *Module) Prev() *Module {
+	if m.Index == 0 {
+		return nil
+	}
+	return m.Course.Modules[m.Index-1]
+}
+
+// Next returns the module after m in its course, or nil.
+func (m *Module) Next() *Module {
+	if m.Index+1 >= len(m.Course.Modules) {
+		return nil
+	}
+	return m.Course.Modules[m.Index+1]
+}
+
+// Catalog is every course, loaded and rendered once at start-up.
+type Catalog struct {
+	Courses []*Course
+	byID    map[string]*Course
+}
+
+// Course returns the course with id, or nil.
+func (c *Catalog) Course(id string) *Course { return c.byID[id] }
+
+// Module returns the module of a course, or nil.
+func (c *Catalog) Module(courseID, moduleID string) *Module {
+	co := c.byID[courseID]
+	if co == nil {
+		return nil
+	}
+	for _, m := range co.Modules {
+		if m.ID == moduleID {
+			return m
+		}
+	}
+	return nil
+}
+
+var (
+	courseDirName  = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	moduleFileName = regexp.MustCompile(`^[0-9]+-([a-z0-9]+(-[a-z0-9]+)*)\.md$`)
+	courseFields   = map[string]bool{"title": true, "summary": true, "order": true, "last_reviewed": true}
+	moduleFields   = map[string]bool{"title": true, "summary": true, "order": true, "estimated_minutes": true,
+		"objectives": true, "legal_documents": true, "last_reviewed": true}
+)
+
+// Load reads every course folder at the top of fsys. It returns the catalog
+// and every problem found; callers refuse to serve content with problems.
+func Load(fsys fs.FS) (*Catalog, []Problem) {
+	cat := &Catalog{byID: map[string]*Course{}}
+	var probs []Problem
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return cat, []Problem{{".", 1, "cannot read the content folder: " + err.Error()}}
+	}
+	orders := map[int]string{}
+	for _, e := range entries {
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") || strings.HasPrefix(e.Name(), "_") {
+			continue
+		}
+		co, p := loadCourse(fsys, e.Name())
+		probs = append(probs, p...)
+		if co == nil {
+			continue
+		}
+		if other, dup := orders[co.Order]; dup && co.Order != 0 {
+			probs = append(probs, Problem{path.Join(co.ID, "course.md"), 1, fmt.Sprintf("order %d is already used by course %s", co.Order, other)})
+		}
+		orders[co.Order] = co.ID
+		cat.Courses = append(cat.Courses, co)
+		cat.byID[co.ID] = co
+	}
+	if len(cat.Courses) == 0 && len(probs) == 0 {
+		probs = append(probs, Problem{".", 1, "no course found: each course is a folder with a course.md file"})
+	}
+	sort.SliceStable(cat.Courses, func(i, j int) bool { return cat.Courses[i].Order < cat.Courses[j].Order })
+	sortProblems(probs)
+	return cat, probs
+}
+
+func loadCourse(fsys fs.FS, dir string) (*Course, []Problem) {
+	var probs []Problem
+	courseFile := path.Join(dir, "course.md")
+	if !courseDirName.MatchString(dir) {
+		return nil, []Problem{{dir, 1, "course folder name must be lower-case ASCII words joined by hyphens, like nghiep-vu-tdkt"}}
+	}
+	src, err := fs.ReadFile(fsys, courseFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, []Problem{{courseFile, 1, "course file is missing: every course folder needs a course.md"}}
+	}
+	if err != nil {
+		return nil, []Problem{{courseFile, 1, "cannot read file: " + err.Error()}}
+	}
+	fm, body, bodyLine, p := parseFrontMatter(courseFile, src, courseFields)
+	probs = append(probs, p...)
+	if fm == nil {
+		return nil, probs
+	}
+	co := &Course{ID: dir, Title: fm.Title, Summary: fm.Summary, Order: fm.Order, LastReviewed: fm.LastReviewed}
+	if fm.Title == "" {
+		probs = append(probs, Problem{courseFile, fm.line("title"), "title is missing"})
+	}
+	if fm.Order == 0 {
+		if _, given := fm.lines["order"]; !given {
+			probs = append(probs, Problem{courseFile, 1, "order is missing"})
+		}
+	}
+	r := render(courseFile, body, bodyLine)
+	probs = append(probs, r.Problems...)
+	co.IntroHTML = r.HTML
+
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, append(probs, Problem{dir, 1, "cannot read course folder: " + err.Error()})
+	}
+	orders := map[int]string{}
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || name == "course.md" || !strings.HasSuffix(name, ".md") {
+			continue
+		}
+		file := path.Join(dir, name)
+		mm := moduleFileName.FindStringSubmatch(name)
+		if mm == nil {
+			probs = append(probs, Problem{file, 1, "module file name must be a number, a hyphen and a lower-case slug, like 01-nhung-van-de-chung.md"})
+			continue
+		}
+		m, p := loadModule(fsys, file, mm[1])
+		probs = append(probs, p...)
+		if m == nil {
+			continue
+		}
+		if m.Order != 0 {
+			if other, dup := orders[m.Order]; dup {
+				probs = append(probs, Problem{file, m.orderLine, fmt.Sprintf("order %d is already used by %s", m.Order, other)})
+			}
+			orders[m.Order] = name
+		}
+		m.Course = co
+		co.Modules = append(co.Modules, m.Module)
+	}
+	if len(co.Modules) == 0 {
+		probs = append(probs, Problem{courseFile, 1, "course has no modules: add files like 01-ten-bai.md beside course.md"})
+	}
+	sort.SliceStable(co.Modules, func(i, j int) bool { return co.Modules[i].Order < co.Modules[j].Order })
+	seen := map[string]bool{}
+	for i, m := range co.Modules {
+		m.Index = i
+		co.TotalMinutes += m.EstimatedMinutes
+		if seen[m.ID] {
+			probs = append(probs, Problem{m.File, 1, fmt.Sprintf("module id %q is used by another file of this course", m.ID)})
+		}
+		seen[m.ID] = true
+	}
+	return co, probs
+}
+
+type loadedModule struct {
+	*Module
+	orderLine int
+}
+
+func loadModule(fsys fs.FS, file, id string) (*loadedModule, []Problem) {
+	src, err := fs.ReadFile(fsys, file)
+	if err != nil {
+		return nil, []Problem{{file, 1, "cannot read file: " + err.Error()}}
+	}
+	fm, body, bodyLine, probs := parseFrontMatter(file, src, moduleFields)
+	if fm == nil {
+		return nil, probs
+	}
+	m := &Module{ID: id, File: file, Title: fm.Title, Summary: fm.Summary, Order: fm.Order, EstimatedMinutes: fm.EstimatedMinutes,
+		Objectives: fm.Objectives, LegalDocuments: fm.LegalDocuments, LastReviewed: fm.LastReviewed}
+	missing := func(key, msg string) {
+		if _, given := fm.lines[key]; !given {
+			probs = append(probs, Problem{file, 1, msg})
+		}
+	}
+	if fm.Title == "" {
+		if _, given := fm.lines["title"]; given {
+			probs = append(probs, Problem{file, fm.line("title"), "title is empty"})
+		} else {
+			probs = append(probs, Problem{file, 1, "title is missing"})
+		}
+	}
+	missing("order", "order is missing")
+	missing("estimated_minutes", "estimated_minutes is missing")
+	missing("last_reviewed", "last_reviewed is missing")
+	if _, given := fm.lines["objectives"]; !given {
+		probs = append(probs, Problem{file, 1, "objectives are missing: list what the trainee will be able to do"})
+	}
+	if strings.TrimSpace(string(body)) == "" {
+		probs = append(probs, Problem{file, bodyLine, "module has no text after the front matter"})
+	}
+	r := render(file, body, bodyLine)
+	probs = append(probs, r.Problems...)
+	m.HTML, m.TOC, m.Words = r.HTML, r.TOC, r.Words
+	return &loadedModule{Module: m, orderLine: fm.line("order")}, probs
+}
+
+func sortProblems(p []Problem) {
+	sort.SliceStable(p, func(i, j int) bool {
+		if p[i].File != p[j].File {
+			return p[i].File < p[j].File
+		}
+		return p[i].Line < p[j].Line
+	})
+}

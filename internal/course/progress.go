@@ -1,0 +1,218 @@
+package course
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/tdkt/tdkt/internal/model"
+	"github.com/tdkt/tdkt/internal/store"
+)
+
+// Progress is one trainee's state across the catalog.
+type Progress struct {
+	modules map[string]model.ModuleProgress // key: course/module
+	last    model.ModuleProgress            // most recently read module
+}
+
+func key(courseID, moduleID string) string { return courseID + "/" + moduleID }
+
+// Module returns the state of one module.
+func (p *Progress) Module(m *Module) model.ModuleProgress {
+	return p.modules[key(m.Course.ID, m.ID)]
+}
+
+// CourseStats returns how many modules of co are done and the share done in percent.
+func (p *Progress) CourseStats(co *Course) (done, total, percent int) {
+	total = len(co.Modules)
+	for _, m := range co.Modules {
+		if p.modules[key(co.ID, m.ID)].Done() {
+			done++
+		}
+	}
+	if total > 0 {
+		percent = done * 100 / total
+	}
+	return done, total, percent
+}
+
+// LastInCourse returns the module of co read most recently, or nil.
+func (p *Progress) LastInCourse(co *Course) *Module {
+	var best *Module
+	var at time.Time
+	for _, m := range co.Modules {
+		if mp := p.modules[key(co.ID, m.ID)]; mp.LastSeenAt.After(at) {
+			best, at = m, mp.LastSeenAt
+		}
+	}
+	return best
+}
+
+// Resume returns the module read most recently anywhere in cat, or nil.
+func (p *Progress) Resume(cat *Catalog) *Module {
+	if p.last.CourseID == "" {
+		return nil
+	}
+	return cat.Module(p.last.CourseID, p.last.ModuleID)
+}
+
+// Tracker records reading progress. Opening a module is the most frequent
+// write on the platform, so visits are coalesced in memory and written in one
+// transaction per batch; completing a module is rare and written at once.
+type Tracker struct {
+	db       *store.DB
+	interval time.Duration
+
+	mu       sync.Mutex
+	pending  map[visitKey]time.Time
+	inflight map[visitKey]time.Time
+	kick     chan struct{}
+	stop     chan struct{}
+	stopped  chan struct{}
+	closed   bool
+}
+
+type visitKey struct {
+	user   int64
+	course string
+	module string
+}
+
+// maxPending triggers a flush before the interval when many trainees read at once.
+const maxPending = 2000
+
+// NewTracker starts a tracker that flushes visits every interval.
+func NewTracker(db *store.DB, interval time.Duration) *Tracker {
+	t := &Tracker{db: db, interval: interval, pending: map[visitKey]time.Time{}, inflight: map[visitKey]time.Time{},
+		kick: make(chan struct{}, 1), stop: make(chan struct{}), stopped: make(chan struct{})}
+	go t.loop()
+	return t
+}
+
+// Visit records that user opened module m at time at.
+func (t *Tracker) Visit(userID int64, m *Module, at time.Time) {
+	t.mu.Lock()
+	k := visitKey{userID, m.Course.ID, m.ID}
+	if at.After(t.pending[k]) {
+		t.pending[k] = at
+	}
+	n := len(t.pending)
+	t.mu.Unlock()
+	if n >= maxPending {
+		select {
+		case t.kick <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// Complete marks module m done for user.
+func (t *Tracker) Complete(ctx context.Context, userID int64, m *Module, at time.Time) error {
+	err := t.db.WithTx(ctx, func(tx *store.Tx) error { return tx.CompleteModule(ctx, userID, m.Course.ID, m.ID, at) })
+	if err != nil {
+		return fmt.Errorf("course: complete module: %w", err)
+	}
+	return nil
+}
+
+// Progress returns the state of user: what is stored, plus visits not yet
+// flushed, so a trainee always sees their own latest reading.
+func (t *Tracker) Progress(ctx context.Context, userID int64) (*Progress, error) {
+	rows, err := t.db.UserProgress(ctx, userID)
+	if err != nil {
+		return nil, fmt.Errorf("course: progress: %w", err)
+	}
+	p := &Progress{modules: make(map[string]model.ModuleProgress, len(rows))}
+	for _, r := range rows {
+		p.modules[key(r.CourseID, r.ModuleID)] = r
+	}
+	t.mu.Lock()
+	for _, src := range []map[visitKey]time.Time{t.inflight, t.pending} {
+		for k, at := range src {
+			if k.user != userID {
+				continue
+			}
+			mp := p.modules[key(k.course, k.module)]
+			if mp.FirstSeenAt.IsZero() {
+				mp = model.ModuleProgress{UserID: userID, CourseID: k.course, ModuleID: k.module, FirstSeenAt: at}
+			}
+			if at.After(mp.LastSeenAt) {
+				mp.LastSeenAt = at
+			}
+			p.modules[key(k.course, k.module)] = mp
+		}
+	}
+	t.mu.Unlock()
+	for _, mp := range p.modules {
+		if mp.LastSeenAt.After(p.last.LastSeenAt) {
+			p.last = mp
+		}
+	}
+	return p, nil
+}
+
+func (t *Tracker) loop() {
+	defer close(t.stopped)
+	tick := time.NewTicker(t.interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-tick.C:
+		case <-t.kick:
+		case <-t.stop:
+			return
+		}
+		if err := t.flush(context.Background()); err != nil {
+			slog.Error("flush reading progress", "err", err)
+		}
+	}
+}
+
+// flush writes the pending visits in one transaction.
+func (t *Tracker) flush(ctx context.Context) error {
+	t.mu.Lock()
+	if len(t.pending) == 0 {
+		t.mu.Unlock()
+		return nil
+	}
+	t.inflight, t.pending = t.pending, map[visitKey]time.Time{}
+	batch := make([]store.Visit, 0, len(t.inflight))
+	for k, at := range t.inflight {
+		batch = append(batch, store.Visit{UserID: k.user, CourseID: k.course, ModuleID: k.module, At: at})
+	}
+	t.mu.Unlock()
+
+	err := t.db.WithTx(ctx, func(tx *store.Tx) error { return tx.RecordVisits(ctx, batch) })
+
+	t.mu.Lock()
+	if err != nil {
+		// Keep the visits for the next try rather than lose a trainee's place.
+		for k, at := range t.inflight {
+			if at.After(t.pending[k]) {
+				t.pending[k] = at
+			}
+		}
+	}
+	t.inflight = map[visitKey]time.Time{}
+	t.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("course: flush %d visits: %w", len(batch), err)
+	}
+	return nil
+}
+
+// Close stops the tracker and writes what is pending.
+func (t *Tracker) Close(ctx context.Context) error {
+	t.mu.Lock()
+	if t.closed {
+		t.mu.Unlock()
+		return nil
+	}
+	t.closed = true
+	t.mu.Unlock()
+	close(t.stop)
+	<-t.stopped
+	return t.flush(ctx)
+}

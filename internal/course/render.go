@@ -1,0 +1,130 @@
+package course
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"strings"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+)
+
+// TOCEntry is one heading of a module, for the table of contents.
+type TOCEntry struct {
+	Level int
+	Text  string
+	ID    string
+}
+
+// markdown is configured once: GFM tables, footnotes, heading anchors. Raw
+// HTML is left out by goldmark's default (unsafe off), so authors cannot
+// inject markup into pages.
+var markdown = goldmark.New(
+	goldmark.WithExtensions(extension.GFM, extension.Footnote),
+	goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+)
+
+// ids generates unique, readable heading anchors for one document.
+type ids struct{ seen map[string]int }
+
+func (s *ids) Generate(value []byte, _ ast.NodeKind) []byte {
+	base := Slug(string(value))
+	if base == "" {
+		base = "muc"
+	}
+	id := base
+	if n := s.seen[base]; n > 0 {
+		id = fmt.Sprintf("%s-%d", base, n)
+	}
+	s.seen[base]++
+	return []byte(id)
+}
+
+func (s *ids) Put(value []byte) { s.seen[string(value)]++ }
+
+// rendered is the result of rendering one Markdown body.
+type rendered struct {
+	HTML     template.HTML
+	TOC      []TOCEntry
+	Words    int
+	Problems []Problem
+}
+
+// render converts body (which starts at line firstLine of file) to HTML and
+// collects its headings; it reports content that would not show as the
+// author meant (raw HTML, a level-1 heading).
+func render(file string, body []byte, firstLine int) rendered {
+	var out rendered
+	ctx := parser.NewContext(parser.WithIDs(&ids{seen: map[string]int{}}))
+	doc := markdown.Parser().Parse(text.NewReader(body), parser.WithContext(ctx))
+	lineOf := func(n ast.Node) int {
+		for ; n != nil; n = n.Parent() {
+			if l := n.Lines(); l != nil && l.Len() > 0 {
+				return firstLine + bytes.Count(body[:l.At(0).Start], []byte("\n"))
+			}
+			if t, ok := n.(*ast.Text); ok {
+				return firstLine + bytes.Count(body[:t.Segment.Start], []byte("\n"))
+			}
+		}
+		return firstLine
+	}
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			txt := plainText(n, body)
+			if n.Level == 1 {
+				out.Problems = append(out.Problems, Problem{file, lineOf(n), "level-1 heading \"# " + txt + "\": the title comes from the front matter; use ## for sections"})
+			}
+			if n.Level == 2 || n.Level == 3 {
+				id, _ := n.AttributeString("id")
+				idStr, _ := id.([]byte)
+				out.TOC = append(out.TOC, TOCEntry{Level: n.Level, Text: txt, ID: string(idStr)})
+			}
+		case *ast.HTMLBlock:
+			out.Problems = append(out.Problems, Problem{file, lineOf(n), "raw HTML is not rendered; use Markdown instead"})
+		case *ast.RawHTML:
+			line := firstLine
+			if n.Segments.Len() > 0 {
+				line += bytes.Count(body[:n.Segments.At(0).Start], []byte("\n"))
+			}
+			out.Problems = append(out.Problems, Problem{file, line, "raw HTML is not rendered; use Markdown instead"})
+		case *ast.Text:
+			out.Words += len(strings.Fields(string(n.Segment.Value(body))))
+		}
+		return ast.WalkContinue, nil
+	})
+	var buf bytes.Buffer
+	if err := markdown.Renderer().Render(&buf, body, doc); err != nil {
+		out.Problems = append(out.Problems, Problem{file, firstLine, "cannot render Markdown: " + err.Error()})
+	}
+	out.HTML = template.HTML(buf.String()) // goldmark escapes text and drops raw HTML
+	return out
+}
+
+// plainText concatenates the text under n.
+func plainText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch c := c.(type) {
+		case *ast.Text:
+			b.Write(c.Segment.Value(src))
+			if c.SoftLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(c.Value)
+		}
+		return ast.WalkContinue, nil
+	})
+	return strings.TrimSpace(b.String())
+}

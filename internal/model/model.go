@@ -1,0 +1,164 @@
+// Package model holds the plain data types shared by the store and the domain packages.
+package model
+
+import (
+	"strings"
+	"time"
+)
+
+// Role is what a user may do on the platform.
+type Role string
+
+const (
+	RoleAdmin   Role = "admin"
+	RoleTrainer Role = "trainer"
+	RoleTrainee Role = "trainee"
+)
+
+// Roles lists the valid roles in display order.
+var Roles = []Role{RoleAdmin, RoleTrainer, RoleTrainee}
+
+// Valid reports whether r is one of the known roles.
+func (r Role) Valid() bool {
+	for _, v := range Roles {
+		if r == v {
+			return true
+		}
+	}
+	return false
+}
+
+// UnitKind places a unit in Vietnam's administrative structure since 01/7/2025:
+// province-level units, commune-level units under them, and agencies.
+type UnitKind string
+
+const (
+	KindProvince    UnitKind = "tinh"      // tỉnh
+	KindCity        UnitKind = "thanh_pho" // thành phố trực thuộc trung ương
+	KindCommune     UnitKind = "xa"        // xã
+	KindWard        UnitKind = "phuong"    // phường
+	KindSpecialZone UnitKind = "dac_khu"   // đặc khu
+	KindAgency      UnitKind = "so_nganh"  // sở, ban, ngành cấp tỉnh
+	KindMinistry    UnitKind = "bo_nganh"  // bộ, ngành trung ương
+	KindOther       UnitKind = "don_vi"    // cơ quan, đơn vị khác
+)
+
+// UnitKinds lists the valid kinds in display order.
+var UnitKinds = []UnitKind{KindProvince, KindCity, KindCommune, KindWard, KindSpecialZone, KindAgency, KindMinistry, KindOther}
+
+// Valid reports whether k is one of the known kinds.
+func (k UnitKind) Valid() bool {
+	for _, v := range UnitKinds {
+		if k == v {
+			return true
+		}
+	}
+	return false
+}
+
+// ProvinceLevel reports whether k is a tỉnh or thành phố.
+func (k UnitKind) ProvinceLevel() bool { return k == KindProvince || k == KindCity }
+
+// CommuneLevel reports whether k is a xã, phường or đặc khu.
+func (k UnitKind) CommuneLevel() bool {
+	return k == KindCommune || k == KindWard || k == KindSpecialZone
+}
+
+// Unit is a node of the administrative tree; every user belongs to one.
+type Unit struct {
+	ID        int64
+	Code      string
+	Name      string
+	Kind      UnitKind
+	ParentID  int64 // 0 when the unit has no parent
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// User is an account on the platform.
+type User struct {
+	ID                 int64
+	Username           string
+	FullName           string
+	Role               Role
+	UnitID             int64
+	PasswordHash       string
+	MustChangePassword bool
+	Disabled           bool
+	FailedLogins       int
+	LockedUntil        time.Time
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+}
+
+// GivenName is the last word of a Vietnamese full name (tên), by which lists are sorted.
+func (u User) GivenName() string {
+	f := strings.Fields(u.FullName)
+	if len(f) == 0 {
+		return ""
+	}
+	return f[len(f)-1]
+}
+
+// Session is a server-side login session; only the hash of its token is stored.
+type Session struct {
+	TokenHash  string
+	UserID     int64
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	LastSeenAt time.Time
+	IP         string
+	UserAgent  string
+}
+
+// ModuleProgress is one trainee's state on one module.
+type ModuleProgress struct {
+	UserID      int64
+	CourseID    string
+	ModuleID    string
+	FirstSeenAt time.Time
+	LastSeenAt  time.Time
+	CompletedAt time.Time // zero until the module is done
+}
+
+// Done reports whether the module was completed.
+func (p ModuleProgress) Done() bool { return !p.CompletedAt.IsZero() }
+
+// Text is a message in both UI languages, so domain packages can explain a
+// problem without knowing which language the user reads.
+type Text struct{ VI, EN string }
+
+// In returns the text in lang ("vi" or "en"); Vietnamese is the default.
+func (t Text) In(lang string) string {
+	if lang == "en" && t.EN != "" {
+		return t.EN
+	}
+	return t.VI
+}
+
+// FieldError says what is wrong with one input field.
+type FieldError struct {
+	Field string
+	Msg   Text
+}
+
+// ValidationError collects the field errors of one input; nothing is stored when it is returned.
+type ValidationError []FieldError
+
+func (v ValidationError) Error() string {
+	parts := make([]string, len(v))
+	for i, fe := range v {
+		parts[i] = fe.Field + ": " + fe.Msg.EN
+	}
+	return "invalid input: " + strings.Join(parts, "; ")
+}
+
+// For returns the message for field, if any.
+func (v ValidationError) For(field string) (Text, bool) {
+	for _, fe := range v {
+		if fe.Field == field {
+			return fe.Msg, true
+		}
+	}
+	return Text{}, false
+}

@@ -1,0 +1,154 @@
+// Package store owns all SQL: it opens SQLite, runs the embedded migrations and
+// offers ctx-first methods, one file per table or aggregate.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+
+	sqlite3 "github.com/mattn/go-sqlite3"
+)
+
+// ErrNotFound is returned when a row asked for does not exist.
+var ErrNotFound = errors.New("store: not found")
+
+// ErrDuplicate is returned when a unique key (username, unit code) is taken.
+var ErrDuplicate = errors.New("store: duplicate key")
+
+// ErrConstraint is returned when a foreign key or check constraint refuses a write.
+var ErrConstraint = errors.New("store: constraint failed")
+
+// DB is the database: one write connection, so writers queue in Go instead of
+// fighting over SQLite's lock, and a pool of read connections that WAL lets run
+// beside the writer.
+type DB struct {
+	write *sql.DB
+	read  *sql.DB
+}
+
+// Tx is a write transaction; obtain one with WithTx.
+type Tx struct {
+	tx *sql.Tx
+}
+
+// Open opens (creating if needed) the SQLite file at path and migrates it.
+func Open(ctx context.Context, path string) (*DB, error) {
+	common := url.Values{}
+	common.Set("_journal_mode", "WAL")
+	common.Set("_busy_timeout", "10000")
+	common.Set("_foreign_keys", "on")
+	common.Set("_synchronous", "NORMAL")
+	common.Set("_cache_size", "-16000")
+
+	w := url.Values{}
+	for k, v := range common {
+		w[k] = v
+	}
+	// IMMEDIATE takes the write lock at BEGIN, so a transaction never fails
+	// half-way with SQLITE_BUSY when it upgrades from reader to writer.
+	w.Set("_txlock", "immediate")
+	write, err := sql.Open("sqlite3", "file:"+path+"?"+w.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("store: open write pool: %w", err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+
+	r := url.Values{}
+	for k, v := range common {
+		r[k] = v
+	}
+	r.Set("_query_only", "1")
+	read, err := sql.Open("sqlite3", "file:"+path+"?"+r.Encode())
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("store: open read pool: %w", err)
+	}
+	n := max(4, runtime.NumCPU()*2)
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	read.SetConnMaxLifetime(0)
+
+	db := &DB{write: write, read: read}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes both pools; call it after every writer has finished.
+func (db *DB) Close() error {
+	// A passive checkpoint folds the WAL back so a copied .db file is complete.
+	_, _ = db.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	return errors.Join(db.read.Close(), db.write.Close())
+}
+
+// Ping checks that both pools answer.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	if err := db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("store: ping read pool: %w", err)
+	}
+	return nil
+}
+
+// WithTx runs fn in one immediate write transaction, committing when fn
+// returns nil and rolling back otherwise.
+func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	if err := fn(&Tx{tx: sqlTx}); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// mapErr turns SQLite constraint failures into the store's sentinels so callers
+// can tell a user which field was wrong without parsing driver messages.
+func mapErr(err error) error {
+	var se sqlite3.Error
+	if errors.As(err, &se) && se.Code == sqlite3.ErrConstraint {
+		switch se.ExtendedCode {
+		case sqlite3.ErrConstraintUnique, sqlite3.ErrConstraintPrimaryKey:
+			return fmt.Errorf("%w: %v", ErrDuplicate, err)
+		default:
+			return fmt.Errorf("%w: %v", ErrConstraint, err)
+		}
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}
+
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func fromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v)
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}

@@ -1,0 +1,41 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tdkt/tdkt/internal/course"
+)
+
+type courseCard struct {
+	Course  *course.Course
+	Done    int
+	Total   int
+	Percent int
+	Resume  *course.Module
+}
+
+// showCatalog lists the courses with the user's progress in each.
+func (h *handler) showCatalog(c *gin.Context) {
+	u, _ := currentUser(c)
+	p, err := h.tracker.Progress(c.Request.Context(), u.ID)
+	if err != nil {
+		h.fail(c, http.StatusInternalServerError, "error.internal", err)
+		return
+	}
+	cards := make([]courseCard, 0, len(h.cat.Courses))
+	for _, co := range h.cat.Courses {
+		done, total, pct := p.CourseStats(co)
+		cards = append(cards, courseCard{Course: co, Done: done, Total: total, Percent: pct, Resume: p.LastInCourse(co)})
+	}
+	v := h.newView(c, tr(langOf(c.Request), "catalog.title"))
+	if c.Query("changed") == "1" {
+		v.Notice = tr(v.Lang, "password.changed")
+	}
+	v.D = struct {
+		Cards  []courseCard
+		Resume *course.Module
+	}{cards, p.Resume(h.cat)}
+	h.render(c, http.StatusOK, "catalog", v)
+}

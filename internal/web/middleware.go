@@ -1,0 +1,164 @@
+package web
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"slices"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tdkt/tdkt/internal/auth"
+	"github.com/tdkt/tdkt/internal/model"
+)
+
+const (
+	sessionCookie = "tdkt_session"
+	langCookie    = "tdkt_lang"
+	maxBody       = 1 << 20
+	userKey       = "user"
+	sessKey       = "session"
+)
+
+// recoverPanic turns a panic into a plain 500 page; the stack goes to the log,
+// never to the user.
+func (h *handler) recoverPanic(c *gin.Context) {
+	defer func() {
+		if rec := recover(); rec != nil {
+			if err, ok := rec.(error); ok && errors.Is(err, http.ErrAbortHandler) {
+				panic(rec)
+			}
+			slog.Error("panic in handler", "method", c.Request.Method, "path", c.Request.URL.Path, "panic", rec, "stack", string(debug.Stack()))
+			if !c.Writer.Written() {
+				c.Header("Content-Type", "text/plain; charset=utf-8")
+				c.String(http.StatusInternalServerError, tr(langOf(c.Request), "error.internal"))
+			}
+			c.Abort()
+		}
+	}()
+	c.Next()
+}
+
+func (h *handler) securityHeaders(c *gin.Context) {
+	hd := c.Writer.Header()
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Referrer-Policy", "same-origin")
+	hd.Set("X-Frame-Options", "DENY")
+	hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+		"frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'")
+	c.Next()
+}
+
+func (h *handler) limitBody(c *gin.Context) {
+	if c.Request.Body != nil {
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBody)
+	}
+	c.Next()
+}
+
+// loadSession attaches the logged-in user, if any, to the request.
+func (h *handler) loadSession(c *gin.Context) {
+	ck, err := c.Request.Cookie(sessionCookie)
+	if err != nil || ck.Value == "" {
+		c.Next()
+		return
+	}
+	u, sess, err := h.auth.Authenticate(c.Request.Context(), ck.Value)
+	switch {
+	case err == nil:
+		c.Set(userKey, u)
+		c.Set(sessKey, sess)
+	case errors.Is(err, auth.ErrNoSession) || errors.Is(err, auth.ErrDisabled):
+		h.clearSessionCookie(c)
+	default:
+		h.fail(c, http.StatusServiceUnavailable, "error.unavailable", err)
+		return
+	}
+	c.Next()
+}
+
+func currentUser(c *gin.Context) (model.User, bool) {
+	v, ok := c.Get(userKey)
+	if !ok {
+		return model.User{}, false
+	}
+	return v.(model.User), true
+}
+
+func currentSession(c *gin.Context) model.Session {
+	v, _ := c.Get(sessKey)
+	s, _ := v.(model.Session)
+	return s
+}
+
+// requireLogin sends anonymous users to the login page and users who must
+// change their password to the password page.
+func (h *handler) requireLogin(c *gin.Context) {
+	u, ok := currentUser(c)
+	if !ok {
+		if wantsJSON(c) || c.Request.Method != http.MethodGet {
+			h.fail(c, http.StatusUnauthorized, "error.login_required", nil)
+			return
+		}
+		c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request.URL.RequestURI()))
+		c.Abort()
+		return
+	}
+	if u.MustChangePassword && c.Request.URL.Path != "/password" && c.Request.URL.Path != "/logout" {
+		if c.Request.Method == http.MethodGet {
+			c.Redirect(http.StatusSeeOther, "/password")
+			c.Abort()
+			return
+		}
+		h.fail(c, http.StatusForbidden, "password.must_change", nil)
+		return
+	}
+	c.Next()
+}
+
+func (h *handler) requireRole(roles ...model.Role) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		u, _ := currentUser(c)
+		if !slices.Contains(roles, u.Role) {
+			h.fail(c, http.StatusForbidden, "error.forbidden", nil)
+			return
+		}
+		c.Next()
+	}
+}
+
+func (h *handler) setSessionCookie(c *gin.Context, token string) {
+	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", MaxAge: int(h.ttl / time.Second),
+		HttpOnly: true, Secure: h.secure || c.Request.TLS != nil, SameSite: http.SameSiteLaxMode})
+}
+
+func (h *handler) clearSessionCookie(c *gin.Context) {
+	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: h.secure || c.Request.TLS != nil, SameSite: http.SameSiteLaxMode})
+}
+
+// langOf returns the UI language of a request: the cookie, else Vietnamese.
+func langOf(r *http.Request) string {
+	if ck, err := r.Cookie(langCookie); err == nil && ck.Value == "en" {
+		return "en"
+	}
+	return "vi"
+}
+
+// parseForm reads a form body and answers 400 with a clear page when it is
+// malformed or too large.
+func (h *handler) parseForm(c *gin.Context) bool {
+	if err := c.Request.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			h.fail(c, http.StatusRequestEntityTooLarge, "error.too_large", nil)
+			return false
+		}
+		h.fail(c, http.StatusBadRequest, "error.bad_form", nil)
+		return false
+	}
+	return true
+}

@@ -1,0 +1,35 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tdkt/tdkt/internal/course"
+)
+
+// showModule is the reader: the rendered module with its table of contents,
+// progress in the course and the way to the previous and next modules.
+func (h *handler) showModule(c *gin.Context) {
+	m := h.cat.Module(c.Param("course"), c.Param("module"))
+	if m == nil {
+		h.fail(c, http.StatusNotFound, "error.notfound", nil)
+		return
+	}
+	u, _ := currentUser(c)
+	h.tracker.Visit(u.ID, m, time.Now())
+	p, err := h.tracker.Progress(c.Request.Context(), u.ID)
+	if err != nil {
+		h.fail(c, http.StatusInternalServerError, "error.internal", err)
+		return
+	}
+	done, total, pct := p.CourseStats(m.Course)
+	v := h.newView(c, m.Title)
+	v.D = struct {
+		Module               *course.Module
+		Done                 bool
+		DoneN, Total, Percent int
+	}{m, p.Module(m).Done(), done, total, pct}
+	h.render(c, http.StatusOK, "module", v)
+}

@@ -1,0 +1,190 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tdkt/tdkt/internal/model"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// pages holds every page template, parsed once per language so that the
+// translation function is bound at parse time and costs a map look-up.
+type pages struct {
+	byLang map[string]map[string]*template.Template
+}
+
+func loadPages(as *assets) (*pages, error) {
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: list templates: %w", err)
+	}
+	p := &pages{byLang: map[string]map[string]*template.Template{}}
+	for _, lang := range []string{"vi", "en"} {
+		p.byLang[lang] = map[string]*template.Template{}
+		funcs := templateFuncs(lang, as)
+		for _, n := range names {
+			base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+			if base == "layout" {
+				continue
+			}
+			t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n)
+			if err != nil {
+				return nil, fmt.Errorf("web: parse template %s: %w", base, err)
+			}
+			p.byLang[lang][base] = t
+		}
+	}
+	return p, nil
+}
+
+func templateFuncs(lang string, as *assets) template.FuncMap {
+	return template.FuncMap{
+		"t": func(key string, args ...any) string {
+			s := tr(lang, key)
+			if len(args) > 0 {
+				return fmt.Sprintf(s, args...)
+			}
+			return s
+		},
+		"msg":   func(t model.Text) string { return t.In(lang) },
+		"asset": as.url,
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.Format("02/01/2006")
+		},
+		"datetime": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.Local().Format("15:04 02/01/2006")
+		},
+		"add":  func(a, b int) int { return a + b },
+		"kind": func(k model.UnitKind) string { return tr(lang, "kind."+string(k)) },
+		"role": func(r model.Role) string { return tr(lang, "role."+string(r)) },
+		"indent": func(depth int) string {
+			return strings.Repeat("— ", depth)
+		},
+	}
+}
+
+// view is what every page template receives.
+type view struct {
+	Lang   string
+	User   *model.User
+	Path   string
+	Title  string
+	Notice string // translated message shown at the top
+	Errors model.ValidationError
+	Form   map[string]string
+	D      any // page-specific data
+}
+
+// Err returns the message for a form field in the page's language.
+func (v *view) Err(field string) string {
+	t, ok := v.Errors.For(field)
+	if !ok {
+		return ""
+	}
+	return t.In(v.Lang)
+}
+
+func (h *handler) newView(c *gin.Context, title string) *view {
+	v := &view{Lang: langOf(c.Request), Path: c.Request.URL.Path, Title: title}
+	if u, ok := currentUser(c); ok {
+		v.User = &u
+	}
+	return v
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+var gzipPool = sync.Pool{New: func() any {
+	w, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression)
+	return w
+}}
+
+// render executes a page into a buffer first, so a template error becomes a
+// clean 500 page instead of half a page.
+func (h *handler) render(c *gin.Context, status int, page string, v *view) {
+	t := h.pages.byLang[v.Lang][page]
+	if t == nil {
+		slog.Error("missing template", "page", page)
+		c.String(http.StatusInternalServerError, tr(v.Lang, "error.internal"))
+		return
+	}
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := t.Execute(buf, v); err != nil {
+		slog.Error("render page", "page", page, "err", err)
+		c.Header("Content-Type", "text/plain; charset=utf-8")
+		c.String(http.StatusInternalServerError, tr(v.Lang, "error.internal"))
+		return
+	}
+	c.Header("Content-Type", "text/html; charset=utf-8")
+	c.Header("Cache-Control", "no-store")
+	c.Header("Vary", "Accept-Encoding, Cookie")
+	writeMaybeGzip(c, status, buf.Bytes())
+}
+
+// writeMaybeGzip sends body compressed when the client accepts gzip: phones
+// on 3G pay for every byte.
+func writeMaybeGzip(c *gin.Context, status int, body []byte) {
+	if len(body) < 512 || !strings.Contains(c.GetHeader("Accept-Encoding"), "gzip") {
+		c.Data(status, c.Writer.Header().Get("Content-Type"), body)
+		return
+	}
+	c.Header("Content-Encoding", "gzip")
+	c.Status(status)
+	zw := gzipPool.Get().(*gzip.Writer)
+	zw.Reset(c.Writer)
+	_, _ = zw.Write(body)
+	_ = zw.Close()
+	gzipPool.Put(zw)
+}
+
+// fail shows an error page; 5xx errors are logged with the cause.
+func (h *handler) fail(c *gin.Context, status int, key string, err error) {
+	if err != nil {
+		slog.Error("request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "status", status, "err", err)
+	}
+	if wantsJSON(c) {
+		c.JSON(status, gin.H{"error": tr(langOf(c.Request), key)})
+		c.Abort()
+		return
+	}
+	v := h.newView(c, tr(langOf(c.Request), "error.title"))
+	v.Notice = tr(v.Lang, key)
+	v.D = status
+	h.render(c, status, "error", v)
+	c.Abort()
+}
+
+func wantsJSON(c *gin.Context) bool {
+	return strings.Contains(c.GetHeader("Accept"), "application/json")
+}
+
+// localPath accepts only paths on this site, so a ?next= link cannot send a
+// user elsewhere after login.
+func localPath(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+		return ""
+	}
+	return p
+}

@@ -1,0 +1,42 @@
+package web
+
+import "github.com/gin-gonic/gin"
+
+// routes lists every route of the platform.
+func (h *handler) routes(r *gin.Engine) {
+	// Public.
+	r.GET("/healthz", h.showHealth)
+	r.GET("/static/*path", h.serveStatic)
+	r.HEAD("/static/*path", h.serveStatic)
+	r.GET("/login", h.showLogin)
+	r.POST("/login", h.submitLogin)
+	r.POST("/lang", h.switchLanguage)
+
+	// Any logged-in user.
+	in := r.Group("/", h.requireLogin)
+	in.POST("/logout", h.logout)
+	in.GET("/password", h.showPasswordChange)
+	in.POST("/password", h.submitPasswordChange)
+	in.GET("/", h.showCatalog)
+	in.GET("/resume", h.resumeReading)
+	in.GET("/courses/:course", h.showCourse)
+	in.GET("/courses/:course/modules/:module", h.showModule)
+	in.POST("/courses/:course/modules/:module/complete", h.completeModule)
+
+	// Administration.
+	admin := r.Group("/admin", h.requireLogin, h.requireRole("admin"))
+	admin.GET("/units", h.listUnits)
+	admin.GET("/units/new", h.newUnit)
+	admin.POST("/units", h.createUnit)
+	admin.GET("/units/:id/edit", h.editUnit)
+	admin.POST("/units/:id", h.updateUnit)
+	admin.GET("/users", h.listUsers)
+	admin.GET("/users/new", h.newUser)
+	admin.POST("/users", h.createUser)
+	admin.GET("/users/:id/edit", h.editUser)
+	admin.POST("/users/:id", h.updateUser)
+	admin.POST("/users/:id/reset-password", h.resetUserPassword)
+
+	r.NoRoute(h.notFound)
+	r.NoMethod(h.methodNotAllowed)
+}

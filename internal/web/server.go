@@ -1,0 +1,80 @@
+// Package web is the HTTP face of tdkt and the only user of gin: routes,
+// handlers (one per file), middleware and the embedded templates.
+package web
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tdkt/tdkt/internal/auth"
+	"github.com/tdkt/tdkt/internal/course"
+)
+
+// Deps is what the web layer needs from the rest of the program.
+type Deps struct {
+	Auth          *auth.Service
+	Catalog       *course.Catalog
+	Tracker       *course.Tracker
+	Static        fs.FS
+	Health        func(ctx context.Context) error
+	Version       string
+	SecureCookies bool          // set the Secure flag even on plain HTTP (behind a TLS proxy)
+	SessionTTL    time.Duration // cookie lifetime; matches the server-side session
+}
+
+type handler struct {
+	auth    *auth.Service
+	cat     *course.Catalog
+	tracker *course.Tracker
+	health  func(ctx context.Context) error
+	version string
+	secure  bool
+	ttl     time.Duration
+	pages   *pages
+	assets  *assets
+}
+
+// New builds the HTTP handler. It parses every template and reads every
+// static file up front, so a missing one stops start-up instead of a request.
+func New(d Deps) (http.Handler, error) {
+	gin.SetMode(gin.ReleaseMode)
+	as, err := loadAssets(d.Static)
+	if err != nil {
+		return nil, err
+	}
+	pg, err := loadPages(as)
+	if err != nil {
+		return nil, err
+	}
+	h := &handler{auth: d.Auth, cat: d.Catalog, tracker: d.Tracker, health: d.Health, version: d.Version,
+		secure: d.SecureCookies, ttl: d.SessionTTL, pages: pg, assets: as}
+	if h.ttl == 0 {
+		h.ttl = 14 * 24 * time.Hour
+	}
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.Use(h.recoverPanic, h.securityHeaders, h.limitBody, h.loadSession)
+	h.routes(r)
+
+	// Cross-origin protection wraps everything: any state-changing request
+	// that a browser marks as cross-site is refused before it reaches a route.
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		slog.Warn("cross-origin request refused", "method", r.Method, "path", r.URL.Path, "origin", r.Header.Get("Origin"))
+		h.plainError(w, r, http.StatusForbidden, "error.crossorigin")
+	}))
+	return cop.Handler(r), nil
+}
+
+func (h *handler) plainError(w http.ResponseWriter, r *http.Request, status int, key string) {
+	lang := langOf(r)
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(status)
+	fmt.Fprintln(w, tr(lang, key))
+}
