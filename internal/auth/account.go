@@ -153,7 +153,9 @@ func (s *Service) checkUser(ctx context.Context, in UserInput) (model.User, *che
 }
 
 // User returns one account.
-func (s *Service) User(ctx context.Context, id int64) (model.User, error) { return s.db.UserByID(ctx, id) }
+func (s *Service) User(ctx context.Context, id int64) (model.User, error) {
+	return s.db.UserByID(ctx, id)
+}
 
 // Users returns every account sorted the Vietnamese way: by given name, then
 // by the full name, with Vietnamese collation (a < ă < â, d < đ, tones after letters).

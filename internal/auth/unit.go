@@ -72,7 +72,9 @@ func duplicateCode() error {
 }
 
 // Unit returns one unit.
-func (s *Service) Unit(ctx context.Context, id int64) (model.Unit, error) { return s.db.UnitByID(ctx, id) }
+func (s *Service) Unit(ctx context.Context, id int64) (model.Unit, error) {
+	return s.db.UnitByID(ctx, id)
+}
 
 // UnitByCode returns one unit by its code.
 func (s *Service) UnitByCode(ctx context.Context, code string) (model.Unit, error) {

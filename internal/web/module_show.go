@@ -27,8 +27,8 @@ func (h *handler) showModule(c *gin.Context) {
 	done, total, pct := p.CourseStats(m.Course)
 	v := h.newView(c, m.Title)
 	v.D = struct {
-		Module               *course.Module
-		Done                 bool
+		Module                *course.Module
+		Done                  bool
 		DoneN, Total, Percent int
 	}{m, p.Module(m).Done(), done, total, pct}
 	h.render(c, http.StatusOK, "module", v)

@@ -17,7 +17,9 @@ func (h *handler) updateUser(c *gin.Context) {
 	}
 	in, form := userInput(c)
 	me, _ := currentUser(c)
-	reshow := func(verr model.ValidationError) { h.showUserForm(c, http.StatusUnprocessableEntity, id, form, verr, "") }
+	reshow := func(verr model.ValidationError) {
+		h.showUserForm(c, http.StatusUnprocessableEntity, id, form, verr, "")
+	}
 	if id == me.ID && (in.Role != string(model.RoleAdmin) || in.Disabled) {
 		reshow(model.ValidationError{{Field: "role", Msg: model.Text{
 			VI: "Bạn không thể tự bỏ quyền quản trị hoặc tự khóa tài khoản của mình.",
