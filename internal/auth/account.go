@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -168,26 +169,37 @@ func (s *Service) Users(ctx context.Context) ([]model.User, error) {
 	return users, nil
 }
 
-// SortUsers sorts users by given name, then full name, then username, with Vietnamese collation.
+// SortUsers sorts users by given name, then full name, then username, with
+// Vietnamese collation. The given name is compared at every level (letters,
+// then tones) before the full name is looked at, so "Anh" < "Ánh" < "Ân".
 func SortUsers(users []model.User) {
 	col := collate.New(language.Vietnamese)
-	keys := make([][]byte, len(users))
+	type keyed struct {
+		given, full []byte
+		u           model.User
+	}
+	ks := make([]keyed, len(users))
 	var buf collate.Buffer
 	for i, u := range users {
-		k := col.KeyFromString(&buf, u.GivenName()+"\x00"+u.FullName+"\x00"+u.Username)
-		keys[i] = append([]byte(nil), k...)
+		ks[i] = keyed{
+			given: append([]byte(nil), col.KeyFromString(&buf, u.GivenName())...),
+			full:  append([]byte(nil), col.KeyFromString(&buf, u.FullName)...),
+			u:     u,
+		}
 		buf.Reset()
 	}
-	idx := make([]int, len(users))
-	for i := range idx {
-		idx[i] = i
+	sort.SliceStable(ks, func(a, b int) bool {
+		if c := bytes.Compare(ks[a].given, ks[b].given); c != 0 {
+			return c < 0
+		}
+		if c := bytes.Compare(ks[a].full, ks[b].full); c != 0 {
+			return c < 0
+		}
+		return ks[a].u.Username < ks[b].u.Username
+	})
+	for i := range ks {
+		users[i] = ks[i].u
 	}
-	sort.SliceStable(idx, func(a, b int) bool { return string(keys[idx[a]]) < string(keys[idx[b]]) })
-	sorted := make([]model.User, len(users))
-	for i, j := range idx {
-		sorted[i] = users[j]
-	}
-	copy(users, sorted)
 }
 
 // CompareVietnamese compares two strings with Vietnamese collation.

@@ -35,14 +35,15 @@ func (tx *Tx) RecordVisits(ctx context.Context, visits []Visit) error {
 	return nil
 }
 
-// CompleteModule marks a module done; completing it again keeps the first time.
+// CompleteModule marks a module done; completing it again keeps the first
+// time. It leaves last_seen_at alone: a completion queued offline and sent
+// later must not move the trainee's resume point back.
 func (tx *Tx) CompleteModule(ctx context.Context, userID int64, courseID, moduleID string, at time.Time) error {
 	_, err := tx.tx.ExecContext(ctx, `INSERT INTO module_progress (user_id, course_id, module_id, first_seen_at, last_seen_at, completed_at)
-		VALUES (?, ?, ?, ?, ?, ?)
+		VALUES (?, ?, ?, ?, 0, ?)
 		ON CONFLICT (user_id, course_id, module_id) DO UPDATE SET
-			last_seen_at = MAX(last_seen_at, excluded.last_seen_at),
 			completed_at = CASE WHEN completed_at = 0 THEN excluded.completed_at ELSE completed_at END`,
-		userID, courseID, moduleID, ms(at), ms(at), ms(at))
+		userID, courseID, moduleID, ms(at), ms(at))
 	if err != nil {
 		return fmt.Errorf("store: complete module %s/%s for user %d: %w", courseID, moduleID, userID, mapErr(err))
 	}

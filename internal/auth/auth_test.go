@@ -1,0 +1,266 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tdkt/tdkt/internal/model"
+	"github.com/tdkt/tdkt/internal/store"
+)
+
+func newService(t *testing.T) (*Service, *store.DB) {
+	t.Helper()
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "tdkt.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return New(db, time.Hour), db
+}
+
+func seedUnits(t *testing.T, s *Service) {
+	t.Helper()
+	ctx := context.Background()
+	for _, in := range []UnitInput{
+		{Code: "24", Name: "Tỉnh Bắc Ninh", Kind: "tinh"},
+		{Code: "07441", Name: "Xã Tam Đa", Kind: "xa", ParentCode: "24"},
+		{Code: "SNV24", Name: "Sở Nội vụ", Kind: "so_nganh", ParentCode: "24"},
+	} {
+		if _, err := s.CreateUnit(ctx, in); err != nil {
+			t.Fatalf("create unit %s: %v", in.Code, err)
+		}
+	}
+}
+
+func TestPasswordHash(t *testing.T) {
+	h, err := HashPassword("mật khẩu đúng")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Errorf("hash format = %s", h)
+	}
+	if ok, err := CheckPassword(h, "mật khẩu đúng"); !ok || err != nil {
+		t.Errorf("right password refused: %v", err)
+	}
+	if ok, _ := CheckPassword(h, "mat khau dung"); ok {
+		t.Error("wrong password accepted")
+	}
+	if _, err := CheckPassword("$bcrypt$x", "a"); err == nil {
+		t.Error("malformed hash accepted")
+	}
+	if a, b := GeneratePassword(), GeneratePassword(); a == b || len(a) != 14 {
+		t.Errorf("generated passwords %q %q", a, b)
+	}
+}
+
+func fieldOf(err error) string {
+	var v model.ValidationError
+	if errors.As(err, &v) && len(v) > 0 {
+		return v[0].Field
+	}
+	return ""
+}
+
+func TestCreateUserValidation(t *testing.T) {
+	s, db := newService(t)
+	seedUnits(t, s)
+	ctx := context.Background()
+	good := UserInput{Username: "an.nguyen", FullName: "  Nguyễn   Văn An ", Role: "trainee", UnitCode: "07441", Password: "12345678"}
+	u, err := s.CreateUser(ctx, good, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.FullName != "Nguyễn Văn An" || !u.MustChangePassword {
+		t.Errorf("user = %+v", u)
+	}
+	cases := []struct {
+		name  string
+		edit  func(*UserInput)
+		field string
+	}{
+		{"empty username", func(in *UserInput) { in.Username = "" }, "username"},
+		{"username with diacritics", func(in *UserInput) { in.Username = "nguyễn" }, "username"},
+		{"overlong username", func(in *UserInput) { in.Username = strings.Repeat("a", 33) }, "username"},
+		{"duplicate username", func(in *UserInput) { in.Username = "AN.NGUYEN" }, "username"},
+		{"empty name", func(in *UserInput) { in.FullName = "   " }, "full_name"},
+		{"overlong name", func(in *UserInput) { in.FullName = strings.Repeat("Ă", 101) }, "full_name"},
+		{"control character in name", func(in *UserInput) { in.FullName = "An\x00" }, "full_name"},
+		{"unknown role", func(in *UserInput) { in.Role = "root" }, "role"},
+		{"unknown unit", func(in *UserInput) { in.UnitCode = "99999" }, "unit"},
+		{"short password", func(in *UserInput) { in.Password = "1234567" }, "password"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			in := good
+			in.Username = "other"
+			tc.edit(&in)
+			_, err := s.CreateUser(ctx, in, true)
+			if got := fieldOf(err); got != tc.field {
+				t.Fatalf("error field = %q (%v), want %q", got, err, tc.field)
+			}
+		})
+	}
+	if n, _ := db.CountUsers(ctx); n != 1 {
+		t.Errorf("users stored = %d, want 1: bad input must change nothing", n)
+	}
+}
+
+func TestUnitRulesFollowTwoLevelGovernment(t *testing.T) {
+	s, _ := newService(t)
+	seedUnits(t, s)
+	ctx := context.Background()
+	cases := []struct {
+		name  string
+		in    UnitInput
+		field string
+	}{
+		{"commune without province", UnitInput{Code: "X1", Name: "Xã A", Kind: "xa"}, "parent"},
+		{"commune under commune", UnitInput{Code: "X2", Name: "Xã B", Kind: "xa", ParentCode: "07441"}, "parent"},
+		{"province with parent", UnitInput{Code: "P2", Name: "Tỉnh C", Kind: "tinh", ParentCode: "24"}, "parent"},
+		{"ministry with parent", UnitInput{Code: "B1", Name: "Bộ Nội vụ", Kind: "bo_nganh", ParentCode: "24"}, "parent"},
+		{"unknown parent", UnitInput{Code: "X3", Name: "Xã D", Kind: "xa", ParentCode: "nope"}, "parent"},
+		{"unknown kind", UnitInput{Code: "X4", Name: "Huyện E", Kind: "huyen", ParentCode: "24"}, "kind"},
+		{"duplicate code", UnitInput{Code: "07441", Name: "Xã F", Kind: "xa", ParentCode: "24"}, "code"},
+		{"bad code", UnitInput{Code: "mã xã", Name: "Xã G", Kind: "xa", ParentCode: "24"}, "code"},
+		{"empty name", UnitInput{Code: "X5", Name: "", Kind: "xa", ParentCode: "24"}, "name"},
+		{"overlong name", UnitInput{Code: "X6", Name: strings.Repeat("x", 151), Kind: "xa", ParentCode: "24"}, "name"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := s.CreateUnit(ctx, tc.in)
+			if got := fieldOf(err); got != tc.field {
+				t.Fatalf("error field = %q (%v), want %q", got, err, tc.field)
+			}
+		})
+	}
+	for _, ok := range []UnitInput{
+		{Code: "26", Name: "Đặc khu Vân Đồn", Kind: "dac_khu", ParentCode: "24"},
+		{Code: "BNV", Name: "Bộ Nội vụ", Kind: "bo_nganh"},
+		{Code: "HN", Name: "Thành phố Hà Nội", Kind: "thanh_pho"},
+	} {
+		if _, err := s.CreateUnit(ctx, ok); err != nil {
+			t.Errorf("create %s: %v", ok.Code, err)
+		}
+	}
+	// A province cannot be moved under its own commune.
+	prov, _ := s.UnitByCode(ctx, "24")
+	if _, err := s.UpdateUnit(ctx, prov.ID, UnitInput{Code: "24", Name: "Tỉnh Bắc Ninh", Kind: "don_vi", ParentCode: "07441"}); fieldOf(err) != "parent" {
+		t.Errorf("cycle: err = %v", err)
+	}
+	tree, err := s.UnitTree(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	for _, n := range tree {
+		order = append(order, strings.Repeat(">", n.Depth)+n.Code)
+	}
+	want := "HN 24 >SNV24 >26 >07441 BNV" // Thành phố sorts before Tỉnh
+	if got := strings.Join(order, " "); got != want {
+		t.Errorf("tree order = %q, want %q", got, want)
+	}
+}
+
+func TestLoginThrottlesAccountAndAddress(t *testing.T) {
+	s, _ := newService(t)
+	seedUnits(t, s)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)
+	s.SetClock(func() time.Time { return now })
+	if _, err := s.CreateUser(ctx, UserInput{Username: "mai", FullName: "Lê Thị Mai", Role: "trainee", UnitCode: "07441", Password: "dung-mat-khau"}, false); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < accountFreeFailures; i++ {
+		if _, _, err := s.Login(ctx, "mai", "sai", "10.0.0.1", "test"); !errors.Is(err, ErrInvalidCredentials) {
+			t.Fatalf("failure %d: err = %v", i, err)
+		}
+	}
+	var locked *LockedError
+	if _, _, err := s.Login(ctx, "mai", "sai", "10.0.0.1", "test"); !errors.As(err, &locked) || locked.IP {
+		t.Fatalf("5th failure: err = %v, want account lock", err)
+	}
+	// Even the right password is refused while locked.
+	if _, _, err := s.Login(ctx, "mai", "dung-mat-khau", "10.0.0.2", "test"); !errors.As(err, &locked) {
+		t.Fatalf("right password during lock: err = %v", err)
+	}
+	now = now.Add(2 * time.Minute)
+	token, u, err := s.Login(ctx, "mai", "dung-mat-khau", "10.0.0.2", "test")
+	if err != nil || token == "" || u.Username != "mai" {
+		t.Fatalf("login after lock = %v", err)
+	}
+	got, _, err := s.Authenticate(ctx, token)
+	if err != nil || got.ID != u.ID || got.FailedLogins != 0 {
+		t.Fatalf("authenticate = %+v, %v", got, err)
+	}
+	if err := s.Logout(ctx, token); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Authenticate(ctx, token); !errors.Is(err, ErrNoSession) {
+		t.Fatalf("after logout: err = %v", err)
+	}
+
+	// One address guessing many usernames is stopped too.
+	for i := 0; i < ipFailureLimit; i++ {
+		_, _, _ = s.Login(ctx, "khong-co-"+string(rune('a'+i%26)), "x", "10.9.9.9", "bot")
+	}
+	if _, _, err := s.Login(ctx, "mai", "dung-mat-khau", "10.9.9.9", "bot"); !errors.As(err, &locked) || !locked.IP {
+		t.Fatalf("address over the limit: err = %v", err)
+	}
+}
+
+func TestChangePassword(t *testing.T) {
+	s, _ := newService(t)
+	seedUnits(t, s)
+	ctx := context.Background()
+	if _, err := s.CreateUser(ctx, UserInput{Username: "anh", FullName: "Anh", Role: "trainee", UnitCode: "07441", Password: "mat-khau-1"}, true); err != nil {
+		t.Fatal(err)
+	}
+	tok1, u, err := s.Login(ctx, "anh", "mat-khau-1", "1.1.1.1", "")
+	if err != nil || !u.MustChangePassword {
+		t.Fatalf("login = %+v %v", u, err)
+	}
+	tok2, _, _ := s.Login(ctx, "anh", "mat-khau-1", "1.1.1.2", "")
+	_, sess, _ := s.Authenticate(ctx, tok1)
+	for _, bad := range [][3]string{{"sai", "mat-khau-2", "mat-khau-2"}, {"mat-khau-1", "ngan", "ngan"},
+		{"mat-khau-1", "mat-khau-1", "mat-khau-1"}, {"mat-khau-1", "mat-khau-2", "mat-khau-3"}} {
+		if err := s.ChangePassword(ctx, u, sess, bad[0], bad[1], bad[2]); fieldOf(err) == "" {
+			t.Errorf("change %v: err = %v, want a field error", bad, err)
+		}
+	}
+	if err := s.ChangePassword(ctx, u, sess, "mat-khau-1", "mat-khau-2", "mat-khau-2"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, err := s.Authenticate(ctx, tok1); err != nil || got.MustChangePassword {
+		t.Errorf("this session after change: %+v %v", got, err)
+	}
+	if _, _, err := s.Authenticate(ctx, tok2); !errors.Is(err, ErrNoSession) {
+		t.Errorf("other session after change: err = %v, want logged out", err)
+	}
+}
+
+func TestSortUsersVietnamese(t *testing.T) {
+	users := []model.User{
+		{Username: "1", FullName: "Trần Văn Đức"},
+		{Username: "2", FullName: "Nguyễn Thị Ánh"},
+		{Username: "3", FullName: "Lê Văn Dũng"},
+		{Username: "4", FullName: "Phạm Thị Anh"},
+		{Username: "5", FullName: "Hoàng Văn Bình"},
+		{Username: "6", FullName: "Vũ Thị Ân"},
+		{Username: "7", FullName: "Đỗ Văn Ấn"},
+	}
+	SortUsers(users)
+	var got []string
+	for _, u := range users {
+		got = append(got, u.GivenName())
+	}
+	// a < á (tone) and a < â (letter); d < đ as a separate letter after d.
+	want := "Anh Ánh Ân Ấn Bình Dũng Đức"
+	if g := strings.Join(got, " "); g != want {
+		t.Errorf("order = %q, want %q", g, want)
+	}
+}
