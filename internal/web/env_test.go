@@ -1,0 +1,118 @@
+package web
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tdkt/tdkt/content"
+	"github.com/tdkt/tdkt/internal/auth"
+	"github.com/tdkt/tdkt/internal/course"
+	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/static"
+)
+
+// env is the real router on a real SQLite file, with the shipped content.
+type env struct {
+	h       http.Handler
+	auth    *auth.Service
+	db      *store.DB
+	cat     *course.Catalog
+	tracker *course.Tracker
+}
+
+const testPassword = "mat-khau-thu"
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "tdkt.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, probs := course.Load(content.FS)
+	if len(probs) > 0 {
+		t.Fatalf("content: %v", probs)
+	}
+	a := auth.New(db, time.Hour)
+	tr := course.NewTracker(db, 20*time.Millisecond)
+	t.Cleanup(func() {
+		_ = tr.Close(ctx)
+		db.Close()
+	})
+	h, err := New(Deps{Auth: a, Catalog: cat, Tracker: tr, Static: static.FS, Health: db.Ping, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{h: h, auth: a, db: db, cat: cat, tracker: tr}
+	for _, in := range []auth.UnitInput{
+		{Code: "24", Name: "Tỉnh Bắc Ninh", Kind: "tinh"},
+		{Code: "07441", Name: "Xã Tam Đa", Kind: "xa", ParentCode: "24"},
+	} {
+		if _, err := a.CreateUnit(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, in := range []auth.UserInput{
+		{Username: "quantri", FullName: "Quản Trị", Role: "admin", UnitCode: "24"},
+		{Username: "giangvien", FullName: "Nguyễn Thị Hương", Role: "trainer", UnitCode: "24"},
+		{Username: "hocvien", FullName: "Trần Văn Bình", Role: "trainee", UnitCode: "07441"},
+	} {
+		in.Password = testPassword
+		if _, err := a.CreateUser(ctx, in, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return e
+}
+
+type req struct {
+	method, path string
+	form         url.Values
+	body         string // raw body, used when form is nil
+	cookie       *http.Cookie
+	header       map[string]string
+}
+
+func (e *env) do(r req) *httptest.ResponseRecorder {
+	var body io.Reader
+	if r.form != nil {
+		body = strings.NewReader(r.form.Encode())
+	} else if r.body != "" {
+		body = strings.NewReader(r.body)
+	}
+	hr := httptest.NewRequest(r.method, r.path, body)
+	if body != nil {
+		hr.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if r.cookie != nil {
+		hr.AddCookie(r.cookie)
+	}
+	for k, v := range r.header {
+		hr.Header.Set(k, v)
+	}
+	w := httptest.NewRecorder()
+	e.h.ServeHTTP(w, hr)
+	return w
+}
+
+func (e *env) login(t *testing.T, username string) *http.Cookie {
+	t.Helper()
+	w := e.do(req{method: "POST", path: "/login", form: url.Values{"username": {username}, "password": {testPassword}}})
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("login %s: status %d: %s", username, w.Code, w.Body.String())
+	}
+	for _, c := range w.Result().Cookies() {
+		if c.Name == sessionCookie && c.Value != "" {
+			return c
+		}
+	}
+	t.Fatalf("login %s: no session cookie", username)
+	return nil
+}
