@@ -1,0 +1,167 @@
+package web
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// chromium finds Debian's Chromium. Browser tests skip without it, except
+// under CI, where a missing browser is a failure.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("CI is set but Chromium is not installed (apt-get install -y chromium)")
+	}
+	t.Skip("Chromium not installed; set CI=1 to make this a failure")
+	return ""
+}
+
+func browser(t *testing.T) (context.Context, func()) {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium(t)),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(360, 740), // a cheap Android phone
+	)
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelC := chromedp.NewContext(actx)
+	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	// Headless Chromium keeps windows at least 500 px wide; emulate the phone.
+	if err := chromedp.Run(ctx, chromedp.EmulateViewport(360, 740, chromedp.EmulateScale(2))); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return ctx, func() { cancelT(); cancelC(); cancelA() }
+}
+
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	dir := os.Getenv("TDKT_SCREENSHOT_DIR")
+	if dir == "" {
+		return
+	}
+	var png []byte
+	if err := chromedp.Run(ctx, chromedp.CaptureScreenshot(&png)); err != nil {
+		t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	_ = os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
+}
+
+func TestBrowserTraineeReadsAndResumes(t *testing.T) {
+	e := newEnv(t)
+	srv := httptest.NewServer(e.h)
+	defer srv.Close()
+	ctx, cancel := browser(t)
+	defer cancel()
+
+	login := func(landing string) {
+		t.Helper()
+		err := chromedp.Run(ctx,
+			chromedp.Navigate(srv.URL+"/login"),
+			chromedp.WaitVisible(`#username`, chromedp.ByID),
+			chromedp.SendKeys(`#username`, "hocvien", chromedp.ByID),
+			chromedp.SendKeys(`#password`, testPassword, chromedp.ByID),
+			chromedp.Submit(`#password`, chromedp.ByID),
+			chromedp.WaitVisible(landing, chromedp.ByQuery),
+		)
+		if err != nil {
+			t.Fatalf("log in: %v", err)
+		}
+	}
+	login(`.cards`) // nothing read yet: the catalog
+	screenshot(t, ctx, "1-catalog")
+
+	// Open the course from the catalog and start the first module.
+	var progress string
+	err := chromedp.Run(ctx,
+		chromedp.Click(`.cards h2 a`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#course-progress-text`, chromedp.ByID),
+		chromedp.Text(`#course-progress-text`, &progress, chromedp.ByID),
+	)
+	if err != nil {
+		t.Fatalf("open course: %v", err)
+	}
+	if !strings.Contains(progress, "0/4") {
+		t.Fatalf("course progress before reading = %q", progress)
+	}
+	screenshot(t, ctx, "2-course")
+	var before string
+	err = chromedp.Run(ctx,
+		chromedp.Click(`main p a.btn.primary`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#module`, chromedp.ByID),
+		chromedp.AttributeValue(`#course-progress`, "value", &before, nil, chromedp.ByID),
+	)
+	if err != nil {
+		t.Fatalf("open module: %v", err)
+	}
+	if before != "0" {
+		t.Fatalf("progress bar before reading = %q", before)
+	}
+	screenshot(t, ctx, "3-module-top")
+
+	// Read to the end: the page records completion by itself and the bar moves.
+	var after, btn string
+	err = chromedp.Run(ctx,
+		chromedp.Evaluate(`window.scrollTo(0, document.body.scrollHeight)`, nil),
+		chromedp.WaitVisible(`#complete-btn.done`, chromedp.ByQuery),
+		chromedp.AttributeValue(`#course-progress`, "value", &after, nil, chromedp.ByID),
+		chromedp.Text(`#complete-btn`, &btn, chromedp.ByID),
+	)
+	if err != nil {
+		t.Fatalf("read to the end: %v", err)
+	}
+	if after != "25" || !strings.Contains(btn, "Đã học xong") {
+		t.Fatalf("after reading: bar %q, button %q", after, btn)
+	}
+	screenshot(t, ctx, "4-module-end")
+
+	// Go on to the second module, then log out.
+	var title string
+	err = chromedp.Run(ctx,
+		chromedp.Click(`a[rel=next]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#module`, chromedp.ByID),
+		chromedp.Text(`#module h1`, &title, chromedp.ByQuery),
+		chromedp.Click(`form[action="/logout"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#username`, chromedp.ByID),
+	)
+	if err != nil {
+		t.Fatalf("next module and log out: %v", err)
+	}
+	if !strings.HasPrefix(title, "Bài 2.") {
+		t.Fatalf("second module title = %q", title)
+	}
+
+	// Logging back in lands on the module being read, with progress kept.
+	login(`#module`)
+	var url, again, bar string
+	err = chromedp.Run(ctx,
+		chromedp.Location(&url),
+		chromedp.Text(`#module h1`, &again, chromedp.ByQuery),
+		chromedp.AttributeValue(`#course-progress`, "value", &bar, nil, chromedp.ByID),
+	)
+	if err != nil {
+		t.Fatalf("after second login: %v", err)
+	}
+	if !strings.HasSuffix(url, "/modules/danh-hieu-thi-dua") || again != title || bar != "25" {
+		t.Fatalf("after second login: url %q, title %q, bar %q", url, again, bar)
+	}
+	screenshot(t, ctx, "5-resumed")
+}
