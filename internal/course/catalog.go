@@ -164,7 +164,9 @@ func loadCourse(fsys fs.FS, dir string) (*Course, []Problem) {
 	orders := map[int]string{}
 	for _, e := range entries {
 		name := e.Name()
-		if e.IsDir() || name == "course.md" || !strings.HasSuffix(name, ".md") {
+		// Drafts (_ten.md, .ten.md) and notes (README.md) stay beside the modules without being published.
+		if e.IsDir() || name == "course.md" || !strings.HasSuffix(name, ".md") ||
+			strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".") || strings.EqualFold(name, "README.md") {
 			continue
 		}
 		file := path.Join(dir, name)

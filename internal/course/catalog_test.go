@@ -12,7 +12,7 @@ const goodCourse = "---\ntitle: \"Khóa thử\"\nsummary: \"Tóm tắt\"\norder:
 
 func module(title string, order int) string {
 	return "---\ntitle: \"" + title + "\"\norder: " + itoa(order) + "\nestimated_minutes: 10\nobjectives:\n  - \"Hiểu\"\n" +
-		"legal_documents:\n  - number: \"06/2022/QH15\"\n    articles: [\"Điều 5\"]\nlast_reviewed: 2026-11-20\n---\n## Mục tiêu bài học\n\nNội dung.\n"
+		"legal_documents:\n  - number: \"06/2022/QH15\"\n    articles: [\"Điều 5\"]\nlast_reviewed: 2026-11-20\n---\n## Nội dung chính\n\nNội dung.\n"
 }
 
 func itoa(n int) string {
@@ -46,7 +46,7 @@ func TestLoadGoodContent(t *testing.T) {
 	if len(m.LegalDocuments) != 1 || m.LegalDocuments[0].Number != "06/2022/QH15" || m.LastReviewed.Format("2006-01-02") != "2026-11-20" {
 		t.Errorf("front matter not decoded: %+v", m)
 	}
-	if !strings.Contains(string(m.HTML), `id="muc-tieu-bai-hoc"`) {
+	if !strings.Contains(string(m.HTML), `id="noi-dung-chinh"`) {
 		t.Errorf("heading anchor missing: %s", m.HTML)
 	}
 }
@@ -195,5 +195,45 @@ func TestShippedContentLoads(t *testing.T) {
 				t.Errorf("%s mentions Nghị định 98/2023 without saying it was replaced", m.File)
 			}
 		}
+	}
+}
+
+func TestAnchorsStayUniqueAndClean(t *testing.T) {
+	body := "## Đặc khu 1\n\n## Đặc khu\n\n## Đặc khu\n\n## Điều 5 và [Điều 6](https://example.com/dieu-6)\n\n## Mục tiêu bài học\n"
+	r := render("x.md", []byte(body), 1)
+	var got []string
+	for _, e := range r.TOC {
+		got = append(got, e.ID)
+	}
+	want := "dac-khu-1 dac-khu dac-khu-2 dieu-5-va-dieu-6 muc-tieu-bai-hoc-1"
+	if strings.Join(got, " ") != want {
+		t.Errorf("anchors = %q, want %q", strings.Join(got, " "), want)
+	}
+}
+
+func TestLegalEntriesAndObjectivesChecked(t *testing.T) {
+	files := fstest.MapFS{
+		"c/course.md": {Data: []byte(goodCourse)},
+		"c/01-a.md":   {Data: []byte(strings.Replace(module("A", 1), "articles:", "article:", 1))},
+		"c/02-b.md":   {Data: []byte(strings.Replace(module("B", 2), "objectives:\n  - \"Hiểu\"", "objectives: []", 1))},
+		"c/_nhap.md":  {Data: []byte("draft without front matter")},
+		"c/README.md": {Data: []byte("notes")},
+	}
+	_, probs := Load(files)
+	var lines []string
+	for _, p := range probs {
+		lines = append(lines, p.String())
+	}
+	all := strings.Join(lines, "\n")
+	for _, want := range []string{
+		`c/01-a.md:9: unknown field "article" in a legal document entry`,
+		"c/02-b.md:5: objectives must list at least one objective",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("want %q in:\n%s", want, all)
+		}
+	}
+	if strings.Contains(all, "_nhap") || strings.Contains(all, "README") {
+		t.Errorf("drafts and notes were checked as modules:\n%s", all)
 	}
 }

@@ -54,10 +54,11 @@ var yamlLine = regexp.MustCompile(`line (\d+)`)
 func splitFrontMatter(src []byte) (fm []byte, body []byte, bodyLine int, err error) {
 	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
 	src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
-	if !bytes.HasPrefix(src, []byte("---\n")) {
+	first, rest, _ := bytes.Cut(src, []byte("\n"))
+	if strings.TrimRight(string(first), " \t") != "---" {
 		return nil, nil, 0, fmt.Errorf("missing front matter: the file must start with a line \"---\"")
 	}
-	rest := src[4:]
+	start := len(first) + 1
 	line := 2
 	for {
 		i := bytes.IndexByte(rest, '\n')
@@ -68,7 +69,7 @@ func splitFrontMatter(src []byte) (fm []byte, body []byte, bodyLine int, err err
 			l = rest[:i]
 		}
 		if strings.TrimRight(string(l), " \t") == "---" {
-			fm = src[4 : len(src)-len(rest)]
+			fm = src[start : len(src)-len(rest)]
 			if i < 0 {
 				return fm, nil, line + 1, nil
 			}
@@ -156,6 +157,9 @@ func parseFrontMatter(file string, src []byte, allowed map[string]bool) (*frontM
 				add(line, "objectives must be a list (lines starting with \"- \")")
 				continue
 			}
+			if len(v.Content) == 0 {
+				add(line, "objectives must list at least one objective")
+			}
 			for _, item := range v.Content {
 				var s string
 				if item.Kind != yaml.ScalarNode || item.Decode(&s) != nil || strings.TrimSpace(s) == "" {
@@ -176,6 +180,16 @@ func parseFrontMatter(file string, src []byte, allowed map[string]bool) (*frontM
 				}
 				if item.Kind != yaml.MappingNode || item.Decode(&ref) != nil {
 					add(item.Line+1, "each legal document needs \"number\" (text) and \"articles\" (a list)")
+					continue
+				}
+				bad := false
+				for j := 0; j+1 < len(item.Content); j += 2 {
+					if f := item.Content[j]; f.Value != "number" && f.Value != "articles" {
+						add(f.Line+1, "unknown field %q in a legal document entry (allowed: number, articles)", f.Value)
+						bad = true
+					}
+				}
+				if bad {
 					continue
 				}
 				if strings.TrimSpace(ref.Number) == "" {

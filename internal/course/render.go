@@ -9,7 +9,6 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
-	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 )
 
@@ -20,31 +19,32 @@ type TOCEntry struct {
 	ID    string
 }
 
-// markdown is configured once: GFM tables, footnotes, heading anchors. Raw
-// HTML is left out by goldmark's default (unsafe off), so authors cannot
-// inject markup into pages.
+// markdown is configured once: GFM tables and footnotes. Raw HTML is left
+// out by goldmark's default (unsafe off), so authors cannot inject markup
+// into pages. Heading anchors are set by render from the heading's text.
 var markdown = goldmark.New(
 	goldmark.WithExtensions(extension.GFM, extension.Footnote),
-	goldmark.WithParserOptions(parser.WithAutoHeadingID()),
 )
 
-// ids generates unique, readable heading anchors for one document.
-type ids struct{ seen map[string]int }
+// ReservedIDs are anchors the module page uses for its own sections; a
+// heading in the text with the same words gets a numbered anchor instead.
+var ReservedIDs = []string{"muc-tieu-bai-hoc", "van-ban-can-cu", "module", "module-end", "main", "course-progress", "course-progress-text", "complete-btn", "complete-status"}
 
-func (s *ids) Generate(value []byte, _ ast.NodeKind) []byte {
-	base := Slug(string(value))
+// ids hands out unique, readable heading anchors for one document.
+type ids map[string]bool
+
+func (s ids) unique(text string) string {
+	base := Slug(text)
 	if base == "" {
 		base = "muc"
 	}
 	id := base
-	if n := s.seen[base]; n > 0 {
+	for n := 1; s[id]; n++ {
 		id = fmt.Sprintf("%s-%d", base, n)
 	}
-	s.seen[base]++
-	return []byte(id)
+	s[id] = true
+	return id
 }
-
-func (s *ids) Put(value []byte) { s.seen[string(value)]++ }
 
 // rendered is the result of rendering one Markdown body.
 type rendered struct {
@@ -59,8 +59,11 @@ type rendered struct {
 // author meant (raw HTML, a level-1 heading).
 func render(file string, body []byte, firstLine int) rendered {
 	var out rendered
-	ctx := parser.NewContext(parser.WithIDs(&ids{seen: map[string]int{}}))
-	doc := markdown.Parser().Parse(text.NewReader(body), parser.WithContext(ctx))
+	doc := markdown.Parser().Parse(text.NewReader(body))
+	anchors := ids{}
+	for _, r := range ReservedIDs {
+		anchors[r] = true
+	}
 	lineOf := func(n ast.Node) int {
 		for ; n != nil; n = n.Parent() {
 			if l := n.Lines(); l != nil && l.Len() > 0 {
@@ -79,13 +82,13 @@ func render(file string, body []byte, firstLine int) rendered {
 		switch n := n.(type) {
 		case *ast.Heading:
 			txt := plainText(n, body)
+			id := anchors.unique(txt)
+			n.SetAttributeString("id", []byte(id))
 			if n.Level == 1 {
 				out.Problems = append(out.Problems, Problem{file, lineOf(n), "level-1 heading \"# " + txt + "\": the title comes from the front matter; use ## for sections"})
 			}
 			if n.Level == 2 || n.Level == 3 {
-				id, _ := n.AttributeString("id")
-				idStr, _ := id.([]byte)
-				out.TOC = append(out.TOC, TOCEntry{Level: n.Level, Text: txt, ID: string(idStr)})
+				out.TOC = append(out.TOC, TOCEntry{Level: n.Level, Text: txt, ID: id})
 			}
 		case *ast.HTMLBlock:
 			out.Problems = append(out.Problems, Problem{file, lineOf(n), "raw HTML is not rendered; use Markdown instead"})
