@@ -1,11 +1,67 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/tdkt/tdkt/internal/loadtest"
 )
 
+type loginList []loadtest.Login
+
+func (l *loginList) String() string { return fmt.Sprint(len(*l), " logins") }
+
+func (l *loginList) Set(v string) error {
+	user, pw, ok := strings.Cut(v, ":")
+	if !ok || user == "" || pw == "" {
+		return fmt.Errorf("want user:password, got %q", v)
+	}
+	*l = append(*l, loadtest.Login{Username: user, Password: pw})
+	return nil
+}
+
+// loadtestPages requests module pages as logged-in trainees and prints a JSON summary.
 func loadtestPages(args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "tdkt loadtest pages: not built yet")
-	return 1
+	fset := flag.NewFlagSet("loadtest pages", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	var cfg loadtest.PagesConfig
+	var logins loginList
+	fset.StringVar(&cfg.Server, "server", "", "base URL of a running server; without it a server is started on a temporary database")
+	fset.Var(&logins, "login", "user:password of an account to use with --server (repeat for more)")
+	fset.IntVar(&cfg.Users, "users", 200, "trainee accounts to seed for the server started here")
+	fset.IntVar(&cfg.Concurrency, "concurrency", 64, "requests in flight at once")
+	fset.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long to measure")
+	fset.DurationVar(&cfg.Warmup, "warmup", 2*time.Second, "load before measuring, not counted")
+	fset.IntVar(&cfg.Requests, "requests", 0, "stop after this many requests (0: run for --duration)")
+	if err := fset.Parse(args); err != nil {
+		return 2
+	}
+	if cfg.Server != "" && len(logins) == 0 {
+		fmt.Fprintln(stderr, "tdkt loadtest pages: --server needs at least one --login user:password")
+		return 2
+	}
+	if cfg.Server == "" && len(logins) > 0 {
+		fmt.Fprintln(stderr, "tdkt loadtest pages: --login goes with --server")
+		return 2
+	}
+	cfg.Logins = logins
+	cfg.Log = stderr
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	sum, err := loadtest.Pages(ctx, cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "tdkt loadtest pages:", err)
+		return 1
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(sum)
+	return 0
 }

@@ -60,6 +60,7 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, in UserInput) (model
 	}
 	u.ID = old.ID
 	err = s.db.WithTx(ctx, func(tx *store.Tx) error { return tx.UpdateUser(ctx, &u) })
+	s.cache.dropUser(id) // role, unit or disabled may have changed
 	if errors.Is(err, store.ErrDuplicate) {
 		return model.User{}, duplicateUsername()
 	}
@@ -86,6 +87,7 @@ func (s *Service) ResetPassword(ctx context.Context, id int64) (string, error) {
 		}
 		return tx.DeleteUserSessions(ctx, id, "")
 	})
+	s.cache.dropUser(id)
 	if err != nil {
 		return "", fmt.Errorf("auth: reset password: %w", err)
 	}
@@ -116,6 +118,7 @@ func (s *Service) ChangePassword(ctx context.Context, u model.User, sess model.S
 	if err != nil {
 		return err
 	}
+	defer s.cache.dropUser(u.ID)
 	return s.db.WithTx(ctx, func(tx *store.Tx) error {
 		if err := tx.SetPassword(ctx, u.ID, hash, false); err != nil {
 			return err
@@ -218,6 +221,7 @@ func (s *Service) SetPassword(ctx context.Context, id int64, pw string, mustChan
 	if err != nil {
 		return err
 	}
+	defer s.cache.dropUser(id)
 	return s.db.WithTx(ctx, func(tx *store.Tx) error {
 		if err := tx.SetPassword(ctx, id, hash, mustChange); err != nil {
 			return err

@@ -57,12 +57,14 @@ type Service struct {
 	now        func() time.Time
 	sessionTTL time.Duration
 	dummyHash  string
+	cache      *sessionCache
 }
 
 // New returns the accounts service; sessions expire after ttl without use.
 func New(db *store.DB, ttl time.Duration) *Service {
 	dummy, _ := HashPassword("tdkt-timing-equaliser")
-	return &Service{db: db, ips: newIPThrottle(ipFailureLimit, ipFailureWindow), now: time.Now, sessionTTL: ttl, dummyHash: dummy}
+	return &Service{db: db, ips: newIPThrottle(ipFailureLimit, ipFailureWindow), now: time.Now, sessionTTL: ttl,
+		dummyHash: dummy, cache: newSessionCache(30*time.Second, 200_000)}
 }
 
 // SetClock replaces the clock (tests).
@@ -139,12 +141,21 @@ func (s *Service) Authenticate(ctx context.Context, token string) (model.User, m
 		return model.User{}, model.Session{}, ErrNoSession
 	}
 	now := s.now()
-	sess, u, err := s.db.SessionUser(ctx, hashToken(token), now)
-	if errors.Is(err, store.ErrNotFound) {
-		return u, sess, ErrNoSession
-	}
-	if err != nil {
-		return u, sess, fmt.Errorf("auth: authenticate: %w", err)
+	hash := hashToken(token)
+	var sess model.Session
+	var u model.User
+	if e, ok := s.cache.get(hash, now); ok {
+		sess, u = e.sess, e.user
+	} else {
+		var err error
+		sess, u, err = s.db.SessionUser(ctx, hash, now)
+		if errors.Is(err, store.ErrNotFound) {
+			return u, sess, ErrNoSession
+		}
+		if err != nil {
+			return u, sess, fmt.Errorf("auth: authenticate: %w", err)
+		}
+		s.cache.put(hash, cachedSession{user: u, sess: sess, fetched: now})
 	}
 	if u.Disabled {
 		return u, sess, ErrDisabled
@@ -157,6 +168,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (model.User, m
 			slog.Warn("touch session", "err", err)
 		}
 		sess.LastSeenAt, sess.ExpiresAt = now, exp
+		s.cache.drop(hash)
 	}
 	return u, sess, nil
 }
@@ -166,7 +178,9 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	if token == "" {
 		return nil
 	}
-	return s.db.WithTx(ctx, func(tx *store.Tx) error { return tx.DeleteSession(ctx, hashToken(token)) })
+	hash := hashToken(token)
+	s.cache.drop(hash)
+	return s.db.WithTx(ctx, func(tx *store.Tx) error { return tx.DeleteSession(ctx, hash) })
 }
 
 // PurgeSessions deletes expired sessions.

@@ -264,3 +264,54 @@ func TestSortUsersVietnamese(t *testing.T) {
 		t.Errorf("order = %q, want %q", g, want)
 	}
 }
+
+// Sessions held in the memory cache must end as soon as the account changes.
+func TestCachedSessionsEndWithAccountChanges(t *testing.T) {
+	s, _ := newService(t)
+	seedUnits(t, s)
+	ctx := context.Background()
+	u, err := s.CreateUser(ctx, UserInput{Username: "lan", FullName: "Ngô Thị Lan", Role: "trainee", UnitCode: "07441", Password: "mat-khau-1"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	login := func() string {
+		tok, _, err := s.Login(ctx, "lan", "mat-khau-1", "1.2.3.4", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.Authenticate(ctx, tok); err != nil { // now cached
+			t.Fatal(err)
+		}
+		return tok
+	}
+	tok := login()
+	if _, err := s.UpdateUser(ctx, u.ID, UserInput{Username: "lan", FullName: "Ngô Thị Lan", Role: "trainee", UnitCode: "07441", Disabled: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Authenticate(ctx, tok); !errors.Is(err, ErrDisabled) {
+		t.Fatalf("disabled user still authenticated from cache: %v", err)
+	}
+	if _, err := s.UpdateUser(ctx, u.ID, UserInput{Username: "lan", FullName: "Ngô Thị Lan", Role: "trainer", UnitCode: "07441"}); err != nil {
+		t.Fatal(err)
+	}
+	tok = login()
+	if got, _, _ := s.Authenticate(ctx, tok); got.Role != model.RoleTrainer {
+		t.Fatalf("role after change = %s", got.Role)
+	}
+	if _, err := s.ResetPassword(ctx, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Authenticate(ctx, tok); !errors.Is(err, ErrNoSession) {
+		t.Fatalf("session survived a password reset: %v", err)
+	}
+	if err := s.SetPassword(ctx, u.ID, "mat-khau-1", false); err != nil {
+		t.Fatal(err)
+	}
+	tok = login()
+	if err := s.Logout(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Authenticate(ctx, tok); !errors.Is(err, ErrNoSession) {
+		t.Fatalf("session survived logout: %v", err)
+	}
+}

@@ -29,7 +29,7 @@ type env struct {
 
 const testPassword = "mat-khau-thu"
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "tdkt.db"))
@@ -102,7 +102,7 @@ func (e *env) do(r req) *httptest.ResponseRecorder {
 	return w
 }
 
-func (e *env) login(t *testing.T, username string) *http.Cookie {
+func (e *env) login(t testing.TB, username string) *http.Cookie {
 	t.Helper()
 	w := e.do(req{method: "POST", path: "/login", form: url.Values{"username": {username}, "password": {testPassword}}})
 	if w.Code != http.StatusSeeOther {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"time"
 
@@ -26,10 +27,12 @@ func (h *handler) showModule(c *gin.Context) {
 	}
 	done, total, pct := p.CourseStats(m.Course)
 	v := h.newView(c, m.Title)
+	v.body = h.bodies[bodyKey{v.Lang, m}]
 	v.D = struct {
 		Module                *course.Module
+		Body                  template.HTML
 		Done                  bool
 		DoneN, Total, Percent int
-	}{m, p.Module(m).Done(), done, total, pct}
+	}{m, fragmentMarker, p.Module(m).Done(), done, total, pct}
 	h.render(c, http.StatusOK, "module", v)
 }

@@ -93,6 +93,8 @@ type view struct {
 	Errors model.ValidationError
 	Form   map[string]string
 	D      any // page-specific data
+
+	body *fragment // spliced in where the page prints fragmentMarker
 }
 
 // Err returns the message for a form field in the page's language.
@@ -140,7 +142,30 @@ func (h *handler) render(c *gin.Context, status int, page string, v *view) {
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	c.Header("Cache-Control", "no-store")
 	c.Header("Vary", "Accept-Encoding, Cookie")
-	writeMaybeGzip(c, status, buf.Bytes())
+	if v.body == nil {
+		writeMaybeGzip(c, status, buf.Bytes())
+		return
+	}
+	before, after, ok := bytes.Cut(buf.Bytes(), []byte(fragmentMarker))
+	if !ok {
+		slog.Error("render page: fragment marker missing", "page", page)
+		c.String(http.StatusInternalServerError, tr(v.Lang, "error.internal"))
+		return
+	}
+	if strings.Contains(c.GetHeader("Accept-Encoding"), "gzip") {
+		c.Header("Content-Encoding", "gzip")
+		c.Status(status)
+		if err := writeGzipSpliced(c.Writer, before, v.body, after); err != nil {
+			slog.Debug("write page", "err", err) // the client went away
+		}
+		return
+	}
+	c.Status(status)
+	for _, part := range [][]byte{before, v.body.plain, after} {
+		if _, err := c.Writer.Write(part); err != nil {
+			return
+		}
+	}
 }
 
 // writeMaybeGzip sends body compressed when the client accepts gzip: phones

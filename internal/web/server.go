@@ -3,6 +3,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io/fs"
@@ -38,6 +39,12 @@ type handler struct {
 	ttl     time.Duration
 	pages   *pages
 	assets  *assets
+	bodies  map[bodyKey]*fragment // module texts, rendered once per language
+}
+
+type bodyKey struct {
+	lang   string
+	module *course.Module
 }
 
 // New builds the HTTP handler. It parses every template and reads every
@@ -53,7 +60,10 @@ func New(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	h := &handler{auth: d.Auth, cat: d.Catalog, tracker: d.Tracker, health: d.Health, version: d.Version,
-		secure: d.SecureCookies, ttl: d.SessionTTL, pages: pg, assets: as}
+		secure: d.SecureCookies, ttl: d.SessionTTL, pages: pg, assets: as, bodies: map[bodyKey]*fragment{}}
+	if err := h.renderBodies(); err != nil {
+		return nil, err
+	}
 	if h.ttl == 0 {
 		h.ttl = 14 * 24 * time.Hour
 	}
@@ -77,4 +87,22 @@ func (h *handler) plainError(w http.ResponseWriter, r *http.Request, status int,
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(status)
 	fmt.Fprintln(w, tr(lang, key))
+}
+
+// renderBodies renders and compresses the text of every module in every
+// language, so serving a module costs only its per-reader head and tail.
+func (h *handler) renderBodies() error {
+	var buf bytes.Buffer
+	for lang, set := range h.pages.byLang {
+		for _, co := range h.cat.Courses {
+			for _, m := range co.Modules {
+				buf.Reset()
+				if err := set["module"].ExecuteTemplate(&buf, "module_body", m); err != nil {
+					return fmt.Errorf("web: render module %s/%s: %w", co.ID, m.ID, err)
+				}
+				h.bodies[bodyKey{lang, m}] = newFragment(bytes.Clone(buf.Bytes()))
+			}
+		}
+	}
+	return nil
 }
