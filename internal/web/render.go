@@ -5,10 +5,12 @@ import (
 	"compress/gzip"
 	"embed"
 	"fmt"
+	"html"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -32,16 +34,30 @@ func loadPages(as *assets) (*pages, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: list templates: %w", err)
 	}
+	src := map[string]string{}
+	for _, n := range names {
+		b, err := fs.ReadFile(templateFS, n)
+		if err != nil {
+			return nil, fmt.Errorf("web: read template %s: %w", n, err)
+		}
+		src[strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")] = string(b)
+	}
+	if src["layout"] == "" {
+		return nil, fmt.Errorf("web: templates/layout.html is missing")
+	}
 	p := &pages{byLang: map[string]map[string]*template.Template{}}
 	for _, lang := range []string{"vi", "en"} {
 		p.byLang[lang] = map[string]*template.Template{}
 		funcs := templateFuncs(lang, as)
-		for _, n := range names {
-			base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		layout := inlineConstants(src["layout"], lang, as)
+		for base, text := range src {
 			if base == "layout" {
 				continue
 			}
-			t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n)
+			t, err := template.New("layout.html").Funcs(funcs).Parse(layout)
+			if err == nil {
+				_, err = t.New(base + ".html").Parse(inlineConstants(text, lang, as))
+			}
 			if err != nil {
 				return nil, fmt.Errorf("web: parse template %s: %w", base, err)
 			}
@@ -49,6 +65,25 @@ func loadPages(as *assets) (*pages, error) {
 		}
 	}
 	return p, nil
+}
+
+var (
+	constT     = regexp.MustCompile(`\{\{t "([a-z_.]+)"\}\}`)
+	constAsset = regexp.MustCompile(`\{\{asset "([a-z0-9_./-]+)"\}\}`)
+)
+
+// inlineConstants replaces {{t "key"}} and {{asset "path"}} with their
+// escaped text before parsing. Their values never change for a language, and
+// each one would otherwise cost two reflective calls on every page view.
+// Messages are plain text, so HTML escaping suits both text and quoted
+// attribute values, the only places these actions appear.
+func inlineConstants(text, lang string, as *assets) string {
+	text = constT.ReplaceAllStringFunc(text, func(m string) string {
+		return html.EscapeString(tr(lang, constT.FindStringSubmatch(m)[1]))
+	})
+	return constAsset.ReplaceAllStringFunc(text, func(m string) string {
+		return html.EscapeString(as.url(constAsset.FindStringSubmatch(m)[1]))
+	})
 }
 
 func templateFuncs(lang string, as *assets) template.FuncMap {
