@@ -90,7 +90,13 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer func() {
+		if err := db.Close(); err != nil {
+			slog.Error("close database", "err", err)
+			return
+		}
+		slog.Info("database closed")
+	}()
 
 	accounts := auth.New(db, cfg.SessionTTL)
 	created, user, pw, err := accounts.Bootstrap(ctx, cfg.AdminPassword)
@@ -114,7 +120,7 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 		}
 	}
 
-	tracker := course.NewTracker(db, 250*time.Millisecond)
+	tracker := course.NewTracker(db, cfg.ProgressFlush)
 	handler, err := web.New(web.Deps{Auth: accounts, Catalog: cat, Tracker: tracker, Static: static.FS,
 		Health: db.Ping, Version: version, SecureCookies: cfg.SecureCookies, SessionTTL: cfg.SessionTTL})
 	if err != nil {
@@ -149,7 +155,7 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 	if err := tracker.Close(shutCtx); err != nil {
 		slog.Error("write pending progress", "err", err)
 	}
-	slog.Info("stopped; database closed")
+	slog.Info("requests finished and reading progress written")
 	return nil
 }
 

@@ -18,11 +18,12 @@ type Config struct {
 	SecureCookies bool          // Secure cookies on plain HTTP, for a TLS proxy in front
 	AdminPassword string        // first administrator's password; random when empty
 	SessionTTL    time.Duration // how long an unused session lives
+	ProgressFlush time.Duration // how often batched reading progress is written
 }
 
 // Defaults returns the settings used when nothing is given.
 func Defaults() Config {
-	return Config{Addr: ":8080", DataDir: "./data", SessionTTL: 14 * 24 * time.Hour}
+	return Config{Addr: ":8080", DataDir: "./data", SessionTTL: 14 * 24 * time.Hour, ProgressFlush: 250 * time.Millisecond}
 }
 
 // FromEnv overrides c with the TDKT_* environment variables that are set.
@@ -52,6 +53,13 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 			return fmt.Errorf("config: TDKT_SESSION_TTL must be a duration of at least 1m, like 336h, got %q", v)
 		}
 		c.SessionTTL = d
+	}
+	if v := getenv("TDKT_PROGRESS_FLUSH"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("config: TDKT_PROGRESS_FLUSH must be a positive duration, like 250ms, got %q", v)
+		}
+		c.ProgressFlush = d
 	}
 	return nil
 }
