@@ -229,3 +229,78 @@ func (s *Service) SetPassword(ctx context.Context, id int64, pw string, mustChan
 		return tx.ResetLoginFailures(ctx, id)
 	})
 }
+
+// UserFilter narrows the user list.
+type UserFilter struct {
+	Query  string // matched against name and username, ignoring case and diacritics
+	UnitID int64  // the unit and every unit below it; 0 for all
+	Role   model.Role
+	Offset int
+	Limit  int // 0 for no limit
+}
+
+// FindUsers returns one page of the users that match f, sorted the
+// Vietnamese way, and how many match in all. Filtering happens in Go because
+// the order must follow Vietnamese collation, which SQLite does not know.
+func (s *Service) FindUsers(ctx context.Context, f UserFilter) ([]model.User, int, error) {
+	users, err := s.db.Users(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	var inUnit map[int64]bool
+	if f.UnitID != 0 {
+		units, err := s.db.Units(ctx)
+		if err != nil {
+			return nil, 0, err
+		}
+		inUnit = subtree(units, f.UnitID)
+	}
+	words := strings.Fields(fold(f.Query))
+	out := users[:0]
+	for _, u := range users {
+		if inUnit != nil && !inUnit[u.UnitID] || f.Role != "" && u.Role != f.Role {
+			continue
+		}
+		hay := fold(u.FullName + " " + u.Username)
+		match := true
+		for _, w := range words {
+			if !strings.Contains(hay, w) {
+				match = false
+				break
+			}
+		}
+		if match {
+			out = append(out, u)
+		}
+	}
+	SortUsers(out)
+	total := len(out)
+	if f.Offset > 0 {
+		out = out[min(f.Offset, len(out)):]
+	}
+	if f.Limit > 0 && len(out) > f.Limit {
+		out = out[:f.Limit]
+	}
+	return out, total, nil
+}
+
+// subtree returns the ids of root and every unit below it.
+func subtree(units []model.Unit, root int64) map[int64]bool {
+	children := map[int64][]int64{}
+	for _, u := range units {
+		children[u.ParentID] = append(children[u.ParentID], u.ID)
+	}
+	in := map[int64]bool{root: true}
+	queue := []int64{root}
+	for len(queue) > 0 {
+		id := queue[0]
+		queue = queue[1:]
+		for _, c := range children[id] {
+			if !in[c] {
+				in[c] = true
+				queue = append(queue, c)
+			}
+		}
+	}
+	return in
+}

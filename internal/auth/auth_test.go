@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -313,5 +314,55 @@ func TestCachedSessionsEndWithAccountChanges(t *testing.T) {
 	}
 	if _, _, err := s.Authenticate(ctx, tok); !errors.Is(err, ErrNoSession) {
 		t.Fatalf("session survived logout: %v", err)
+	}
+}
+
+func TestFindUsers(t *testing.T) {
+	s, _ := newService(t)
+	seedUnits(t, s)
+	ctx := context.Background()
+	if _, err := s.CreateUnit(ctx, UnitInput{Code: "HN", Name: "Thành phố Hà Nội", Kind: "thanh_pho"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []UserInput{
+		{Username: "an1", FullName: "Nguyễn Văn An", Role: "trainee", UnitCode: "07441"},
+		{Username: "an2", FullName: "Trần Văn Ân", Role: "trainee", UnitCode: "SNV24"},
+		{Username: "duc", FullName: "Đỗ Minh Đức", Role: "trainer", UnitCode: "24"},
+		{Username: "thuha", FullName: "Phạm Thu Hà", Role: "trainee", UnitCode: "HN"},
+	} {
+		in.Password = "12345678"
+		if _, err := s.CreateUser(ctx, in, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	prov, _ := s.UnitByCode(ctx, "24")
+	names := func(f UserFilter) string {
+		us, total, err := s.FindUsers(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, u := range us {
+			out = append(out, u.Username)
+		}
+		return fmt.Sprint(total, out)
+	}
+	for _, tc := range []struct {
+		f    UserFilter
+		want string
+	}{
+		{UserFilter{}, "4 [an1 an2 duc thuha]"},
+		{UserFilter{Query: "nguyen van an"}, "1 [an1]"},
+		{UserFilter{Query: "AN"}, "2 [an1 an2]"},
+		{UserFilter{Query: "duc"}, "1 [duc]"},
+		{UserFilter{UnitID: prov.ID}, "3 [an1 an2 duc]"}, // the province and everything below it
+		{UserFilter{Role: model.RoleTrainer}, "1 [duc]"},
+		{UserFilter{Limit: 2, Offset: 2}, "4 [duc thuha]"},
+		{UserFilter{Offset: 10}, "4 []"},
+		{UserFilter{UnitID: -1}, "0 []"},
+	} {
+		if got := names(tc.f); got != tc.want {
+			t.Errorf("%+v: got %s, want %s", tc.f, got, tc.want)
+		}
 	}
 }

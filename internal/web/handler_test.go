@@ -3,11 +3,14 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/tdkt/tdkt/internal/auth"
 )
 
 func TestPublicAndAuthorization(t *testing.T) {
@@ -316,3 +319,28 @@ func TestLanguageSwitch(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestUserListSearchAndPages(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	for i := 0; i < usersPerPage+5; i++ {
+		_, err := e.auth.CreateUser(ctx, auth.UserInput{Username: fmt.Sprintf("hv%03d", i), FullName: fmt.Sprintf("Học Viên Số %03d", i),
+			Role: "trainee", UnitCode: "07441", Password: testPassword}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	admin := e.login(t, "quantri")
+	w := e.do(req{method: "GET", path: "/admin/users", cookie: admin})
+	if !strings.Contains(w.Body.String(), "58 người dùng · trang 1/2") || !strings.Contains(w.Body.String(), "page=2") {
+		t.Fatalf("first page: %.2000s", w.Body.String())
+	}
+	w = e.do(req{method: "GET", path: "/admin/users?q=tran+van+binh", cookie: admin})
+	if !strings.Contains(w.Body.String(), "1 người dùng") || !strings.Contains(w.Body.String(), "Trần Văn Bình") {
+		t.Fatalf("search without diacritics: %.2000s", w.Body.String())
+	}
+	w = e.do(req{method: "GET", path: "/admin/users?unit=nope&page=-3", cookie: admin})
+	if w.Code != 200 || !strings.Contains(w.Body.String(), "Không có người dùng nào phù hợp.") {
+		t.Fatalf("unknown unit: %d %.1000s", w.Code, w.Body.String())
+	}
+}

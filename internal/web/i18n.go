@@ -93,6 +93,16 @@ var messages = map[string][2]string{
 	"users.reset":         {"Cấp lại mật khẩu", "Reset password"},
 	"users.reset_hint":    {"Tạo mật khẩu dùng một lần mới và đăng xuất người dùng trên mọi thiết bị.", "Creates a new one-time password and logs the user out everywhere."},
 
+	"users.search":      {"Tìm theo tên hoặc tên đăng nhập", "Search by name or username"},
+	"users.search_hint": {"ví dụ: nguyen van an", "e.g. nguyen van an"},
+	"users.all_units":   {"Tất cả đơn vị", "All units"},
+	"users.all_roles":   {"Tất cả vai trò", "All roles"},
+	"users.filter":      {"Lọc", "Filter"},
+	"users.count":       {"%d người dùng · trang %d/%d", "%d users · page %d of %d"},
+	"users.none":        {"Không có người dùng nào phù hợp.", "No user matches."},
+	"pager.prev":        {"Trang trước", "Previous page"},
+	"pager.next":        {"Trang sau", "Next page"},
+
 	"role.admin":   {"Quản trị viên", "Administrator"},
 	"role.trainer": {"Giảng viên", "Trainer"},
 	"role.trainee": {"Học viên", "Trainee"},
