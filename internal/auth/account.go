@@ -13,6 +13,7 @@ import (
 
 	"github.com/tdkt/tdkt/internal/model"
 	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/internal/viet"
 )
 
 // UserInput is what a form or the command line gives to create or edit a user.
@@ -205,11 +206,6 @@ func SortUsers(users []model.User) {
 	}
 }
 
-// CompareVietnamese compares two strings with Vietnamese collation.
-func CompareVietnamese(a, b string) int {
-	return collate.New(language.Vietnamese).CompareString(a, b)
-}
-
 // SetPassword sets the password of user id directly (demo accounts, command line).
 func (s *Service) SetPassword(ctx context.Context, id int64, pw string, mustChange bool) error {
 	var c checker
@@ -255,13 +251,13 @@ func (s *Service) FindUsers(ctx context.Context, f UserFilter) ([]model.User, in
 		}
 		inUnit = subtree(units, f.UnitID)
 	}
-	words := strings.Fields(fold(f.Query))
+	words := strings.Fields(viet.Fold(f.Query))
 	out := users[:0]
 	for _, u := range users {
 		if inUnit != nil && !inUnit[u.UnitID] || f.Role != "" && u.Role != f.Role {
 			continue
 		}
-		hay := fold(u.FullName + " " + u.Username)
+		hay := viet.Fold(u.FullName + " " + u.Username)
 		match := true
 		for _, w := range words {
 			if !strings.Contains(hay, w) {

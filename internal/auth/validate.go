@@ -91,19 +91,3 @@ func (c *checker) password(field, pw string) {
 		c.add(field, "Mật khẩu dài quá 128 ký tự.", "Password must be at most 128 characters long.")
 	}
 }
-
-// fold lower-cases s and strips Vietnamese tone and vowel marks (đ becomes
-// d), so a search typed without diacritics on a phone still finds "Nguyễn".
-func fold(s string) string {
-	var b strings.Builder
-	for _, r := range norm.NFD.String(s) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-			continue
-		case r == 'đ' || r == 'Đ':
-			r = 'd'
-		}
-		b.WriteRune(unicode.ToLower(r))
-	}
-	return b.String()
-}

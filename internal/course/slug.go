@@ -2,9 +2,8 @@ package course
 
 import (
 	"strings"
-	"unicode"
 
-	"golang.org/x/text/unicode/norm"
+	"github.com/tdkt/tdkt/internal/viet"
 )
 
 // Slug turns a Vietnamese heading into a readable ASCII anchor: tone and
@@ -13,14 +12,7 @@ import (
 func Slug(s string) string {
 	var b strings.Builder
 	dash := false
-	for _, r := range norm.NFD.String(s) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-			continue
-		case r == 'đ' || r == 'Đ':
-			r = 'd'
-		}
-		r = unicode.ToLower(r)
+	for _, r := range viet.Fold(s) {
 		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
 			b.WriteRune(r)
 			dash = false
