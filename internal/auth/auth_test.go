@@ -366,3 +366,27 @@ func TestFindUsers(t *testing.T) {
 		}
 	}
 }
+
+func TestBootstrapWhenNoActiveAdmin(t *testing.T) {
+	s, _ := newService(t)
+	ctx := context.Background()
+	created, user, pw, err := s.Bootstrap(ctx, "")
+	if err != nil || !created || user != "admin" || len(pw) < 12 {
+		t.Fatalf("first bootstrap: %v %q %q %v", created, user, pw, err)
+	}
+	if created, _, _, _ := s.Bootstrap(ctx, ""); created {
+		t.Fatal("second bootstrap created another admin")
+	}
+	// Disable the only admin: the next start creates admin2.
+	a, _ := s.db.UserByUsername(ctx, "admin")
+	if _, err := s.UpdateUser(ctx, a.ID, UserInput{Username: "admin", FullName: "Quản trị viên", Role: "admin", UnitCode: "QTHT", Disabled: true}); err != nil {
+		t.Fatal(err)
+	}
+	created, user, _, err = s.Bootstrap(ctx, "mat-khau-quan-tri")
+	if err != nil || !created || user != "admin2" {
+		t.Fatalf("bootstrap with a disabled admin: %v %q %v", created, user, err)
+	}
+	if _, u, err := s.Login(ctx, "admin2", "mat-khau-quan-tri", "127.0.0.1", ""); err != nil || !u.MustChangePassword {
+		t.Fatalf("login admin2: %v", err)
+	}
+}

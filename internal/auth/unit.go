@@ -235,10 +235,12 @@ func kindRank(k model.UnitKind) int {
 	return 4
 }
 
-// Bootstrap creates the first administrator when the database has no users.
-// It returns the password to show once; password is used when non-empty.
+// Bootstrap creates an administrator when no enabled one exists (a new
+// database, or one filled only with trainees from the command line), so the
+// platform can always be managed. It returns the username and the password
+// to show once; password is used when non-empty.
 func (s *Service) Bootstrap(ctx context.Context, password string) (created bool, username, pw string, err error) {
-	n, err := s.db.CountUsers(ctx)
+	n, err := s.db.CountActiveAdmins(ctx)
 	if err != nil || n > 0 {
 		return false, "", "", err
 	}
@@ -252,9 +254,20 @@ func (s *Service) Bootstrap(ctx context.Context, password string) (created bool,
 	if pw == "" {
 		pw = GeneratePassword()
 	}
-	if _, err := s.CreateUser(ctx, UserInput{Username: "admin", FullName: "Quản trị viên", Role: string(model.RoleAdmin),
-		UnitCode: code, Password: pw}, true); err != nil {
+	// "admin" may already name a disabled or demoted account; take the next free name.
+	username = "admin"
+	for i := 2; ; i++ {
+		if _, err := s.db.UserByUsername(ctx, username); errors.Is(err, store.ErrNotFound) {
+			break
+		} else if err != nil {
+			return false, "", "", fmt.Errorf("auth: bootstrap admin: %w", err)
+		}
+		username = fmt.Sprintf("admin%d", i)
+	}
+	_, err = s.CreateUser(ctx, UserInput{Username: username, FullName: "Quản trị viên", Role: string(model.RoleAdmin),
+		UnitCode: code, Password: pw}, true)
+	if err != nil {
 		return false, "", "", fmt.Errorf("auth: bootstrap admin: %w", err)
 	}
-	return true, "admin", pw, nil
+	return true, username, pw, nil
 }

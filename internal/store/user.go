@@ -130,3 +130,12 @@ func (db *DB) CountUsers(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// CountActiveAdmins returns how many enabled administrators exist.
+func (db *DB) CountActiveAdmins(ctx context.Context) (int, error) {
+	var n int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count admins: %w", err)
+	}
+	return n, nil
+}
