@@ -48,10 +48,9 @@ func checkContent(args []string, stdout, stderr io.Writer) int {
 				for _, d := range m.LegalDocuments {
 					cites += max(1, len(d.Articles))
 				}
-				// Question banks come with the quiz issue; until then a module truly has none.
 				_ = enc.Encode(map[string]any{"course": co.ID, "module": m.ID, "file": m.File, "title": m.Title,
 					"words": m.Words, "minutes": m.EstimatedMinutes, "objectives": len(m.Objectives),
-					"questions": 0, "citations": cites})
+					"questions": len(m.Questions), "citations": cites})
 			}
 		}
 	}

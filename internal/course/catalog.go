@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/tdkt/tdkt/internal/quiz"
 )
 
 // Course is a folder of modules.
@@ -25,6 +27,8 @@ type Course struct {
 	IntroHTML    template.HTML
 	Modules      []*Module
 	TotalMinutes int
+	Bank         []*quiz.Question          // every top-level question of the course
+	Questions    map[string]*quiz.Question // by id, case parts included
 }
 
 // Module is one lesson, rendered.
@@ -43,6 +47,7 @@ type Module struct {
 	HTML             template.HTML
 	TOC              []TOCEntry
 	Words            int
+	Questions        []*quiz.Question // the module's practice questions
 }
 
 // Prev returns the module before m in its course, or nil.
@@ -202,6 +207,7 @@ func loadCourse(fsys fs.FS, dir string) (*Course, []Problem) {
 		}
 		seen[m.ID] = true
 	}
+	probs = append(probs, loadBanks(fsys, co)...)
 	return co, probs
 }
 

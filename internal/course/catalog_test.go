@@ -237,3 +237,39 @@ func TestLegalEntriesAndObjectivesChecked(t *testing.T) {
 		t.Errorf("drafts and notes were checked as modules:\n%s", all)
 	}
 }
+
+func TestBanksLoadWithTheCourse(t *testing.T) {
+	files := goodFS()
+	files["khoa-thu/questions/bai-mot.md"] = &fstest.MapFile{Data: []byte("---\nmodule: bai-mot\n---\n## cau-1\ntype: single\ndifficulty: easy\ntags: a\ncite: 06/2022/QH15 Điều 5\n\nCâu **một**?\n\n- [x] *Có*\n- [ ] Không\n\n> Vì thế.\n")}
+	files["khoa-thu/questions/chung.md"] = &fstest.MapFile{Data: []byte("## cau-2\ntype: truefalse\ndifficulty: easy\ntags: a\ncite: 06/2022/QH15 Điều 9\nanswer: đúng\n\nĐúng?\n\n> Vì thế.\n")}
+	cat, probs := Load(files)
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	co := cat.Course("khoa-thu")
+	m := cat.Module("khoa-thu", "bai-mot")
+	if len(co.Bank) != 2 || len(m.Questions) != 1 || co.Questions["cau-2"] == nil {
+		t.Fatalf("bank %d, module questions %d", len(co.Bank), len(m.Questions))
+	}
+	q := m.Questions[0]
+	if string(q.Options[0].HTML) != "<em>Có</em>" || !strings.Contains(string(q.Stem), "<strong>một</strong>") {
+		t.Errorf("rendered: %q / %q", q.Options[0].HTML, q.Stem)
+	}
+
+	files["khoa-thu/questions/loi.md"] = &fstest.MapFile{Data: []byte("---\nmodule: khong-co\n---\n## cau-1\ntype: single\ndifficulty: easy\ntags: a\ncite: 98/2023/NĐ-CP Điều 30\n\nX?\n\n- [x] A\n- [ ] B\n\n> E.\n")}
+	_, probs = Load(files)
+	var all []string
+	for _, p := range probs {
+		all = append(all, p.String())
+	}
+	got := strings.Join(all, "\n")
+	for _, want := range []string{
+		`khoa-thu/questions/loi.md:2: module "khong-co" is not a module of course khoa-thu`,
+		`khoa-thu/questions/loi.md:4: question id "cau-1" is already used at khoa-thu/questions/bai-mot.md:4`,
+		"khoa-thu/questions/loi.md:8: citation of 98/2023/NĐ-CP, which is not a registered legal document",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("want %q in:\n%s", want, got)
+		}
+	}
+}
