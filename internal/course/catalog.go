@@ -29,6 +29,8 @@ type Course struct {
 	TotalMinutes int
 	Bank         []*quiz.Question          // every top-level question of the course
 	Questions    map[string]*quiz.Question // by id, case parts included
+	Exam         *ExamConfig               // nil: the course has no exam
+	Cert         *CertRules                // nil: the course gives no certificate
 }
 
 // Module is one lesson, rendered.
@@ -92,7 +94,7 @@ func (c *Catalog) Module(courseID, moduleID string) *Module {
 var (
 	courseDirName  = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 	moduleFileName = regexp.MustCompile(`^[0-9]+-([a-z0-9]+(-[a-z0-9]+)*)\.md$`)
-	courseFields   = map[string]bool{"title": true, "summary": true, "order": true, "last_reviewed": true}
+	courseFields   = map[string]bool{"title": true, "summary": true, "order": true, "last_reviewed": true, "exam": true, "certificate": true}
 	moduleFields   = map[string]bool{"title": true, "summary": true, "order": true, "estimated_minutes": true,
 		"objectives": true, "legal_documents": true, "last_reviewed": true}
 )
@@ -149,7 +151,7 @@ func loadCourse(fsys fs.FS, dir string) (*Course, []Problem) {
 	if fm == nil {
 		return nil, probs
 	}
-	co := &Course{ID: dir, Title: fm.Title, Summary: fm.Summary, Order: fm.Order, LastReviewed: fm.LastReviewed}
+	co := &Course{ID: dir, Title: fm.Title, Summary: fm.Summary, Order: fm.Order, LastReviewed: fm.LastReviewed, Exam: fm.Exam, Cert: fm.Cert}
 	if fm.Title == "" {
 		probs = append(probs, Problem{courseFile, fm.line("title"), "title is missing"})
 	}
@@ -208,6 +210,16 @@ func loadCourse(fsys fs.FS, dir string) (*Course, []Problem) {
 		seen[m.ID] = true
 	}
 	probs = append(probs, loadBanks(fsys, co)...)
+	if co.Exam != nil {
+		probs = append(probs, checkExam(co)...)
+	}
+	if co.Cert != nil {
+		for _, id := range co.Cert.RequireModules {
+			if id != "all" && co.module(id) == nil {
+				probs = append(probs, Problem{courseFile, 1, fmt.Sprintf("certificate requires module %q, which the course does not have", id)})
+			}
+		}
+	}
 	return co, probs
 }
 

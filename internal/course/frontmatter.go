@@ -36,6 +36,8 @@ type frontMatter struct {
 	Objectives       []string
 	LegalDocuments   []LegalRef
 	LastReviewed     time.Time
+	Exam             *ExamConfig
+	Cert             *CertRules
 	lines            map[string]int
 	start            int // line of the opening ---
 }
@@ -205,6 +207,10 @@ func parseFrontMatter(file string, src []byte, allowed map[string]bool) (*frontM
 				continue
 			}
 			fm.LastReviewed = t
+		case "exam":
+			fm.Exam = decodeExam(line, v, add)
+		case "certificate":
+			fm.Cert = decodeCert(line, v, add)
 		}
 	}
 	return fm, body, bodyLine, probs
@@ -220,4 +226,4 @@ func keys(m map[string]bool) string {
 	return strings.Join(out, ", ")
 }
 
-var fieldOrder = []string{"title", "summary", "order", "estimated_minutes", "objectives", "legal_documents", "last_reviewed"}
+var fieldOrder = []string{"title", "summary", "order", "estimated_minutes", "objectives", "legal_documents", "last_reviewed", "exam", "certificate"}
