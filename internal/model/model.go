@@ -162,3 +162,47 @@ func (v ValidationError) For(field string) (Text, bool) {
 	}
 	return Text{}, false
 }
+
+// Attempt kinds.
+const (
+	AttemptExam     = "exam"
+	AttemptPractice = "practice"
+)
+
+// Attempt is one sitting of an exam, or a trainee's practice on one module.
+type Attempt struct {
+	ID            int64
+	UserID        int64
+	CourseID      string
+	Kind          string
+	ModuleID      string
+	Seed          uint64
+	Questions     []string // question ids in the order of the paper
+	StartedAt     time.Time
+	DeadlineAt    time.Time // zero: no time limit
+	SubmittedAt   time.Time // zero while open
+	AutoSubmitted bool
+	Score         float64
+	MaxScore      float64
+	Passed        bool
+}
+
+// Open reports whether the attempt still takes answers (ignoring the clock).
+func (a Attempt) Open() bool { return a.SubmittedAt.IsZero() }
+
+// Percent is the score as a share of the maximum, 0–100.
+func (a Attempt) Percent() float64 {
+	if a.MaxScore == 0 {
+		return 0
+	}
+	return a.Score * 100 / a.MaxScore
+}
+
+// SavedAnswer is one stored answer of an attempt; Answer is JSON.
+type SavedAnswer struct {
+	QuestionID string
+	Answer     string
+	SavedAt    time.Time
+	Score      float64 // share of the question's points, 0–1
+	Graded     bool
+}

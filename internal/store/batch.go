@@ -1,0 +1,145 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// ErrBatcherClosed is returned for work handed to a stopped batcher.
+var ErrBatcherClosed = errors.New("store: batcher closed")
+
+// Batcher is a group-commit writer: writes from many requests are gathered
+// and committed in one transaction, and each caller waits for the commit that
+// holds its write, so a storm of answers costs one commit per batch while an
+// acknowledged write is never lost. Each write runs in its own savepoint, so
+// one failing write does not fail its neighbours.
+type Batcher struct {
+	db      *DB
+	mu      sync.RWMutex // held for reading while sending, so Close never closes ops under a sender
+	closed  bool
+	ops     chan batchOp
+	maxSize int
+	linger  time.Duration
+	done    chan struct{}
+	batches atomic.Int64
+	writes  atomic.Int64
+}
+
+// Stats returns how many batches were committed and how many writes they held.
+func (b *Batcher) Stats() (batches, writes int64) { return b.batches.Load(), b.writes.Load() }
+
+type batchOp struct {
+	ctx  context.Context
+	fn   func(tx *Tx) error
+	errc chan error
+}
+
+// NewBatcher starts a batcher that commits at most maxSize writes at a time,
+// waiting at most linger for more to arrive once one is pending.
+func NewBatcher(db *DB, maxSize int, linger time.Duration) *Batcher {
+	b := &Batcher{db: db, ops: make(chan batchOp, maxSize*4), maxSize: maxSize, linger: linger, done: make(chan struct{})}
+	go b.loop()
+	return b
+}
+
+// Do runs fn inside the next batch and returns its result after the commit.
+func (b *Batcher) Do(ctx context.Context, fn func(tx *Tx) error) error {
+	op := batchOp{ctx: ctx, fn: fn, errc: make(chan error, 1)}
+	b.mu.RLock()
+	if b.closed {
+		b.mu.RUnlock()
+		return ErrBatcherClosed
+	}
+	select {
+	case b.ops <- op:
+		b.mu.RUnlock()
+	case <-ctx.Done():
+		b.mu.RUnlock()
+		return ctx.Err()
+	}
+	select {
+	case err := <-op.errc:
+		return err
+	case <-ctx.Done():
+		// The write may still commit; the caller only stops waiting.
+		return ctx.Err()
+	}
+}
+
+// Close commits what is queued and stops the batcher.
+func (b *Batcher) Close() {
+	b.mu.Lock()
+	if !b.closed {
+		b.closed = true
+		close(b.ops)
+	}
+	b.mu.Unlock()
+	<-b.done
+}
+
+func (b *Batcher) loop() {
+	defer close(b.done)
+	batch := make([]batchOp, 0, b.maxSize)
+	for {
+		op, ok := <-b.ops
+		if !ok {
+			return
+		}
+		batch = append(batch[:0], op)
+		timer := time.NewTimer(b.linger)
+	fill:
+		for len(batch) < b.maxSize {
+			select {
+			case op, ok := <-b.ops:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, op)
+			case <-timer.C:
+				break fill
+			}
+		}
+		timer.Stop()
+		b.commit(batch)
+	}
+}
+
+func (b *Batcher) commit(batch []batchOp) {
+	results := make([]error, len(batch))
+	err := b.db.WithTx(context.Background(), func(tx *Tx) error {
+		for i, op := range batch {
+			if op.ctx.Err() != nil {
+				results[i] = op.ctx.Err()
+				continue
+			}
+			if _, err := tx.tx.Exec(`SAVEPOINT op`); err != nil {
+				return fmt.Errorf("store: savepoint: %w", err)
+			}
+			results[i] = op.fn(tx)
+			if results[i] != nil {
+				if _, err := tx.tx.Exec(`ROLLBACK TO op`); err != nil {
+					return fmt.Errorf("store: rollback to savepoint: %w", err)
+				}
+			}
+			if _, err := tx.tx.Exec(`RELEASE op`); err != nil {
+				return fmt.Errorf("store: release savepoint: %w", err)
+			}
+		}
+		return nil
+	})
+	b.batches.Add(1)
+	b.writes.Add(int64(len(batch)))
+	for i, op := range batch {
+		if err != nil {
+			slog.Error("batch commit failed", "writes", len(batch), "err", err)
+			op.errc <- err
+			continue
+		}
+		op.errc <- results[i]
+	}
+}
