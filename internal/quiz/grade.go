@@ -187,8 +187,24 @@ func shortMatches(mode, accepted, given string) bool {
 	case "exact":
 		return squash(accepted) == squash(given)
 	default:
-		return squash(viet.Fold(accepted)) == squash(viet.Fold(given))
+		return lenient(accepted) == lenient(given)
 	}
+}
+
+// lenient folds s for comparison: case, diacritics and punctuation
+// are dropped and spaces collapsed, since trainees typing on phones leave
+// out commas and marks without meaning anything by it.
+func lenient(s string) string {
+	s = viet.Fold(s)
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		} else {
+			b.WriteRune(' ')
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
 }
 
 // squash trims, folds runs of space and drops a final full stop, which

@@ -258,6 +258,7 @@ func TestGradeEveryType(t *testing.T) {
 		{"ten-luat-07", Answer{Text: "luat thi dua, khen thuong"}, 1},
 		{"ten-luat-07", Answer{Text: "  LUẬT THI ĐUA KHEN THƯỞNG. "}, 1},
 		{"ten-luat-07", Answer{Text: "Luật Khen thưởng"}, 0},
+		{"ten-luat-07", Answer{Text: "luat thi dua - khen thuong!"}, 1},
 		{"tinh-huong-08/danh-hieu", Answer{Choice: "a"}, 1},
 		{"tinh-huong-08/tham-quyen", Answer{Value: ptr(true)}, 1},
 	}
