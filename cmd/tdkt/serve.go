@@ -21,6 +21,7 @@ import (
 	"github.com/tdkt/tdkt/internal/config"
 	"github.com/tdkt/tdkt/internal/course"
 	"github.com/tdkt/tdkt/internal/demo"
+	"github.com/tdkt/tdkt/internal/exam"
 	"github.com/tdkt/tdkt/internal/store"
 	"github.com/tdkt/tdkt/internal/web"
 	"github.com/tdkt/tdkt/static"
@@ -121,7 +122,12 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 	}
 
 	tracker := course.NewTracker(db, cfg.ProgressFlush)
-	handler, err := web.New(web.Deps{Auth: accounts, Catalog: cat, Tracker: tracker, Static: static.FS,
+	// Answers and attempt starts are acknowledged only once committed; a
+	// storm of them shares commits instead of queueing one per request.
+	batch := store.NewBatcher(db, 256, 2*time.Millisecond)
+	exams := exam.New(db, batch, cat)
+	go exams.Run(ctx, 5*time.Second)
+	handler, err := web.New(web.Deps{Auth: accounts, Catalog: cat, Tracker: tracker, Exams: exams, Static: static.FS,
 		Health: db.Ping, Version: version, SecureCookies: cfg.SecureCookies, SessionTTL: cfg.SessionTTL})
 	if err != nil {
 		return err
@@ -142,6 +148,7 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 	case err := <-errc:
 		if !errors.Is(err, http.ErrServerClosed) {
 			_ = tracker.Close(context.Background())
+			batch.Close()
 			return fmt.Errorf("serve: %w", err)
 		}
 	case <-ctx.Done():
@@ -155,6 +162,7 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 	if err := tracker.Close(shutCtx); err != nil {
 		slog.Error("write pending progress", "err", err)
 	}
+	batch.Close()
 	slog.Info("requests finished and reading progress written")
 	return nil
 }

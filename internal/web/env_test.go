@@ -14,6 +14,7 @@ import (
 	"github.com/tdkt/tdkt/content"
 	"github.com/tdkt/tdkt/internal/auth"
 	"github.com/tdkt/tdkt/internal/course"
+	"github.com/tdkt/tdkt/internal/exam"
 	"github.com/tdkt/tdkt/internal/store"
 	"github.com/tdkt/tdkt/static"
 )
@@ -25,6 +26,7 @@ type env struct {
 	db      *store.DB
 	cat     *course.Catalog
 	tracker *course.Tracker
+	exams   *exam.Service
 }
 
 const testPassword = "mat-khau-thu"
@@ -42,15 +44,18 @@ func newEnv(t testing.TB) *env {
 	}
 	a := auth.New(db, time.Hour)
 	tr := course.NewTracker(db, 20*time.Millisecond)
+	batch := store.NewBatcher(db, 64, time.Millisecond)
+	exams := exam.New(db, batch, cat)
 	t.Cleanup(func() {
 		_ = tr.Close(ctx)
+		batch.Close()
 		db.Close()
 	})
-	h, err := New(Deps{Auth: a, Catalog: cat, Tracker: tr, Static: static.FS, Health: db.Ping, Version: "test"})
+	h, err := New(Deps{Auth: a, Catalog: cat, Tracker: tr, Exams: exams, Static: static.FS, Health: db.Ping, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{h: h, auth: a, db: db, cat: cat, tracker: tr}
+	e := &env{h: h, auth: a, db: db, cat: cat, tracker: tr, exams: exams}
 	for _, in := range []auth.UnitInput{
 		{Code: "24", Name: "Tỉnh Bắc Ninh", Kind: "tinh"},
 		{Code: "07441", Name: "Xã Tam Đa", Kind: "xa", ParentCode: "24"},

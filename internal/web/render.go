@@ -9,8 +9,10 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"math"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -49,12 +51,18 @@ func loadPages(as *assets) (*pages, error) {
 	for _, lang := range []string{"vi", "en"} {
 		p.byLang[lang] = map[string]*template.Template{}
 		funcs := templateFuncs(lang, as)
-		layout := inlineConstants(src["layout"], lang, as)
+		// The layout and the partials (files named _*.html) go into every page.
+		shared := inlineConstants(src["layout"], lang, as)
 		for base, text := range src {
-			if base == "layout" {
+			if strings.HasPrefix(base, "_") {
+				shared += "\n" + inlineConstants(text, lang, as)
+			}
+		}
+		for base, text := range src {
+			if base == "layout" || strings.HasPrefix(base, "_") {
 				continue
 			}
-			t, err := template.New("layout.html").Funcs(funcs).Parse(layout)
+			t, err := template.New("layout.html").Funcs(funcs).Parse(shared)
 			if err == nil {
 				_, err = t.New(base + ".html").Parse(inlineConstants(text, lang, as))
 			}
@@ -96,6 +104,7 @@ func templateFuncs(lang string, as *assets) template.FuncMap {
 			return s
 		},
 		"msg":   func(t model.Text) string { return t.In(lang) },
+		"lang":  func() string { return lang },
 		"asset": as.url,
 		"date": func(t time.Time) string {
 			if t.IsZero() {
@@ -109,7 +118,16 @@ func templateFuncs(lang string, as *assets) template.FuncMap {
 			}
 			return t.Local().Format("15:04 02/01/2006")
 		},
-		"add":  func(a, b int) int { return a + b },
+		"add":    func(a, b int) int { return a + b },
+		"mul100": func(f float64) float64 { return f * 100 },
+		"pct":    func(f float64) string { return strconv.FormatFloat(math.Round(f*10)/10, 'f', -1, 64) },
+		"clock": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.Local().Format("15:04:05 02/01/2006")
+		},
+		"ms":   func(t time.Time) int64 { return t.UnixMilli() },
 		"kind": func(k model.UnitKind) string { return tr(lang, "kind."+string(k)) },
 		"role": func(r model.Role) string { return tr(lang, "role."+string(r)) },
 		"indent": func(depth int) string {

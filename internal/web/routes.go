@@ -22,6 +22,13 @@ func (h *handler) routes(r *gin.Engine) {
 	in.GET("/courses/:course", h.showCourse)
 	in.GET("/courses/:course/modules/:module", h.showModule)
 	in.POST("/courses/:course/modules/:module/complete", h.completeModule)
+	in.GET("/courses/:course/modules/:module/practice", h.showPractice)
+	in.POST("/courses/:course/modules/:module/practice", h.answerPractice)
+	in.GET("/courses/:course/exam", h.showExam)
+	in.POST("/courses/:course/exam/start", h.startExam)
+	in.GET("/attempts/:id", h.showAttempt)
+	in.POST("/attempts/:id/answers", h.saveAnswers)
+	in.POST("/attempts/:id/submit", h.submitAttempt)
 
 	// Administration.
 	admin := r.Group("/admin", h.requireLogin, h.requireRole("admin"))

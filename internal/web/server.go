@@ -15,6 +15,7 @@ import (
 
 	"github.com/tdkt/tdkt/internal/auth"
 	"github.com/tdkt/tdkt/internal/course"
+	"github.com/tdkt/tdkt/internal/exam"
 )
 
 // Deps is what the web layer needs from the rest of the program.
@@ -22,6 +23,7 @@ type Deps struct {
 	Auth          *auth.Service
 	Catalog       *course.Catalog
 	Tracker       *course.Tracker
+	Exams         *exam.Service
 	Static        fs.FS
 	Health        func(ctx context.Context) error
 	Version       string
@@ -33,6 +35,7 @@ type handler struct {
 	auth    *auth.Service
 	cat     *course.Catalog
 	tracker *course.Tracker
+	exams   *exam.Service
 	health  func(ctx context.Context) error
 	version string
 	secure  bool
@@ -59,7 +62,7 @@ func New(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &handler{auth: d.Auth, cat: d.Catalog, tracker: d.Tracker, health: d.Health, version: d.Version,
+	h := &handler{auth: d.Auth, cat: d.Catalog, tracker: d.Tracker, exams: d.Exams, health: d.Health, version: d.Version,
 		secure: d.SecureCookies, ttl: d.SessionTTL, pages: pg, assets: as, bodies: map[bodyKey]*fragment{}}
 	if err := h.renderBodies(); err != nil {
 		return nil, err

@@ -1,0 +1,100 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tdkt/tdkt/internal/exam"
+	"github.com/tdkt/tdkt/internal/quiz"
+)
+
+// saveAnswers stores the answers present in the form: one question at a time
+// from the page's script (JSON reply), or the whole paper from the "save"
+// button when scripts are off. Sending an answer again is harmless.
+func (h *handler) saveAnswers(c *gin.Context) {
+	id, ok := h.pathID(c)
+	if !ok || !h.parseForm(c) {
+		return
+	}
+	if n, ok := h.storeAnswers(c, id); ok {
+		if wantsJSON(c) {
+			c.JSON(http.StatusOK, gin.H{"saved": n})
+			return
+		}
+		c.Redirect(http.StatusSeeOther, "/attempts/"+strconv.FormatInt(id, 10)+"?saved="+strconv.Itoa(n))
+	}
+}
+
+// storeAnswers saves the form's answers to attempt id and reports how many;
+// on failure it has already answered the request with a clear message.
+func (h *handler) storeAnswers(c *gin.Context, id int64) (int, bool) {
+	u, _ := currentUser(c)
+	ctx := c.Request.Context()
+	a, err := h.exams.Attempt(ctx, u.ID, id)
+	if err != nil {
+		h.attemptError(c, err)
+		return 0, false
+	}
+	if !a.Open() {
+		h.attemptError(c, exam.ErrSubmitted)
+		return 0, false
+	}
+	answers, err := answersFromForm(c.Request.PostForm, h.exams.Paper(a))
+	if err != nil {
+		h.fail(c, http.StatusUnprocessableEntity, "quiz.invalid", nil)
+		return 0, false
+	}
+	// Every question the form names must be on this paper: an answer to
+	// another question is refused, not silently dropped.
+	named := []string{c.Request.PostForm.Get("question")}
+	for k := range c.Request.PostForm {
+		if rest, ok := strings.CutPrefix(k, "a:"); ok {
+			qid, _, _ := strings.Cut(rest, ":")
+			named = append(named, qid)
+		}
+	}
+	for _, qid := range named {
+		if qid != "" && !inPaper(a.Questions, qid) {
+			h.attemptError(c, exam.ErrNotInAttempt)
+			return 0, false
+		}
+	}
+	for qid, ans := range answers {
+		if err := h.exams.SaveAnswer(ctx, u.ID, a.ID, qid, ans); err != nil {
+			h.attemptError(c, err)
+			return 0, false
+		}
+	}
+	return len(answers), true
+}
+
+func inPaper(ids []string, qid string) bool {
+	for _, id := range ids {
+		if id == qid || len(qid) > len(id) && qid[:len(id)+1] == id+"/" {
+			return true
+		}
+	}
+	return false
+}
+
+// attemptError explains why an attempt refused a request.
+func (h *handler) attemptError(c *gin.Context, err error) {
+	switch {
+	case errors.Is(err, exam.ErrNotFound):
+		h.fail(c, http.StatusNotFound, "error.notfound", nil)
+	case errors.Is(err, exam.ErrLate):
+		h.fail(c, http.StatusConflict, "exam.late", nil)
+	case errors.Is(err, exam.ErrSubmitted):
+		h.fail(c, http.StatusConflict, "exam.submitted", nil)
+	case errors.Is(err, exam.ErrNotInAttempt), errors.Is(err, exam.ErrUnknownQuestion):
+		h.fail(c, http.StatusUnprocessableEntity, "quiz.not_in_attempt", nil)
+	case errors.Is(err, quiz.ErrInvalidAnswer):
+		h.fail(c, http.StatusUnprocessableEntity, "quiz.invalid", nil)
+	default:
+		h.fail(c, http.StatusInternalServerError, "error.internal", err)
+	}
+}
