@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -20,33 +21,34 @@ func (h *handler) saveAnswers(c *gin.Context) {
 	if !ok || !h.parseForm(c) {
 		return
 	}
-	if n, ok := h.storeAnswers(c, id); ok {
-		if wantsJSON(c) {
-			c.JSON(http.StatusOK, gin.H{"saved": n})
-			return
-		}
+	n, err := h.storeAnswers(c, id)
+	switch {
+	case err == nil && wantsJSON(c):
+		c.JSON(http.StatusOK, gin.H{"saved": n})
+	case err == nil:
 		c.Redirect(http.StatusSeeOther, "/attempts/"+strconv.FormatInt(id, 10)+"?saved="+strconv.Itoa(n))
+	default:
+		h.attemptError(c, err)
 	}
 }
 
-// storeAnswers saves the form's answers to attempt id and reports how many;
-// on failure it has already answered the request with a clear message.
-func (h *handler) storeAnswers(c *gin.Context, id int64) (int, bool) {
+// storeAnswers saves the form's answers to attempt id and reports how many.
+func (h *handler) storeAnswers(c *gin.Context, id int64) (int, error) {
 	u, _ := currentUser(c)
 	ctx := c.Request.Context()
 	a, err := h.exams.Attempt(ctx, u.ID, id)
 	if err != nil {
-		h.attemptError(c, err)
-		return 0, false
+		return 0, err
 	}
 	if !a.Open() {
-		h.attemptError(c, exam.ErrSubmitted)
-		return 0, false
+		if a.AutoSubmitted {
+			return 0, exam.ErrLate
+		}
+		return 0, exam.ErrSubmitted
 	}
 	answers, err := answersFromForm(c.Request.PostForm, h.exams.Paper(a))
 	if err != nil {
-		h.fail(c, http.StatusUnprocessableEntity, "quiz.invalid", nil)
-		return 0, false
+		return 0, fmt.Errorf("%w: %v", quiz.ErrInvalidAnswer, err)
 	}
 	// Every question the form names must be on this paper: an answer to
 	// another question is refused, not silently dropped.
@@ -59,17 +61,15 @@ func (h *handler) storeAnswers(c *gin.Context, id int64) (int, bool) {
 	}
 	for _, qid := range named {
 		if qid != "" && !inPaper(a.Questions, qid) {
-			h.attemptError(c, exam.ErrNotInAttempt)
-			return 0, false
+			return 0, exam.ErrNotInAttempt
 		}
 	}
 	for qid, ans := range answers {
 		if err := h.exams.SaveAnswer(ctx, u.ID, a.ID, qid, ans); err != nil {
-			h.attemptError(c, err)
-			return 0, false
+			return 0, err
 		}
 	}
-	return len(answers), true
+	return len(answers), nil
 }
 
 func inPaper(ids []string, qid string) bool {

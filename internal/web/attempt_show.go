@@ -43,6 +43,9 @@ func (h *handler) showAttempt(c *gin.Context) {
 	views := paperViews(h.exams.Paper(a), a, answers)
 	v := h.newView(c, tr(langOf(c.Request), "exam.title")+": "+co.Title)
 	if a.Open() {
+		if n := c.Query("saved"); n != "" {
+			v.Notice = tr(v.Lang, "exam.saved")
+		}
 		v.D = struct {
 			Course   *course.Course
 			Attempt  model.Attempt
@@ -57,6 +60,9 @@ func (h *handler) showAttempt(c *gin.Context) {
 	if err != nil {
 		h.fail(c, http.StatusInternalServerError, "error.internal", err)
 		return
+	}
+	if c.Query("late") == "1" {
+		v.Notice = tr(v.Lang, "exam.late")
 	}
 	level := exam.Review(co, hist)
 	markReview(views, rows, level)

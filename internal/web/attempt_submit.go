@@ -1,10 +1,13 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/tdkt/tdkt/internal/exam"
 )
 
 // submitAttempt saves any answers sent with the form, then grades and closes
@@ -14,7 +17,15 @@ func (h *handler) submitAttempt(c *gin.Context) {
 	if !ok || !h.parseForm(c) {
 		return
 	}
-	if _, ok := h.storeAnswers(c, id); !ok {
+	_, err := h.storeAnswers(c, id)
+	if errors.Is(err, exam.ErrLate) && !wantsJSON(c) {
+		// Time ran out as the trainee pressed submit: the attempt was closed
+		// at its deadline with the answers saved in time; show that result.
+		c.Redirect(http.StatusSeeOther, "/attempts/"+strconv.FormatInt(id, 10)+"?late=1")
+		return
+	}
+	if err != nil {
+		h.attemptError(c, err)
 		return
 	}
 	u, _ := currentUser(c)

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -31,14 +32,17 @@ type env struct {
 
 const testPassword = "mat-khau-thu"
 
-func newEnv(t testing.TB) *env {
+func newEnv(t testing.TB) *env { return newEnvFS(t, content.FS) }
+
+// newEnvFS is newEnv with the given content instead of the shipped course.
+func newEnvFS(t testing.TB, fsys fs.FS) *env {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "tdkt.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat, probs := course.Load(content.FS)
+	cat, probs := course.Load(fsys)
 	if len(probs) > 0 {
 		t.Fatalf("content: %v", probs)
 	}

@@ -196,7 +196,9 @@ func answersFromForm(form url.Values, paper []*quiz.Question) (map[string]quiz.A
 				}
 				items = append(items, item{o.ID, pos})
 			}
-			if len(items) == 0 {
+			// An ordering counts once every item has its place; until then
+			// nothing is saved for it (the trainee is still numbering).
+			if len(items) < len(q.Options) {
 				return nil
 			}
 			sort.SliceStable(items, func(i, j int) bool { return items[i].pos < items[j].pos })

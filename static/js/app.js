@@ -77,9 +77,83 @@
     }
   }
 
+  // Exam attempt: every answer is sent as it is given. One that cannot be sent
+  // (no network) waits in localStorage and is sent again; the server keeps the
+  // clock, the countdown here only shows it.
+  function attemptPage() {
+    var form = document.getElementById("attempt");
+    if (!form) { return; }
+    var url = form.dataset.save, key = "tdkt.answers." + url, timers = {};
+    function pending() { try { return JSON.parse(localStorage.getItem(key) || "{}"); } catch (e) { return {}; } }
+    function keep(p) { try { localStorage.setItem(key, JSON.stringify(p)); } catch (e) { /* nothing to keep */ } }
+    function status(q, text) {
+      var fs = document.getElementById("q-" + q), el = fs && fs.querySelector(".saved");
+      if (el) { el.textContent = text; }
+    }
+    function send(q, body) {
+      return fetch(url, { method: "POST", credentials: "same-origin", body: new URLSearchParams(body),
+        headers: { "Accept": "application/json" } })
+        .then(function (r) {
+          if (r.status === 409) { location.reload(); return; } // time up or submitted: show the result
+          var p = pending(); delete p[q]; keep(p);
+          status(q, r.ok ? form.dataset.saved : form.dataset.refused);
+          count();
+        })
+        .catch(function () { var p = pending(); p[q] = body; keep(p); status(q, form.dataset.offline); });
+    }
+    function fields(fs) {
+      var body = "question=" + encodeURIComponent(fs.dataset.q);
+      fs.querySelectorAll("input, select").forEach(function (el) {
+        if (!el.name || el.disabled || ((el.type === "radio" || el.type === "checkbox") && !el.checked)) { return; }
+        body += "&" + encodeURIComponent(el.name) + "=" + encodeURIComponent(el.value);
+      });
+      return body;
+    }
+    function changed(e) {
+      var fs = e.target.closest("fieldset.q");
+      if (!fs) { return; }
+      var q = fs.dataset.q, wait = e.target.type === "text" ? 800 : 0;
+      clearTimeout(timers[q]);
+      timers[q] = setTimeout(function () { send(q, fields(fs)); }, wait);
+    }
+    function count() {
+      var n = 0, all = form.querySelectorAll("fieldset.q");
+      all.forEach(function (fs) {
+        if (fs.querySelector("input:checked, select option:checked:not([value='']), input.short:not([value=''])")) { n++; }
+      });
+      var el = document.getElementById("answered");
+      if (el) { el.textContent = el.textContent.replace(/\d+\/\d+/, n + "/" + all.length); }
+    }
+    function retry() { var p = pending(); Object.keys(p).forEach(function (q) { send(q, p[q]); }); }
+    form.addEventListener("change", changed);
+    form.addEventListener("input", function (e) { if (e.target.type === "text") { changed(e); } });
+    form.addEventListener("submit", function (e) {
+      var via = e.submitter;
+      if (via && via.id === "submit-attempt" && !confirm(form.dataset.confirm)) { e.preventDefault(); }
+    });
+    window.addEventListener("online", retry);
+    setInterval(retry, 15000);
+    retry();
+
+    var timer = document.getElementById("timer"), out = document.getElementById("time-left");
+    if (timer && out) {
+      var skew = Date.now() - Number(timer.dataset.now), deadline = Number(timer.dataset.deadline);
+      var tick = function () {
+        var left = Math.max(0, Math.floor((deadline - (Date.now() - skew)) / 1000));
+        var m = Math.floor(left / 60), s = left % 60;
+        out.textContent = m + ":" + (s < 10 ? "0" : "") + s;
+        if (left < 300) { timer.classList.add("low"); }
+        if (left === 0) { clearInterval(iv); setTimeout(function () { location.reload(); }, 1500); }
+      };
+      var iv = setInterval(tick, 1000);
+      tick();
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     flush();
     watchEnd();
+    attemptPage();
     var toc = document.querySelector(".toc");
     if (toc && window.matchMedia && window.matchMedia("(min-width: 48rem)").matches) { toc.open = true; }
   });
