@@ -215,10 +215,12 @@ func squash(s string) string {
 }
 
 // ParseNumber reads a number written the Vietnamese way ("2.340.000",
-// "0,3") or the English way ("2,340,000", "0.3"), with optional spaces and a
-// trailing unit word ("2.340.000 đồng").
+// "0,3") or the English way ("2,340,000", "0.3"), with optional spaces, a
+// leading word ("Điều 80", "khoảng 70") and a trailing unit ("2.340.000
+// đồng", "70%").
 func ParseNumber(s string) (float64, bool) {
-	s = strings.TrimSpace(s)
+	s = strings.TrimLeftFunc(strings.TrimSpace(s), func(r rune) bool { return unicode.IsLetter(r) || unicode.IsSpace(r) })
+	s = strings.TrimSuffix(strings.TrimSpace(s), "%")
 	if i := strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) }); i > 0 {
 		s = strings.TrimSpace(s[:i])
 	}

@@ -358,7 +358,7 @@ func TestPresentIsReproducibleAndShuffles(t *testing.T) {
 
 func TestParseNumber(t *testing.T) {
 	for in, want := range map[string]float64{"2.340.000": 2340000, "2,340,000": 2340000, "0,3": 0.3, "0.3": 0.3,
-		"2.340": 2340, "1.5": 1.5, "702.000 đồng": 702000, "2 340 000": 2340000, "2.340,5": 2340.5, "10": 10} {
+		"2.340": 2340, "1.5": 1.5, "702.000 đồng": 702000, "2 340 000": 2340000, "2.340,5": 2340.5, "10": 10, "70%": 70, "Điều 80": 80, "khoảng 1.500 đồng": 1500} {
 		if got, ok := ParseNumber(in); !ok || got != want {
 			t.Errorf("ParseNumber(%q) = %v, %v; want %v", in, got, ok, want)
 		}

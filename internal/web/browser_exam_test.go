@@ -42,9 +42,17 @@ func TestBrowserExamSurvivesReload(t *testing.T) {
 	err = chromedp.Run(ctx,
 		chromedp.AttributeValue(`fieldset.q input[type=radio]`, "name", &name, nil, chromedp.ByQuery),
 		chromedp.AttributeValue(`fieldset.q input[type=radio]`, "value", &value, nil, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatalf("find a question: %v", err)
+	}
+	// The status line of the question holding that radio button.
+	top, _, _ := strings.Cut(strings.TrimPrefix(name, "a:"), "/")
+	status := `#q-` + top + ` .saved`
+	err = chromedp.Run(ctx,
 		chromedp.Click(`fieldset.q input[type=radio]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`fieldset.q .saved:not(:empty)`, chromedp.ByQuery),
-		chromedp.Text(`fieldset.q .saved`, &saved, chromedp.ByQuery),
+		chromedp.WaitVisible(status+`:not(:empty)`, chromedp.ByQuery),
+		chromedp.Text(status, &saved, chromedp.ByQuery),
 		chromedp.Text(`#time-left`, &left1, chromedp.ByID),
 	)
 	if err != nil {
