@@ -4,7 +4,13 @@ package static
 
 import "embed"
 
-// FS holds every static file, addressed by its path below static/.
+// FS holds the files served to browsers, addressed by their path below static/.
 //
 //go:embed css js img
 var FS embed.FS
+
+// Fonts holds the fonts embedded in generated PDFs (Noto Serif, SIL Open
+// Font License, see fonts/LICENSE-Noto.txt); pages use system fonts instead.
+//
+//go:embed fonts
+var Fonts embed.FS

@@ -206,3 +206,38 @@ type SavedAnswer struct {
 	Score      float64 // share of the question's points, 0–1
 	Graded     bool
 }
+
+// Certificate states.
+const (
+	CertValid   = "valid"
+	CertRevoked = "revoked"
+)
+
+// Certificate is a course completion certificate as issued.
+type Certificate struct {
+	ID            int64
+	Serial        string // TDKT-2026-000123
+	Year, Seq     int
+	Code          string // random verification code
+	UserID        int64
+	CourseID      string
+	HolderName    string
+	UnitName      string
+	CourseTitle   string
+	Hours         float64
+	ExamPercent   float64
+	IssuedAt      time.Time
+	Status        string
+	RevokedAt     time.Time
+	RevokedReason string
+	ReplacedBy    int64
+}
+
+// CertEvent is one recorded action on a certificate.
+type CertEvent struct {
+	Action  string // issue, revoke, reissue
+	ActorID int64  // 0: issued automatically
+	Actor   string // the actor's name, for display
+	At      time.Time
+	Reason  string
+}
