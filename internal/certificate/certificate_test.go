@@ -33,9 +33,9 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	files := fstest.MapFS{
-		"khoa/course.md": {Data: []byte("---\ntitle: \"Nghiệp vụ công tác thi đua, khen thưởng\"\norder: 1\nexam:\n  questions: 1\n  time_limit_minutes: 10\n  pass_percent: 70\ncertificate:\n  hours: 8\n  require_modules: all\n  exam_min_percent: 80\n  live_attendance_percent: 80\n---\nGiới thiệu.\n")},
-		"khoa/01-mot.md": {Data: []byte(strings.NewReplacer("%s", "Bài một", "%d", "1").Replace(mod))},
-		"khoa/02-hai.md": {Data: []byte(strings.NewReplacer("%s", "Bài hai", "%d", "2").Replace(mod))},
+		"khoa/course.md":      {Data: []byte("---\ntitle: \"Nghiệp vụ công tác thi đua, khen thưởng\"\norder: 1\nexam:\n  questions: 1\n  time_limit_minutes: 10\n  pass_percent: 70\ncertificate:\n  hours: 8\n  require_modules: all\n  exam_min_percent: 80\n  live_attendance_percent: 80\n---\nGiới thiệu.\n")},
+		"khoa/01-mot.md":      {Data: []byte(strings.NewReplacer("%s", "Bài một", "%d", "1").Replace(mod))},
+		"khoa/02-hai.md":      {Data: []byte(strings.NewReplacer("%s", "Bài hai", "%d", "2").Replace(mod))},
 		"khoa/questions/q.md": {Data: []byte("## c1\ntype: truefalse\ndifficulty: easy\ntags: a\ncite: 06/2022/QH15 Điều 5\nanswer: đúng\n\nĐúng?\n\n> Vì.\n")},
 	}
 	cat, probs := course.Load(files)
@@ -255,4 +255,3 @@ func TestPDFHasTheTextTheFontAndTheQRCode(t *testing.T) {
 		t.Error("the PDF is not reproducible")
 	}
 }
-
