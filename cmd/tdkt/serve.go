@@ -13,11 +13,13 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/tdkt/tdkt/content"
 	"github.com/tdkt/tdkt/internal/auth"
+	"github.com/tdkt/tdkt/internal/certificate"
 	"github.com/tdkt/tdkt/internal/config"
 	"github.com/tdkt/tdkt/internal/course"
 	"github.com/tdkt/tdkt/internal/demo"
@@ -44,6 +46,11 @@ func serve(args []string, stdout, stderr io.Writer, demoMode bool) int {
 		return 2
 	}
 	cfg.Demo = cfg.Demo || demoMode
+	if cfg.BaseURL != "" && !strings.HasPrefix(cfg.BaseURL, "http://") && !strings.HasPrefix(cfg.BaseURL, "https://") {
+		fmt.Fprintf(stderr, "tdkt serve: --base-url must start with http:// or https://, got %q\n", cfg.BaseURL)
+		return 2
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	if err := runServer(cfg, stdout, stderr); err != nil {
 		fmt.Fprintln(stderr, "tdkt:", err)
 		return 1
@@ -127,7 +134,9 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 	batch := store.NewBatcher(db, 256, 2*time.Millisecond)
 	exams := exam.New(db, batch, cat)
 	go exams.Run(ctx, 5*time.Second)
-	handler, err := web.New(web.Deps{Auth: accounts, Catalog: cat, Tracker: tracker, Exams: exams, Static: static.FS,
+	certs := certificate.New(db, cat, certificate.Config{Issuer: cfg.CertIssuer, SignerTitle: cfg.CertSignerRole,
+		SignerName: cfg.CertSigner, Place: cfg.CertPlace}, static.Fonts, nil)
+	handler, err := web.New(web.Deps{Auth: accounts, Catalog: cat, Tracker: tracker, Exams: exams, Certs: certs, BaseURL: cfg.BaseURL, Static: static.FS,
 		Health: db.Ping, Version: version, SecureCookies: cfg.SecureCookies, SessionTTL: cfg.SessionTTL})
 	if err != nil {
 		return err

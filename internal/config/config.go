@@ -6,24 +6,31 @@ import (
 	"flag"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
 // Config is every setting of the server.
 type Config struct {
-	Addr          string        // listen address
-	DataDir       string        // holds tdkt.db
-	ContentDir    string        // empty: the content embedded in the binary
-	Demo          bool          // seed a demo province and print its logins
-	SecureCookies bool          // Secure cookies on plain HTTP, for a TLS proxy in front
-	AdminPassword string        // first administrator's password; random when empty
-	SessionTTL    time.Duration // how long an unused session lives
-	ProgressFlush time.Duration // how often batched reading progress is written
+	Addr           string        // listen address
+	DataDir        string        // holds tdkt.db
+	ContentDir     string        // empty: the content embedded in the binary
+	Demo           bool          // seed a demo province and print its logins
+	SecureCookies  bool          // Secure cookies on plain HTTP, for a TLS proxy in front
+	AdminPassword  string        // first administrator's password; random when empty
+	SessionTTL     time.Duration // how long an unused session lives
+	ProgressFlush  time.Duration // how often batched reading progress is written
+	BaseURL        string        // public address, for links printed on certificates; empty: from each request
+	CertIssuer     string        // council printed on certificates
+	CertSigner     string        // signer's name
+	CertSignerRole string        // signer's title
+	CertPlace      string        // place in the certificate's date line
 }
 
 // Defaults returns the settings used when nothing is given.
 func Defaults() Config {
-	return Config{Addr: ":8080", DataDir: "./data", SessionTTL: 14 * 24 * time.Hour, ProgressFlush: 250 * time.Millisecond}
+	return Config{Addr: ":8080", DataDir: "./data", SessionTTL: 14 * 24 * time.Hour, ProgressFlush: 250 * time.Millisecond,
+		CertIssuer: "Hội đồng Thi đua – Khen thưởng", CertSignerRole: "Chủ tịch"}
 }
 
 // FromEnv overrides c with the TDKT_* environment variables that are set.
@@ -54,6 +61,16 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 		}
 		c.SessionTTL = d
 	}
+	for env, dst := range map[string]*string{"TDKT_BASE_URL": &c.BaseURL, "TDKT_CERT_ISSUER": &c.CertIssuer,
+		"TDKT_CERT_SIGNER": &c.CertSigner, "TDKT_CERT_SIGNER_TITLE": &c.CertSignerRole, "TDKT_CERT_PLACE": &c.CertPlace} {
+		if v := getenv(env); v != "" {
+			*dst = v
+		}
+	}
+	if c.BaseURL != "" && !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
+		return fmt.Errorf("config: TDKT_BASE_URL must start with http:// or https://, got %q", c.BaseURL)
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	if v := getenv("TDKT_PROGRESS_FLUSH"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {
@@ -72,4 +89,5 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "seed a demo province with a trainer and trainees and print their logins")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark cookies Secure even on plain HTTP, behind a TLS proxy (env TDKT_SECURE_COOKIES)")
 	fs.DurationVar(&c.SessionTTL, "session-ttl", c.SessionTTL, "how long an unused login session lasts (env TDKT_SESSION_TTL)")
+	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public address printed in certificate QR codes, like https://tdkt.example.gov.vn (env TDKT_BASE_URL)")
 }

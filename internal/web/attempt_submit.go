@@ -34,6 +34,9 @@ func (h *handler) submitAttempt(c *gin.Context) {
 		h.attemptError(c, err)
 		return
 	}
+	if co := h.exams.Course(a); co != nil {
+		h.issueIfEligible(c, u, co)
+	}
 	if wantsJSON(c) {
 		c.JSON(http.StatusOK, gin.H{"submitted": true, "attempt": a.ID})
 		return

@@ -14,6 +14,7 @@ import (
 
 	"github.com/tdkt/tdkt/content"
 	"github.com/tdkt/tdkt/internal/auth"
+	"github.com/tdkt/tdkt/internal/certificate"
 	"github.com/tdkt/tdkt/internal/course"
 	"github.com/tdkt/tdkt/internal/exam"
 	"github.com/tdkt/tdkt/internal/store"
@@ -55,7 +56,9 @@ func newEnvFS(t testing.TB, fsys fs.FS) *env {
 		batch.Close()
 		db.Close()
 	})
-	h, err := New(Deps{Auth: a, Catalog: cat, Tracker: tr, Exams: exams, Static: static.FS, Health: db.Ping, Version: "test"})
+	certs := certificate.New(db, cat, certificate.Config{Issuer: "Hội đồng Thi đua – Khen thưởng tỉnh Minh Họa",
+		SignerTitle: "Chủ tịch", SignerName: "Nguyễn Văn Thắng", Place: "Minh Họa"}, static.Fonts, nil)
+	h, err := New(Deps{Auth: a, Catalog: cat, Tracker: tr, Exams: exams, Certs: certs, Static: static.FS, Health: db.Ping, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ func examContent() fstest.MapFS {
 	}
 	b.WriteString("## ngan\ntype: short\ndifficulty: easy\ntags: chung\ncite: 06/2022/QH15 Điều 5\n\nTên luật?\n\n= Luật Thi đua, khen thưởng\n\n> " + secret + ".\n")
 	return fstest.MapFS{
-		"khoa/course.md":            {Data: []byte("---\ntitle: \"Khóa thi\"\norder: 1\nexam:\n  questions: 4\n  time_limit_minutes: 20\n  max_attempts: 3\n  pass_percent: 50\n  review: answers\n  review_after: last_attempt\n---\nGiới thiệu.\n")},
+		"khoa/course.md":            {Data: []byte("---\ntitle: \"Khóa thi\"\norder: 1\nexam:\n  questions: 4\n  time_limit_minutes: 20\n  max_attempts: 3\n  pass_percent: 50\n  review: answers\n  review_after: last_attempt\ncertificate:\n  hours: 4\n  require_modules: all\n---\nGiới thiệu.\n")},
 		"khoa/01-bai-mot.md":        {Data: []byte("---\ntitle: \"Bài một\"\norder: 1\nestimated_minutes: 10\nobjectives:\n  - \"Hiểu\"\nlegal_documents:\n  - number: \"06/2022/QH15\"\n    articles: [\"Điều 5\"]\nlast_reviewed: 2026-11-20\n---\n## Nội dung\n\nVăn bản.\n")},
 		"khoa/questions/bai-mot.md": {Data: []byte(b.String())},
 	}

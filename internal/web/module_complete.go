@@ -21,6 +21,7 @@ func (h *handler) completeModule(c *gin.Context) {
 		h.fail(c, http.StatusInternalServerError, "error.internal", err)
 		return
 	}
+	h.issueIfEligible(c, u, m.Course)
 	if wantsJSON(c) {
 		p, err := h.tracker.Progress(c.Request.Context(), u.ID)
 		if err != nil {

@@ -11,6 +11,8 @@ func (h *handler) routes(r *gin.Engine) {
 	r.GET("/login", h.showLogin)
 	r.POST("/login", h.submitLogin)
 	r.POST("/lang", h.switchLanguage)
+	r.GET("/verify", h.showVerify)
+	r.GET("/verify/:code", h.showVerify)
 
 	// Any logged-in user.
 	in := r.Group("/", h.requireLogin)
@@ -29,6 +31,16 @@ func (h *handler) routes(r *gin.Engine) {
 	in.GET("/attempts/:id", h.showAttempt)
 	in.POST("/attempts/:id/answers", h.saveAnswers)
 	in.POST("/attempts/:id/submit", h.submitAttempt)
+	in.GET("/courses/:course/certificate", h.showCertificate)
+	in.GET("/certificates/:id/pdf", h.downloadCertificate)
+
+	// Certificates: trainers and admins issue; only admins revoke and re-issue.
+	manage := r.Group("/manage", h.requireLogin, h.requireRole("admin", "trainer"))
+	manage.GET("/certificates", h.listCertificates)
+	manage.POST("/certificates/bulk", h.bulkIssueCertificates)
+	manage.GET("/certificates/:id", h.showCertificateRecord)
+	manage.POST("/certificates/:id/revoke", h.requireRole("admin"), h.revokeCertificate)
+	manage.POST("/certificates/:id/reissue", h.requireRole("admin"), h.reissueCertificate)
 
 	// Administration.
 	admin := r.Group("/admin", h.requireLogin, h.requireRole("admin"))

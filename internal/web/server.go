@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tdkt/tdkt/internal/auth"
+	"github.com/tdkt/tdkt/internal/certificate"
 	"github.com/tdkt/tdkt/internal/course"
 	"github.com/tdkt/tdkt/internal/exam"
 )
@@ -24,6 +25,8 @@ type Deps struct {
 	Catalog       *course.Catalog
 	Tracker       *course.Tracker
 	Exams         *exam.Service
+	Certs         *certificate.Service
+	BaseURL       string // public address for certificate links; empty: taken from each request
 	Static        fs.FS
 	Health        func(ctx context.Context) error
 	Version       string
@@ -36,6 +39,8 @@ type handler struct {
 	cat     *course.Catalog
 	tracker *course.Tracker
 	exams   *exam.Service
+	certs   *certificate.Service
+	baseURL string
 	health  func(ctx context.Context) error
 	version string
 	secure  bool
@@ -62,7 +67,7 @@ func New(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &handler{auth: d.Auth, cat: d.Catalog, tracker: d.Tracker, exams: d.Exams, health: d.Health, version: d.Version,
+	h := &handler{auth: d.Auth, cat: d.Catalog, tracker: d.Tracker, exams: d.Exams, certs: d.Certs, baseURL: d.BaseURL, health: d.Health, version: d.Version,
 		secure: d.SecureCookies, ttl: d.SessionTTL, pages: pg, assets: as, bodies: map[bodyKey]*fragment{}}
 	if err := h.renderBodies(); err != nil {
 		return nil, err
