@@ -65,3 +65,47 @@ func loadtestPages(args []string, stdout, stderr io.Writer) int {
 	_ = enc.Encode(sum)
 	return 0
 }
+
+// loadtestExam runs the exam-start storm and prints a JSON summary.
+func loadtestExam(args []string, stdout, stderr io.Writer) int {
+	fset := flag.NewFlagSet("loadtest exam", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	var cfg loadtest.ExamConfig
+	var logins loginList
+	fset.StringVar(&cfg.Server, "server", "", "base URL of a running server; without it a server is started on a temporary database")
+	fset.Var(&logins, "login", "user:password of a trainee to use with --server (repeat for more)")
+	fset.IntVar(&cfg.Trainees, "trainees", 5000, "trainees to seed (each with a session) for the server started here")
+	fset.DurationVar(&cfg.Ramp, "ramp", 10*time.Second, "the exam starts are spread evenly over this time")
+	fset.StringVar(&cfg.Course, "course", "", "course id (default: the first course with an exam)")
+	fset.IntVar(&cfg.LoginSample, "login-sample", 50, "password logins to time for logins_per_s")
+	fset.BoolVar(&cfg.Submit, "submit", true, "submit each attempt after answering")
+	fset.DurationVar(&cfg.Think, "think", 0, "pause between one trainee's answers (0: all answers back to back, the worst case)")
+	if err := fset.Parse(args); err != nil {
+		return 2
+	}
+	if cfg.Server != "" && len(logins) == 0 {
+		fmt.Fprintln(stderr, "tdkt loadtest exam: --server needs at least one --login user:password")
+		return 2
+	}
+	if cfg.Server == "" && len(logins) > 0 {
+		fmt.Fprintln(stderr, "tdkt loadtest exam: --login goes with --server")
+		return 2
+	}
+	if cfg.Ramp < 0 {
+		fmt.Fprintln(stderr, "tdkt loadtest exam: --ramp must not be negative")
+		return 2
+	}
+	cfg.Logins = logins
+	cfg.Log = stderr
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	sum, err := loadtest.Exam(ctx, cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "tdkt loadtest exam:", err)
+		return 1
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(sum)
+	return 0
+}

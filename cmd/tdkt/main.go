@@ -22,6 +22,7 @@ Usage:
   tdkt unit create --code CODE --name "Tên" --kind KIND [--parent CODE] [--data DIR]
   tdkt content check [DIR] [--json]       validate the course content
   tdkt loadtest pages [--server URL] [flags]
+  tdkt loadtest exam [--trainees 5000] [--ramp 10s] [--server URL --login user:pass ...]
   tdkt version
 `
 
@@ -60,8 +61,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return checkContent(rest, stdout, stderr)
 		}
 	case "loadtest":
-		if s, rest := sub(); s == "pages" {
+		switch s, rest := sub(); s {
+		case "pages":
 			return loadtestPages(rest, stdout, stderr)
+		case "exam":
+			return loadtestExam(rest, stdout, stderr)
 		}
 	case "version":
 		fmt.Fprintln(stdout, "tdkt", version)

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -89,6 +90,18 @@ func openStore(ctx context.Context, dataDir string) (*store.DB, error) {
 func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// For diagnosing load tests: TDKT_CPUPROFILE=file profiles the server from
+	// start to shutdown (go tool pprof reads it).
+	if path := os.Getenv("TDKT_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
 
 	cat, err := loadCatalog(cfg.ContentDir, stderr)
 	if err != nil {

@@ -203,6 +203,10 @@ func newToken() (token, hash string, err error) {
 	return token, hashToken(token), nil
 }
 
+// NewSessionToken returns a random session token and the hash stored for it;
+// tools that seed sessions directly (the load generator) use it too.
+func NewSessionToken() (token, hash string, err error) { return newToken() }
+
 // hashToken is what the database keeps, so a leaked database file holds no
 // usable session.
 func hashToken(token string) string {

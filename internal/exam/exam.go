@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/tdkt/tdkt/internal/course"
@@ -41,11 +42,50 @@ type Service struct {
 	batch *store.Batcher
 	cat   *course.Catalog
 	now   func() time.Time
+
+	// open caches open attempts: their paper, seed and deadline never change,
+	// and every answer needs them. The write itself re-checks that the
+	// attempt is open and in time, so a stale entry cannot let an answer in.
+	mu   sync.RWMutex
+	open map[int64]model.Attempt
 }
+
+// maxCached bounds the cache; past it the cache starts afresh.
+const maxCached = 100_000
 
 // New returns the attempt service; writes of answers and starts go through batch.
 func New(db *store.DB, batch *store.Batcher, cat *course.Catalog) *Service {
-	return &Service{db: db, batch: batch, cat: cat, now: time.Now}
+	return &Service{db: db, batch: batch, cat: cat, now: time.Now, open: map[int64]model.Attempt{}}
+}
+
+// load returns an attempt, from the cache while it is open.
+func (s *Service) load(ctx context.Context, id int64) (model.Attempt, error) {
+	s.mu.RLock()
+	a, ok := s.open[id]
+	s.mu.RUnlock()
+	if ok {
+		return a, nil
+	}
+	a, err := s.db.Attempt(ctx, id)
+	if err == nil && a.Open() {
+		s.remember(a)
+	}
+	return a, err
+}
+
+func (s *Service) remember(a model.Attempt) {
+	s.mu.Lock()
+	if len(s.open) >= maxCached {
+		s.open = map[int64]model.Attempt{}
+	}
+	s.open[a.ID] = a
+	s.mu.Unlock()
+}
+
+func (s *Service) forget(id int64) {
+	s.mu.Lock()
+	delete(s.open, id)
+	s.mu.Unlock()
 }
 
 // SetClock replaces the clock (tests).
@@ -90,6 +130,7 @@ func (s *Service) StartExam(ctx context.Context, userID int64, courseID string) 
 	if err != nil {
 		return model.Attempt{}, fmt.Errorf("exam: start: %w", err)
 	}
+	s.remember(a)
 	return a, nil
 }
 
@@ -115,7 +156,7 @@ func (s *Service) expired(a model.Attempt) bool {
 // Attempt returns an attempt of the user. An open attempt past its deadline
 // is submitted on the spot, so what the trainee sees is always final.
 func (s *Service) Attempt(ctx context.Context, userID, id int64) (model.Attempt, error) {
-	a, err := s.db.Attempt(ctx, id)
+	a, err := s.load(ctx, id)
 	if errors.Is(err, store.ErrNotFound) || err == nil && a.UserID != userID {
 		return model.Attempt{}, ErrNotFound // another trainee's attempt does not exist for this one
 	}
@@ -200,7 +241,7 @@ func (s *Service) inAttempt(a model.Attempt, qid string) (*quiz.Question, error)
 // SaveAnswer stores one answer of an open exam attempt. Sending the same
 // answer again is harmless; the last one given counts.
 func (s *Service) SaveAnswer(ctx context.Context, userID, attemptID int64, qid string, ans quiz.Answer) error {
-	a, err := s.db.Attempt(ctx, attemptID)
+	a, err := s.load(ctx, attemptID)
 	if errors.Is(err, store.ErrNotFound) || err == nil && a.UserID != userID {
 		return ErrNotFound
 	}
@@ -228,6 +269,7 @@ func (s *Service) SaveAnswer(ctx context.Context, userID, attemptID int64, qid s
 	err = s.batch.Do(ctx, func(tx *store.Tx) error { return tx.SaveAnswer(ctx, a.ID, qid, string(body), now, nil) })
 	if errors.Is(err, store.ErrClosed) {
 		// Submitted or timed out between the check and the write.
+		s.forget(a.ID)
 		if s.expired(a) {
 			return ErrLate
 		}
@@ -238,7 +280,7 @@ func (s *Service) SaveAnswer(ctx context.Context, userID, attemptID int64, qid s
 
 // Submit grades and closes an attempt of the user.
 func (s *Service) Submit(ctx context.Context, userID, attemptID int64) (model.Attempt, error) {
-	a, err := s.db.Attempt(ctx, attemptID)
+	a, err := s.load(ctx, attemptID)
 	if errors.Is(err, store.ErrNotFound) || err == nil && a.UserID != userID {
 		return a, ErrNotFound
 	}
@@ -284,6 +326,9 @@ func (s *Service) submit(ctx context.Context, a model.Attempt, auto bool) (model
 		a.Passed = a.Percent() >= co.Exam.PassPercent
 	}
 	err = s.db.WithTx(ctx, func(tx *store.Tx) error { return tx.SubmitAttempt(ctx, a, scores) })
+	if err == nil || errors.Is(err, store.ErrClosed) {
+		s.forget(a.ID)
+	}
 	if errors.Is(err, store.ErrClosed) {
 		return a, ErrSubmitted
 	}

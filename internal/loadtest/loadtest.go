@@ -4,6 +4,8 @@ package loadtest
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -347,16 +349,25 @@ func measureWeight(ctx context.Context, client *http.Client, base, page string, 
 // seed creates a unit and n trainees sharing one password hash, so seeding
 // a thousand accounts takes a second, not a thousand argon2 runs.
 func seed(ctx context.Context, path string, n int) ([]Login, error) {
+	logins, _, err := seedWithSessions(ctx, path, n, false)
+	return logins, err
+}
+
+// seedWithSessions is seed, optionally also opening a session per trainee
+// directly in the database and returning its cookie value.
+func seedWithSessions(ctx context.Context, path string, n int, sessions bool) ([]Login, []string, error) {
 	db, err := store.Open(ctx, path)
 	if err != nil {
-		return nil, fmt.Errorf("loadtest: seed: %w", err)
+		return nil, nil, fmt.Errorf("loadtest: seed: %w", err)
 	}
 	defer db.Close()
 	hash, err := auth.HashPassword(seedPassword)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	logins := make([]Login, n)
+	var tokens []string
+	now := time.Now()
 	err = db.WithTx(ctx, func(tx *store.Tx) error {
 		prov := model.Unit{Code: "LT", Name: "Tỉnh Kiểm Thử", Kind: model.KindProvince}
 		if err := tx.CreateUnit(ctx, &prov); err != nil {
@@ -373,13 +384,24 @@ func seed(ctx context.Context, path string, n int) ([]Login, error) {
 				return err
 			}
 			logins[i] = Login{Username: u.Username, Password: seedPassword}
+			if sessions {
+				token, th, err := auth.NewSessionToken()
+				if err != nil {
+					return err
+				}
+				if err := tx.CreateSession(ctx, model.Session{TokenHash: th, UserID: u.ID, CreatedAt: now,
+					ExpiresAt: now.Add(24 * time.Hour), LastSeenAt: now}); err != nil {
+					return err
+				}
+				tokens = append(tokens, token)
+			}
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("loadtest: seed: %w", err)
+		return nil, nil, fmt.Errorf("loadtest: seed: %w", err)
 	}
-	return logins, nil
+	return logins, tokens, nil
 }
 
 var listening = regexp.MustCompile(`listening on (http://\S+)`)
@@ -459,3 +481,12 @@ func pct(sorted []time.Duration, p int) float64 {
 func ms(d time.Duration) float64 { return round(float64(d.Microseconds()) / 1000) }
 
 func round(f float64) float64 { return float64(int64(f*100+0.5)) / 100 }
+
+func gunzip(b []byte) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	defer zr.Close()
+	return io.ReadAll(zr)
+}

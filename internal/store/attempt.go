@@ -57,10 +57,7 @@ func (tx *Tx) SaveAnswer(ctx context.Context, attemptID int64, questionID, answe
 	if score != nil {
 		sc = sql.NullFloat64{Float64: *score, Valid: true}
 	}
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO attempt_answers (attempt_id, question_id, answer, saved_at, score)
-		SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM attempts WHERE id = ? AND state = 'open' AND (deadline_at = 0 OR deadline_at >= ?))
-		ON CONFLICT (attempt_id, question_id) DO UPDATE SET answer = excluded.answer, saved_at = excluded.saved_at, score = excluded.score`,
-		attemptID, questionID, answer, ms(now), sc, attemptID, ms(now))
+	res, err := tx.stmt(ctx, "saveAnswer").ExecContext(ctx, attemptID, questionID, answer, ms(now), sc, attemptID, ms(now))
 	if err != nil {
 		return fmt.Errorf("store: save answer to attempt %d: %w", attemptID, mapErr(err))
 	}

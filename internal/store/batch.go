@@ -111,22 +111,24 @@ func (b *Batcher) loop() {
 
 func (b *Batcher) commit(batch []batchOp) {
 	results := make([]error, len(batch))
-	err := b.db.WithTx(context.Background(), func(tx *Tx) error {
+	ctx := context.Background()
+	err := b.db.WithTx(ctx, func(tx *Tx) error {
+		save, rollback, release := tx.stmt(ctx, "savepoint"), tx.stmt(ctx, "rollback"), tx.stmt(ctx, "release")
 		for i, op := range batch {
 			if op.ctx.Err() != nil {
 				results[i] = op.ctx.Err()
 				continue
 			}
-			if _, err := tx.tx.Exec(`SAVEPOINT op`); err != nil {
+			if _, err := save.Exec(); err != nil {
 				return fmt.Errorf("store: savepoint: %w", err)
 			}
 			results[i] = op.fn(tx)
 			if results[i] != nil {
-				if _, err := tx.tx.Exec(`ROLLBACK TO op`); err != nil {
+				if _, err := rollback.Exec(); err != nil {
 					return fmt.Errorf("store: rollback to savepoint: %w", err)
 				}
 			}
-			if _, err := tx.tx.Exec(`RELEASE op`); err != nil {
+			if _, err := release.Exec(); err != nil {
 				return fmt.Errorf("store: release savepoint: %w", err)
 			}
 		}

@@ -29,11 +29,30 @@ var ErrConstraint = errors.New("store: constraint failed")
 type DB struct {
 	write *sql.DB
 	read  *sql.DB
+	hot   map[string]*sql.Stmt // statements of the write path, prepared once
 }
 
 // Tx is a write transaction; obtain one with WithTx.
 type Tx struct {
 	tx *sql.Tx
+	db *DB
+}
+
+// hotSQL are the writes a storm repeats thousands of times a second. The
+// write pool has a single connection, so each is parsed once for the life of
+// the process instead of on every call.
+var hotSQL = map[string]string{
+	"savepoint": `SAVEPOINT op`,
+	"release":   `RELEASE op`,
+	"rollback":  `ROLLBACK TO op`,
+	"saveAnswer": `INSERT INTO attempt_answers (attempt_id, question_id, answer, saved_at, score)
+		SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM attempts WHERE id = ? AND state = 'open' AND (deadline_at = 0 OR deadline_at >= ?))
+		ON CONFLICT (attempt_id, question_id) DO UPDATE SET answer = excluded.answer, saved_at = excluded.saved_at, score = excluded.score`,
+}
+
+// stmt returns the transaction's handle on a prepared hot statement.
+func (tx *Tx) stmt(ctx context.Context, name string) *sql.Stmt {
+	return tx.tx.StmtContext(ctx, tx.db.hot[name])
 }
 
 // Open opens (creating if needed) the SQLite file at path and migrates it.
@@ -75,16 +94,27 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	read.SetMaxIdleConns(n)
 	read.SetConnMaxLifetime(0)
 
-	db := &DB{write: write, read: read}
+	db := &DB{write: write, read: read, hot: map[string]*sql.Stmt{}}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
+	}
+	for name, q := range hotSQL {
+		st, err := write.PrepareContext(ctx, q)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("store: prepare %s: %w", name, err)
+		}
+		db.hot[name] = st
 	}
 	return db, nil
 }
 
 // Close closes both pools; call it after every writer has finished.
 func (db *DB) Close() error {
+	for _, st := range db.hot {
+		st.Close()
+	}
 	// A passive checkpoint folds the WAL back so a copied .db file is complete.
 	_, _ = db.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	return errors.Join(db.read.Close(), db.write.Close())
@@ -106,7 +136,7 @@ func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	if err := fn(&Tx{tx: sqlTx}); err != nil {
+	if err := fn(&Tx{tx: sqlTx, db: db}); err != nil {
 		_ = sqlTx.Rollback()
 		return err
 	}

@@ -12,7 +12,7 @@ import (
 // Every message key used by a template or a handler exists in both languages.
 func TestMessagesComplete(t *testing.T) {
 	keyUse := regexp.MustCompile(`(?:\{\{-?\s*t|\(t|\btr\([a-zA-Z.()]+,|h\.fail\(c, [a-zA-Z.]+,) "([a-z_]+\.[a-z_.]+)"`)
-	quoted := regexp.MustCompile(`"((?:error|login|password|units|users|catalog|module|progress|course|nav|field|action|kind|role|app)\.[a-z_.]+)"`)
+	quoted := regexp.MustCompile(`"((?:error|login|password|units|users|catalog|module|progress|course|nav|field|action|kind|role|app|quiz|exam|cert|verify|pager)\.[a-z_.]+)"`)
 	used := map[string]bool{}
 	_ = fs.WalkDir(templateFS, "templates", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

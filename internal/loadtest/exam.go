@@ -1,0 +1,363 @@
+package loadtest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// ExamConfig says how many trainees start the exam and how fast.
+type ExamConfig struct {
+	Server      string        // base URL; empty starts a server of our own
+	Exe         string        // the tdkt binary to start when Server is empty
+	Trainees    int           // trainees to seed and start the exam
+	Ramp        time.Duration // the starts are spread evenly over this time
+	Course      string        // course id; empty: the first course with an exam
+	Sessions    []string      // session cookies to use against Server (one per trainee)
+	Logins      []Login       // or accounts to log in with against Server
+	LoginSample int           // how many password logins to time for logins_per_s
+	Submit      bool          // submit each attempt after answering
+	Think       time.Duration // pause between one trainee's answers (0: back to back, the worst case)
+	Log         io.Writer
+}
+
+// ExamSummary is what the exam storm measured.
+type ExamSummary struct {
+	Server       string  `json:"server"`
+	Course       string  `json:"course"`
+	Trainees     int     `json:"trainees"`
+	RampS        float64 `json:"ramp_s"`
+	ThinkS       float64 `json:"think_s"`
+	Starts       int64   `json:"starts"`
+	Errors       int64   `json:"errors"`
+	StartP50Ms   float64 `json:"start_p50_ms"`
+	StartP99Ms   float64 `json:"start_p99_ms"`
+	StartMaxMs   float64 `json:"start_max_ms"`
+	PageP50Ms    float64 `json:"attempt_page_p50_ms"`
+	PageP99Ms    float64 `json:"attempt_page_p99_ms"`
+	AnswersSent  int64   `json:"answers_sent"`
+	AnswersSaved int64   `json:"answers_saved"`
+	AnswerP50Ms  float64 `json:"answer_p50_ms"`
+	AnswerP99Ms  float64 `json:"answer_p99_ms"`
+	Submitted    int64   `json:"submitted"`
+	DurationS    float64 `json:"duration_s"`
+	LoginsTimed  int     `json:"logins_timed"`
+	LoginsPerS   float64 `json:"logins_per_s"`
+	FirstError   string  `json:"first_error,omitempty"`
+}
+
+// Exam runs the exam-start storm and returns its summary.
+func Exam(ctx context.Context, cfg ExamConfig) (ExamSummary, error) {
+	logf := func(format string, args ...any) {
+		if cfg.Log != nil {
+			fmt.Fprintf(cfg.Log, format+"\n", args...)
+		}
+	}
+	sessions, logins := cfg.Sessions, cfg.Logins
+	if cfg.Server == "" {
+		if cfg.Trainees <= 0 {
+			return ExamSummary{}, errors.New("loadtest: --trainees must be positive")
+		}
+		dir, err := os.MkdirTemp("", "tdkt-loadtest-")
+		if err != nil {
+			return ExamSummary{}, fmt.Errorf("loadtest: temp dir: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		logf("seeding %d trainees with sessions in %s", cfg.Trainees, dir)
+		if logins, sessions, err = seedWithSessions(ctx, filepath.Join(dir, "tdkt.db"), cfg.Trainees, true); err != nil {
+			return ExamSummary{}, err
+		}
+		url, stop, err := startServer(ctx, cfg.Exe, dir)
+		if err != nil {
+			return ExamSummary{}, err
+		}
+		defer stop()
+		cfg.Server = url
+		logf("started server %s", url)
+	}
+	base := strings.TrimRight(cfg.Server, "/")
+	tr := &http.Transport{MaxIdleConns: 4096, MaxIdleConnsPerHost: 4096, DisableCompression: true, IdleConnTimeout: time.Minute}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: 60 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+	sum := ExamSummary{Server: base, RampS: cfg.Ramp.Seconds(), ThinkS: cfg.Think.Seconds()}
+	// Password logins are timed on a sample: argon2 is slow on purpose.
+	if n := min(cfg.LoginSample, len(logins)); n > 0 {
+		t0 := time.Now()
+		if _, err := loginAll(ctx, client, base, logins[:n]); err != nil {
+			return sum, err
+		}
+		sum.LoginsTimed, sum.LoginsPerS = n, round(float64(n)/time.Since(t0).Seconds())
+		logf("timed %d password logins: %.1f/s", n, sum.LoginsPerS)
+	}
+	if len(sessions) == 0 && len(logins) > 0 {
+		cks, err := loginAll(ctx, client, base, logins)
+		if err != nil {
+			return sum, err
+		}
+		for _, c := range cks {
+			sessions = append(sessions, c.Value)
+		}
+	}
+	if len(sessions) == 0 {
+		return sum, errors.New("loadtest: no trainees: with --server give --login user:password")
+	}
+	sum.Trainees = len(sessions)
+	course := cfg.Course
+	if course == "" {
+		var err error
+		if course, err = findExam(ctx, client, base, sessions[0]); err != nil {
+			return sum, err
+		}
+	}
+	sum.Course = course
+	logf("%d trainees start the exam of %s over %s", len(sessions), course, cfg.Ramp)
+
+	var (
+		mu                     sync.Mutex
+		starts, pages, answers []time.Duration
+		nStarts, nErr          atomic.Int64
+		nSent, nSaved, nSubmit atomic.Int64
+		firstErr               atomic.Value
+		wg                     sync.WaitGroup
+	)
+	fail := func(err error) {
+		nErr.Add(1)
+		firstErr.CompareAndSwap(nil, err.Error())
+	}
+	begin := time.Now()
+	for i, tok := range sessions {
+		wg.Add(1)
+		go func(i int, tok string) {
+			defer wg.Done()
+			at := begin.Add(time.Duration(int64(cfg.Ramp) * int64(i) / int64(len(sessions))))
+			select {
+			case <-time.After(time.Until(at)):
+			case <-ctx.Done():
+				return
+			}
+			tr := trainee{client: client, base: base, cookie: &http.Cookie{Name: "tdkt_session", Value: tok}}
+			t0 := time.Now()
+			id, err := tr.start(ctx, course)
+			if err != nil {
+				fail(err)
+				return
+			}
+			d := time.Since(t0)
+			nStarts.Add(1)
+			t1 := time.Now()
+			qs, err := tr.paper(ctx, id)
+			if err != nil {
+				fail(err)
+				return
+			}
+			pd := time.Since(t1)
+			var mine []time.Duration
+			for k, q := range qs {
+				if k > 0 && cfg.Think > 0 {
+					select {
+					case <-time.After(cfg.Think):
+					case <-ctx.Done():
+						return
+					}
+				}
+				nSent.Add(1)
+				t2 := time.Now()
+				if err := tr.answer(ctx, id, q); err != nil {
+					fail(err)
+					continue
+				}
+				mine = append(mine, time.Since(t2))
+				nSaved.Add(1)
+			}
+			if cfg.Submit {
+				if err := tr.submit(ctx, id); err != nil {
+					fail(err)
+				} else {
+					nSubmit.Add(1)
+				}
+			}
+			mu.Lock()
+			starts = append(starts, d)
+			pages = append(pages, pd)
+			answers = append(answers, mine...)
+			mu.Unlock()
+		}(i, tok)
+	}
+	wg.Wait()
+	sum.DurationS = round(time.Since(begin).Seconds())
+	sum.Starts, sum.Errors = nStarts.Load(), nErr.Load()
+	sum.AnswersSent, sum.AnswersSaved, sum.Submitted = nSent.Load(), nSaved.Load(), nSubmit.Load()
+	if v, ok := firstErr.Load().(string); ok {
+		sum.FirstError = v
+	}
+	for _, l := range [][]time.Duration{starts, pages, answers} {
+		sort.Slice(l, func(i, j int) bool { return l[i] < l[j] })
+	}
+	sum.StartP50Ms, sum.StartP99Ms = pct(starts, 50), pct(starts, 99)
+	if len(starts) > 0 {
+		sum.StartMaxMs = ms(starts[len(starts)-1])
+	}
+	sum.PageP50Ms, sum.PageP99Ms = pct(pages, 50), pct(pages, 99)
+	sum.AnswerP50Ms, sum.AnswerP99Ms = pct(answers, 50), pct(answers, 99)
+	return sum, nil
+}
+
+var examLink = regexp.MustCompile(`href="/courses/([a-z0-9-]+)/exam"`)
+
+// findExam returns the first course whose page links to an exam.
+func findExam(ctx context.Context, client *http.Client, base, tok string) (string, error) {
+	ck := &http.Cookie{Name: "tdkt_session", Value: tok}
+	home, err := fetch(ctx, client, base+"/", ck, false)
+	if err != nil {
+		return "", fmt.Errorf("loadtest: catalog: %w", err)
+	}
+	for _, c := range courseLink.FindAllSubmatch(home, -1) {
+		body, err := fetch(ctx, client, base+string(c[1]), ck, false)
+		if err != nil {
+			return "", fmt.Errorf("loadtest: course page: %w", err)
+		}
+		if m := examLink.FindSubmatch(body); m != nil {
+			return string(m[1]), nil
+		}
+	}
+	return "", errors.New("loadtest: no course with an exam; give --course")
+}
+
+// trainee is one simulated officer taking the exam.
+type trainee struct {
+	client *http.Client
+	base   string
+	cookie *http.Cookie
+}
+
+func (t trainee) post(ctx context.Context, path string, form url.Values) ([]byte, int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.base+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, 0, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	req.AddCookie(t.cookie)
+	resp, err := t.client.Do(req)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return b, resp.StatusCode, err
+}
+
+func (t trainee) start(ctx context.Context, course string) (int64, error) {
+	b, code, err := t.post(ctx, "/courses/"+course+"/exam/start", url.Values{})
+	if err != nil {
+		return 0, fmt.Errorf("start: %w", err)
+	}
+	if code != http.StatusOK {
+		return 0, fmt.Errorf("start: status %d: %.200s", code, b)
+	}
+	var r struct {
+		Attempt int64 `json:"attempt"`
+	}
+	if err := json.Unmarshal(b, &r); err != nil || r.Attempt == 0 {
+		return 0, fmt.Errorf("start: unexpected reply %.200s", b)
+	}
+	return r.Attempt, nil
+}
+
+var (
+	fieldsetRe = regexp.MustCompile(`(?s)<fieldset class="q[^"]*" id="q-[^"]+" data-q="([^"]+)">(.*?)</fieldset>`)
+	radioRe    = regexp.MustCompile(`type="(?:radio|checkbox)" name="([^"]+)" value="([^"]+)"`)
+	textRe     = regexp.MustCompile(`class="short" type="text" name="([^"]+)"`)
+	selectRe   = regexp.MustCompile(`(?s)<select name="([^"]+)">(.*?)</select>`)
+	optionRe   = regexp.MustCompile(`<option value="([^"]+)"`)
+)
+
+// paper loads the attempt page as a phone would and prepares one answer per
+// question: the first choice, a text, or items numbered in the order shown.
+func (t trainee) paper(ctx context.Context, id int64) ([]url.Values, error) {
+	body, err := fetch(ctx, t.client, t.base+"/attempts/"+strconv.FormatInt(id, 10), t.cookie, true)
+	if err != nil {
+		return nil, fmt.Errorf("attempt page: %w", err)
+	}
+	if len(body) > 1 && body[0] == 0x1f { // gzip: the server compressed it
+		body, err = gunzip(body)
+		if err != nil {
+			return nil, fmt.Errorf("attempt page: %w", err)
+		}
+	}
+	var out []url.Values
+	for _, fs := range fieldsetRe.FindAllSubmatch(body, -1) {
+		f := url.Values{"question": {string(fs[1])}}
+		seen := map[string]bool{}
+		for _, m := range radioRe.FindAllSubmatch(fs[2], -1) {
+			if !seen[string(m[1])] {
+				seen[string(m[1])] = true
+				f.Set(string(m[1]), string(m[2]))
+			}
+		}
+		for _, m := range textRe.FindAllSubmatch(fs[2], -1) {
+			f.Set(string(m[1]), "thi đua khen thưởng")
+		}
+		pos := 0
+		for _, m := range selectRe.FindAllSubmatch(fs[2], -1) {
+			opts := optionRe.FindAllSubmatch(m[2], -1)
+			if len(opts) == 0 {
+				continue
+			}
+			if _, err := strconv.Atoi(string(opts[0][1])); err == nil { // ordering: numbered positions
+				pos++
+				f.Set(string(m[1]), strconv.Itoa(min(pos, len(opts))))
+			} else { // matching: the first right-hand item not used yet
+				for _, o := range opts {
+					if !seen["r:"+string(o[1])] {
+						seen["r:"+string(o[1])] = true
+						f.Set(string(m[1]), string(o[1]))
+						break
+					}
+				}
+			}
+		}
+		out = append(out, f)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("attempt page has no questions: %.200s", body)
+	}
+	return out, nil
+}
+
+func (t trainee) answer(ctx context.Context, id int64, f url.Values) error {
+	b, code, err := t.post(ctx, "/attempts/"+strconv.FormatInt(id, 10)+"/answers", f)
+	if err != nil {
+		return fmt.Errorf("answer: %w", err)
+	}
+	if code != http.StatusOK {
+		return fmt.Errorf("answer: status %d: %.200s", code, b)
+	}
+	return nil
+}
+
+func (t trainee) submit(ctx context.Context, id int64) error {
+	b, code, err := t.post(ctx, "/attempts/"+strconv.FormatInt(id, 10)+"/submit", url.Values{})
+	if err != nil {
+		return fmt.Errorf("submit: %w", err)
+	}
+	if code != http.StatusOK {
+		return fmt.Errorf("submit: status %d: %.200s", code, b)
+	}
+	return nil
+}
