@@ -363,3 +363,46 @@ func TestPractice(t *testing.T) {
 		t.Fatalf("stored practice answer = %+v", r)
 	}
 }
+
+func TestItemStatistics(t *testing.T) {
+	f := newFixture(t, examAll)
+	ctx := context.Background()
+	// Two trainees: one right everywhere, one wrong on every single-choice part.
+	for i, u := range f.users {
+		a, err := f.svc.StartExam(ctx, u.ID, "khoa")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.answerAll(t, a, i*100)
+		if _, err := f.svc.Submit(ctx, u.ID, a.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stats, err := f.svc.Stats(ctx, f.co, model.AttemptExam)
+	if err != nil {
+		t.Fatal(err)
+	}
+	by := map[string]ItemStat{}
+	for _, s := range stats {
+		by[s.Question.ID] = s
+	}
+	tn := by["tn-0"]
+	if tn.Responses != 2 || tn.Correct != 1 || tn.MeanScore != 0.5 || len(tn.Options) != 3 {
+		t.Fatalf("tn-0 = %+v", tn)
+	}
+	if tn.Options[0].Chosen != 1 || !tn.Options[0].Right || tn.Options[1].Chosen != 1 || tn.Options[1].Percent != 50 || tn.Options[2].Chosen != 0 {
+		t.Fatalf("tn-0 options = %+v", tn.Options)
+	}
+	if ngan := by["ngan"]; ngan.Correct != 2 || ngan.MeanScore != 1 {
+		t.Fatalf("short answer stats = %+v", ngan)
+	}
+	if stats[0].MeanScore > stats[len(stats)-1].MeanScore {
+		t.Fatal("not sorted hardest first")
+	}
+	if _, ok := by["tinh-huong"]; ok {
+		t.Fatal("a case is counted by its parts, not as a whole")
+	}
+	if _, ok := by["tinh-huong/b"]; !ok {
+		t.Fatal("case part missing from the statistics")
+	}
+}

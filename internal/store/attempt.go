@@ -169,3 +169,31 @@ func (db *DB) Answers(ctx context.Context, attemptID int64) ([]model.SavedAnswer
 	}
 	return out, rows.Err()
 }
+
+// ItemResponse is one graded answer, for item statistics.
+type ItemResponse struct {
+	QuestionID string
+	Answer     string
+	Score      float64
+}
+
+// ItemResponses returns every graded answer of submitted attempts of a kind
+// in a course.
+func (db *DB) ItemResponses(ctx context.Context, courseID, kind string) ([]ItemResponse, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT aa.question_id, aa.answer, aa.score FROM attempt_answers aa
+		JOIN attempts a ON a.id = aa.attempt_id
+		WHERE a.course_id = ? AND a.kind = ? AND aa.score IS NOT NULL`, courseID, kind)
+	if err != nil {
+		return nil, fmt.Errorf("store: item responses: %w", err)
+	}
+	defer rows.Close()
+	var out []ItemResponse
+	for rows.Next() {
+		var r ItemResponse
+		if err := rows.Scan(&r.QuestionID, &r.Answer, &r.Score); err != nil {
+			return nil, fmt.Errorf("store: scan item response: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

@@ -239,3 +239,15 @@ func wrap(w *httptest.ResponseRecorder) *httptestResult {
 	b, _ := io.ReadAll(w.Result().Body)
 	return &httptestResult{code: w.Code, body: string(b)}
 }
+
+func TestStatsPage(t *testing.T) {
+	e := newEnvFS(t, examContent())
+	passExam(t, e, e.login(t, "hocvien"))
+	w := e.do(req{method: "GET", path: "/manage/courses/khoa/stats", cookie: e.login(t, "giangvien")})
+	if w.Code != 200 || !strings.Contains(w.Body.String(), "1 lượt trả lời") || !strings.Contains(w.Body.String(), "điểm trung bình 100%") {
+		t.Fatalf("stats: %d %.1500s", w.Code, w.Body.String())
+	}
+	if w := e.do(req{method: "GET", path: "/manage/courses/khoa/stats", cookie: e.login(t, "hocvien")}); w.Code != 403 {
+		t.Fatalf("trainee stats: %d", w.Code)
+	}
+}

@@ -219,6 +219,15 @@ var messages = map[string][2]string{
 	"verify.course":        {"Khóa bồi dưỡng", "Course"},
 	"nav.certificates":     {"Giấy chứng nhận", "Certificates"},
 
+	"stats.title":     {"Thống kê câu hỏi", "Question statistics"},
+	"stats.link":      {"Thống kê câu hỏi (cho giảng viên)", "Question statistics (trainers)"},
+	"stats.exam":      {"Bài kiểm tra", "Exam"},
+	"stats.practice":  {"Luyện tập", "Practice"},
+	"stats.lead":      {"Câu có tỷ lệ đúng thấp nhất ở trên cùng: đó là những quy định học viên hay hiểu sai.", "Questions with the lowest share correct come first: the rules trainees most often get wrong."},
+	"stats.responses": {"%d lượt trả lời", "%d responses"},
+	"stats.correct":   {"điểm trung bình %s%%", "mean score %s%%"},
+	"stats.none":      {"Chưa có câu trả lời nào được chấm.", "No graded answers yet."},
+
 	"role.admin":   {"Quản trị viên", "Administrator"},
 	"role.trainer": {"Giảng viên", "Trainer"},
 	"role.trainee": {"Học viên", "Trainee"},

@@ -121,7 +121,10 @@ func templateFuncs(lang string, as *assets) template.FuncMap {
 		},
 		"add":    func(a, b int) int { return a + b },
 		"mul100": func(f float64) float64 { return f * 100 },
-		"pct":    func(f float64) string { return strconv.FormatFloat(math.Round(f*10)/10, 'f', -1, 64) },
+		// barw rounds a percentage to a bar width class (w0 … w20): the
+		// stylesheet forbids inline styles.
+		"barw": func(p float64) int { return int(math.Round(p / 5)) },
+		"pct":  func(f float64) string { return strconv.FormatFloat(math.Round(f*10)/10, 'f', -1, 64) },
 		"clock": func(t time.Time) string {
 			if t.IsZero() {
 				return ""

@@ -36,6 +36,7 @@ func (h *handler) routes(r *gin.Engine) {
 
 	// Certificates: trainers and admins issue; only admins revoke and re-issue.
 	manage := r.Group("/manage", h.requireLogin, h.requireRole("admin", "trainer"))
+	manage.GET("/courses/:course/stats", h.showStats)
 	manage.GET("/certificates", h.listCertificates)
 	manage.POST("/certificates/bulk", h.bulkIssueCertificates)
 	manage.GET("/certificates/:id", h.showCertificateRecord)
