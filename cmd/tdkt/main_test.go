@@ -253,3 +253,26 @@ func TestLoadtestPagesSmoke(t *testing.T) {
 		t.Errorf("--server without --login: %d %q", code, e)
 	}
 }
+
+func TestLoadtestExamSmoke(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a server")
+	}
+	t.Setenv("TDKT_AS_MAIN", "1")
+	code, out, errOut := runCmd("", "loadtest", "exam", "--trainees", "20", "--ramp", "200ms", "--login-sample", "2")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var sum map[string]any
+	if err := json.Unmarshal([]byte(out), &sum); err != nil {
+		t.Fatalf("output is not JSON: %q", out)
+	}
+	for _, k := range []string{"starts", "errors", "start_p50_ms", "start_p99_ms", "answers_sent", "answers_saved", "logins_per_s"} {
+		if _, ok := sum[k]; !ok {
+			t.Errorf("summary lacks %q", k)
+		}
+	}
+	if sum["starts"] != 20.0 || sum["errors"] != 0.0 || sum["answers_saved"] != sum["answers_sent"] || sum["answers_sent"].(float64) < 20 || sum["submitted"] != 20.0 {
+		t.Errorf("summary = %v", sum)
+	}
+}
