@@ -229,14 +229,13 @@ func TestDeadlineIsTheServers(t *testing.T) {
 	if q.Type == quiz.Case {
 		part = q.Parts[0]
 	}
-	ans := quiz.Answer{Choice: "a", Text: "x"}
-	if part.Type == quiz.TrueFalse {
+	ans := quiz.Answer{Choice: "a"}
+	switch part.Type {
+	case quiz.TrueFalse:
 		v := true
 		ans = quiz.Answer{Value: &v}
-	} else if part.Type == quiz.Short {
+	case quiz.Short:
 		ans = quiz.Answer{Text: "x"}
-	} else {
-		ans = quiz.Answer{Choice: "a"}
 	}
 	if err := f.svc.SaveAnswer(ctx, an, a.ID, part.ID, ans); err != nil {
 		t.Fatal(err)
