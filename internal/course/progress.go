@@ -72,7 +72,27 @@ type Tracker struct {
 	stop     chan struct{}
 	stopped  chan struct{}
 	closed   bool
+
+	// users caches the progress of recently active trainees. Every write of
+	// progress goes through this tracker, so the cache is exact, and a page
+	// view needs no query; idle entries are dropped after cacheIdle.
+	users map[int64]*cachedProgress
+	// epoch counts writes that bypass the cache (completions, flushes); a
+	// miss caches what it read only if no such write happened meanwhile.
+	epoch uint64
+	// afterRead is a test hook run between a miss's read and its caching.
+	afterRead func()
 }
+
+type cachedProgress struct {
+	modules map[string]model.ModuleProgress
+	used    time.Time
+}
+
+const (
+	cacheIdle  = 30 * time.Minute
+	cacheLimit = 200_000
+)
 
 type visitKey struct {
 	user   int64
@@ -86,7 +106,7 @@ const maxPending = 2000
 // NewTracker starts a tracker that flushes visits every interval.
 func NewTracker(db *store.DB, interval time.Duration) *Tracker {
 	t := &Tracker{db: db, interval: interval, pending: map[visitKey]time.Time{}, inflight: map[visitKey]time.Time{},
-		kick: make(chan struct{}, 1), stop: make(chan struct{}), stopped: make(chan struct{})}
+		kick: make(chan struct{}, 1), stop: make(chan struct{}), stopped: make(chan struct{}), users: map[int64]*cachedProgress{}}
 	go t.loop()
 	return t
 }
@@ -97,6 +117,16 @@ func (t *Tracker) Visit(userID int64, m *Module, at time.Time) {
 	k := visitKey{userID, m.Course.ID, m.ID}
 	if at.After(t.pending[k]) {
 		t.pending[k] = at
+	}
+	if c := t.users[userID]; c != nil {
+		mp := c.modules[key(k.course, k.module)]
+		if mp.FirstSeenAt.IsZero() {
+			mp = model.ModuleProgress{UserID: userID, CourseID: k.course, ModuleID: k.module, FirstSeenAt: at}
+		}
+		if at.After(mp.LastSeenAt) {
+			mp.LastSeenAt = at
+		}
+		c.modules[key(k.course, k.module)] = mp
 	}
 	n := len(t.pending)
 	t.mu.Unlock()
@@ -114,15 +144,46 @@ func (t *Tracker) Complete(ctx context.Context, userID int64, m *Module, at time
 	if err != nil {
 		return fmt.Errorf("course: complete module: %w", err)
 	}
+	t.mu.Lock()
+	t.epoch++
+	if c := t.users[userID]; c != nil {
+		mp := c.modules[key(m.Course.ID, m.ID)]
+		if mp.FirstSeenAt.IsZero() {
+			mp = model.ModuleProgress{UserID: userID, CourseID: m.Course.ID, ModuleID: m.ID, FirstSeenAt: at}
+		}
+		if mp.CompletedAt.IsZero() {
+			mp.CompletedAt = at
+		}
+		c.modules[key(m.Course.ID, m.ID)] = mp
+	}
+	t.mu.Unlock()
 	return nil
 }
 
 // Progress returns the state of user: what is stored, plus visits not yet
 // flushed, so a trainee always sees their own latest reading.
 func (t *Tracker) Progress(ctx context.Context, userID int64) (*Progress, error) {
+	t.mu.Lock()
+	if c := t.users[userID]; c != nil {
+		c.used = time.Now()
+		p := &Progress{modules: make(map[string]model.ModuleProgress, len(c.modules))}
+		for k, mp := range c.modules {
+			p.modules[k] = mp
+			if mp.LastSeenAt.After(p.last.LastSeenAt) {
+				p.last = mp
+			}
+		}
+		t.mu.Unlock()
+		return p, nil
+	}
+	epoch := t.epoch
+	t.mu.Unlock()
 	rows, err := t.db.UserProgress(ctx, userID)
 	if err != nil {
 		return nil, fmt.Errorf("course: progress: %w", err)
+	}
+	if t.afterRead != nil {
+		t.afterRead()
 	}
 	p := &Progress{modules: make(map[string]model.ModuleProgress, len(rows))}
 	for _, r := range rows {
@@ -143,6 +204,16 @@ func (t *Tracker) Progress(ctx context.Context, userID int64) (*Progress, error)
 			}
 			p.modules[key(k.course, k.module)] = mp
 		}
+	}
+	if t.epoch == epoch {
+		if len(t.users) >= cacheLimit {
+			t.users = map[int64]*cachedProgress{}
+		}
+		c := &cachedProgress{modules: make(map[string]model.ModuleProgress, len(p.modules)), used: time.Now()}
+		for k, mp := range p.modules {
+			c.modules[k] = mp
+		}
+		t.users[userID] = c
 	}
 	t.mu.Unlock()
 	for _, mp := range p.modules {
@@ -167,6 +238,7 @@ func (t *Tracker) loop() {
 		if err := t.flush(context.Background()); err != nil {
 			slog.Error("flush reading progress", "err", err)
 		}
+		t.evictIdle(time.Now())
 	}
 }
 
@@ -196,6 +268,7 @@ func (t *Tracker) flush(ctx context.Context) error {
 		}
 	}
 	t.inflight = map[visitKey]time.Time{}
+	t.epoch++
 	t.mu.Unlock()
 	if err != nil {
 		return fmt.Errorf("course: flush %d visits: %w", len(batch), err)
@@ -215,4 +288,15 @@ func (t *Tracker) Close(ctx context.Context) error {
 	close(t.stop)
 	<-t.stopped
 	return t.flush(ctx)
+}
+
+// evictIdle drops the cached progress of trainees idle for cacheIdle.
+func (t *Tracker) evictIdle(now time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for id, c := range t.users {
+		if now.Sub(c.used) > cacheIdle {
+			delete(t.users, id)
+		}
+	}
 }

@@ -78,3 +78,47 @@ func TestTrackerBatchesVisitsAndSurvivesRestart(t *testing.T) {
 		t.Errorf("module states wrong: %+v %+v", p.Module(m1), p.Module(m2))
 	}
 }
+
+// A completion that lands while a cache miss is reading must not be lost
+// from what later pages show.
+func TestProgressCacheMissRacingACompletion(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "tdkt.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	unit := model.Unit{Code: "QT", Name: "Quản trị", Kind: model.KindOther}
+	u := model.User{Username: "a", FullName: "An", Role: model.RoleTrainee, PasswordHash: "h"}
+	if err := db.WithTx(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateUnit(ctx, &unit); err != nil {
+			return err
+		}
+		u.UnitID = unit.ID
+		return tx.CreateUser(ctx, &u)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	cat, _ := Load(goodFS())
+	m := cat.Course("khoa-thu").Modules[0]
+	tr := NewTracker(db, time.Hour)
+	defer tr.Close(ctx)
+	tr.afterRead = func() {
+		tr.afterRead = nil
+		if err := tr.Complete(ctx, u.ID, m, time.Now()); err != nil {
+			t.Error(err)
+		}
+	}
+	if _, err := tr.Progress(ctx, u.ID); err != nil { // misses, and the completion lands mid-way
+		t.Fatal(err)
+	}
+	p, err := tr.Progress(ctx, u.ID)
+	if err != nil || !p.Module(m).Done() {
+		t.Fatalf("completion lost behind the cache: %+v %v", p.Module(m), err)
+	}
+	// Once cached, visits and completions keep the cache exact.
+	tr.Visit(u.ID, cat.Course("khoa-thu").Modules[1], time.Now().Add(time.Minute))
+	if p, _ := tr.Progress(ctx, u.ID); p.Resume(cat) != cat.Course("khoa-thu").Modules[1] {
+		t.Fatal("cached progress missed a visit")
+	}
+}
