@@ -276,3 +276,47 @@ func TestLoadtestExamSmoke(t *testing.T) {
 		t.Errorf("summary = %v", sum)
 	}
 }
+
+// content check fails, naming file and line, on the three errors an author
+// of legal course material must not ship.
+func TestContentCheckLegalFixtures(t *testing.T) {
+	reg := "- number: \"06/2022/QH15\"\n  kind: \"Luật\"\n  title: \"Luật Thi đua, khen thưởng\"\n  status: in_force\n" +
+		"- number: \"152/2025/NĐ-CP\"\n  kind: \"Nghị định\"\n  title: \"Nghị định 152\"\n  status: in_force\n" +
+		"- number: \"98/2023/NĐ-CP\"\n  kind: \"Nghị định\"\n  title: \"Nghị định 98\"\n  status: replaced\n  replaced_by: \"152/2025/NĐ-CP\"\n  replaced_on: 2025-07-01\n"
+	mod := func(doc string) string {
+		return "---\ntitle: \"Bài\"\norder: 1\nestimated_minutes: 5\nobjectives:\n  - \"Hiểu\"\nlegal_documents:\n  - number: \"" + doc + "\"\n    articles: [\"Điều 5\"]\nlast_reviewed: 2026-11-20\n---\n## Nội dung\n\nVăn bản.\n"
+	}
+	write := func(dir, name, body string) {
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755)
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cases := []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"unregistered citation", map[string]string{"k/01-bai.md": mod("45/2099/NĐ-CP")},
+			"k/01-bai.md:7: legal document 45/2099/NĐ-CP is not in the register (van-ban.yaml)"},
+		{"replaced document cited as current", map[string]string{"k/01-bai.md": mod("98/2023/NĐ-CP")},
+			"k/01-bai.md:7: cites 98/2023/NĐ-CP as a legal basis, but it is đã được thay thế bởi 152/2025/NĐ-CP từ 01/07/2025"},
+		{"question without a citation", map[string]string{"k/01-bai.md": mod("06/2022/QH15"),
+			"k/questions/q.md": "## cau-1\ntype: truefalse\ndifficulty: easy\ntags: a\nanswer: đúng\n\nĐúng?\n\n> Vì.\n"},
+			"k/questions/q.md:1: question cau-1 has no citation"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			write(dir, "van-ban.yaml", reg)
+			write(dir, "k/course.md", "---\ntitle: \"Khóa\"\norder: 1\n---\nGiới thiệu.\n")
+			for n, b := range tc.files {
+				write(dir, n, b)
+			}
+			code, _, errOut := runCmd("", "content", "check", dir)
+			if code != 1 || !strings.Contains(errOut, tc.want) {
+				t.Fatalf("exit %d, output:\n%s\nwant %q", code, errOut, tc.want)
+			}
+		})
+	}
+}

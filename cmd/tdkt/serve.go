@@ -68,14 +68,20 @@ func contentFS(dir string) fs.FS {
 }
 
 // loadCatalog loads and checks the content; serving with broken content would
-// show trainees half a course, so any problem stops the server.
+// show trainees half a course, so a problem stops the server. Content that
+// rests on a document no longer in force is the exception: it is served with
+// a notice and listed for review, so the day a decree is replaced does not
+// take the platform down.
 func loadCatalog(dir string, stderr io.Writer) (*course.Catalog, error) {
 	cat, probs := course.Load(contentFS(dir))
-	if len(probs) > 0 {
-		for _, p := range probs {
+	if block := course.Blocking(probs); len(block) > 0 {
+		for _, p := range block {
 			fmt.Fprintln(stderr, p)
 		}
-		return nil, fmt.Errorf("content has %d problem(s); fix them or run 'tdkt content check'", len(probs))
+		return nil, fmt.Errorf("content has %d problem(s); fix them or run 'tdkt content check'", len(block))
+	}
+	for _, p := range cat.Reviews {
+		slog.Warn("content needs review", "where", fmt.Sprintf("%s:%d", p.File, p.Line), "problem", p.Msg)
 	}
 	return cat, nil
 }

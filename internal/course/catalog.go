@@ -50,6 +50,15 @@ type Module struct {
 	TOC              []TOCEntry
 	Words            int
 	Questions        []*quiz.Question // the module's practice questions
+	Docs             []DocRef         // legal_documents resolved against the register
+	Outdated         []*Document      // cited documents no longer in force: the module needs review
+}
+
+// DocRef is a document a module rests on, with the articles it cites.
+type DocRef struct {
+	Doc      *Document // nil when not registered
+	Number   string
+	Articles []string
 }
 
 // Prev returns the module before m in its course, or nil.
@@ -70,8 +79,26 @@ func (m *Module) Next() *Module {
 
 // Catalog is every course, loaded and rendered once at start-up.
 type Catalog struct {
-	Courses []*Course
-	byID    map[string]*Course
+	Courses  []*Course
+	Register *Register // nil when the content has no register
+	Reviews  []Problem // content resting on documents no longer in force
+	byID     map[string]*Course
+}
+
+// Cites returns the modules that list document number as a legal basis.
+func (c *Catalog) Cites(number string) []*Module {
+	var out []*Module
+	for _, co := range c.Courses {
+		for _, m := range co.Modules {
+			for _, d := range m.LegalDocuments {
+				if d.Number == number {
+					out = append(out, m)
+					break
+				}
+			}
+		}
+	}
+	return out
 }
 
 // Course returns the course with id, or nil.
@@ -103,48 +130,66 @@ var (
 // and every problem found; callers refuse to serve content with problems.
 func Load(fsys fs.FS) (*Catalog, []Problem) {
 	cat := &Catalog{byID: map[string]*Course{}}
-	var probs []Problem
+	reg, probs := loadRegister(fsys)
+	cat.Register = reg
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
-		return cat, []Problem{{".", 1, "cannot read the content folder: " + err.Error()}}
+		return cat, []Problem{{".", 1, "cannot read the content folder: " + err.Error(), false}}
 	}
 	orders := map[int]string{}
 	for _, e := range entries {
 		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") || strings.HasPrefix(e.Name(), "_") {
 			continue
 		}
-		co, p := loadCourse(fsys, e.Name())
+		co, p := loadCourse(fsys, e.Name(), reg)
 		probs = append(probs, p...)
 		if co == nil {
 			continue
 		}
 		if other, dup := orders[co.Order]; dup && co.Order != 0 {
-			probs = append(probs, Problem{path.Join(co.ID, "course.md"), 1, fmt.Sprintf("order %d is already used by course %s", co.Order, other)})
+			probs = append(probs, Problem{path.Join(co.ID, "course.md"), 1, fmt.Sprintf("order %d is already used by course %s", co.Order, other), false})
 		}
 		orders[co.Order] = co.ID
 		cat.Courses = append(cat.Courses, co)
 		cat.byID[co.ID] = co
 	}
 	if len(cat.Courses) == 0 && len(probs) == 0 {
-		probs = append(probs, Problem{".", 1, "no course found: each course is a folder with a course.md file"})
+		probs = append(probs, Problem{".", 1, "no course found: each course is a folder with a course.md file", false})
 	}
 	sort.SliceStable(cat.Courses, func(i, j int) bool { return cat.Courses[i].Order < cat.Courses[j].Order })
 	sortProblems(probs)
+	for _, p := range probs {
+		if p.Review {
+			cat.Reviews = append(cat.Reviews, p)
+		}
+	}
 	return cat, probs
 }
 
-func loadCourse(fsys fs.FS, dir string) (*Course, []Problem) {
+// Blocking returns the problems that must stop a server from starting:
+// everything but content flagged for review.
+func Blocking(probs []Problem) []Problem {
+	var out []Problem
+	for _, p := range probs {
+		if !p.Review {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func loadCourse(fsys fs.FS, dir string, reg *Register) (*Course, []Problem) {
 	var probs []Problem
 	courseFile := path.Join(dir, "course.md")
 	if !courseDirName.MatchString(dir) {
-		return nil, []Problem{{dir, 1, "course folder name must be lower-case ASCII words joined by hyphens, like nghiep-vu-tdkt"}}
+		return nil, []Problem{{dir, 1, "course folder name must be lower-case ASCII words joined by hyphens, like nghiep-vu-tdkt", false}}
 	}
 	src, err := fs.ReadFile(fsys, courseFile)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, []Problem{{courseFile, 1, "course file is missing: every course folder needs a course.md"}}
+		return nil, []Problem{{courseFile, 1, "course file is missing: every course folder needs a course.md", false}}
 	}
 	if err != nil {
-		return nil, []Problem{{courseFile, 1, "cannot read file: " + err.Error()}}
+		return nil, []Problem{{courseFile, 1, "cannot read file: " + err.Error(), false}}
 	}
 	fm, body, bodyLine, p := parseFrontMatter(courseFile, src, courseFields)
 	probs = append(probs, p...)
@@ -153,20 +198,20 @@ func loadCourse(fsys fs.FS, dir string) (*Course, []Problem) {
 	}
 	co := &Course{ID: dir, Title: fm.Title, Summary: fm.Summary, Order: fm.Order, LastReviewed: fm.LastReviewed, Exam: fm.Exam, Cert: fm.Cert}
 	if fm.Title == "" {
-		probs = append(probs, Problem{courseFile, fm.line("title"), "title is missing"})
+		probs = append(probs, Problem{courseFile, fm.line("title"), "title is missing", false})
 	}
 	if fm.Order == 0 {
 		if _, given := fm.lines["order"]; !given {
-			probs = append(probs, Problem{courseFile, 1, "order is missing"})
+			probs = append(probs, Problem{courseFile, 1, "order is missing", false})
 		}
 	}
-	r := render(courseFile, body, bodyLine)
+	r := render(courseFile, body, bodyLine, reg)
 	probs = append(probs, r.Problems...)
 	co.IntroHTML = r.HTML
 
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
-		return nil, append(probs, Problem{dir, 1, "cannot read course folder: " + err.Error()})
+		return nil, append(probs, Problem{dir, 1, "cannot read course folder: " + err.Error(), false})
 	}
 	orders := map[int]string{}
 	for _, e := range entries {
@@ -179,17 +224,17 @@ func loadCourse(fsys fs.FS, dir string) (*Course, []Problem) {
 		file := path.Join(dir, name)
 		mm := moduleFileName.FindStringSubmatch(name)
 		if mm == nil {
-			probs = append(probs, Problem{file, 1, "module file name must be a number, a hyphen and a lower-case slug, like 01-nhung-van-de-chung.md"})
+			probs = append(probs, Problem{file, 1, "module file name must be a number, a hyphen and a lower-case slug, like 01-nhung-van-de-chung.md", false})
 			continue
 		}
-		m, p := loadModule(fsys, file, mm[1])
+		m, p := loadModule(fsys, file, mm[1], reg)
 		probs = append(probs, p...)
 		if m == nil {
 			continue
 		}
 		if m.Order != 0 {
 			if other, dup := orders[m.Order]; dup {
-				probs = append(probs, Problem{file, m.orderLine, fmt.Sprintf("order %d is already used by %s", m.Order, other)})
+				probs = append(probs, Problem{file, m.orderLine, fmt.Sprintf("order %d is already used by %s", m.Order, other), false})
 			}
 			orders[m.Order] = name
 		}
@@ -197,7 +242,7 @@ func loadCourse(fsys fs.FS, dir string) (*Course, []Problem) {
 		co.Modules = append(co.Modules, m.Module)
 	}
 	if len(co.Modules) == 0 {
-		probs = append(probs, Problem{courseFile, 1, "course has no modules: add files like 01-ten-bai.md beside course.md"})
+		probs = append(probs, Problem{courseFile, 1, "course has no modules: add files like 01-ten-bai.md beside course.md", false})
 	}
 	sort.SliceStable(co.Modules, func(i, j int) bool { return co.Modules[i].Order < co.Modules[j].Order })
 	seen := map[string]bool{}
@@ -205,18 +250,18 @@ func loadCourse(fsys fs.FS, dir string) (*Course, []Problem) {
 		m.Index = i
 		co.TotalMinutes += m.EstimatedMinutes
 		if seen[m.ID] {
-			probs = append(probs, Problem{m.File, 1, fmt.Sprintf("module id %q is used by another file of this course", m.ID)})
+			probs = append(probs, Problem{m.File, 1, fmt.Sprintf("module id %q is used by another file of this course", m.ID), false})
 		}
 		seen[m.ID] = true
 	}
-	probs = append(probs, loadBanks(fsys, co)...)
+	probs = append(probs, loadBanks(fsys, co, reg)...)
 	if co.Exam != nil {
 		probs = append(probs, checkExam(co)...)
 	}
 	if co.Cert != nil {
 		for _, id := range co.Cert.RequireModules {
 			if id != "all" && co.module(id) == nil {
-				probs = append(probs, Problem{courseFile, 1, fmt.Sprintf("certificate requires module %q, which the course does not have", id)})
+				probs = append(probs, Problem{courseFile, 1, fmt.Sprintf("certificate requires module %q, which the course does not have", id), false})
 			}
 		}
 	}
@@ -228,10 +273,10 @@ type loadedModule struct {
 	orderLine int
 }
 
-func loadModule(fsys fs.FS, file, id string) (*loadedModule, []Problem) {
+func loadModule(fsys fs.FS, file, id string, reg *Register) (*loadedModule, []Problem) {
 	src, err := fs.ReadFile(fsys, file)
 	if err != nil {
-		return nil, []Problem{{file, 1, "cannot read file: " + err.Error()}}
+		return nil, []Problem{{file, 1, "cannot read file: " + err.Error(), false}}
 	}
 	fm, body, bodyLine, probs := parseFrontMatter(file, src, moduleFields)
 	if fm == nil {
@@ -241,28 +286,42 @@ func loadModule(fsys fs.FS, file, id string) (*loadedModule, []Problem) {
 		Objectives: fm.Objectives, LegalDocuments: fm.LegalDocuments, LastReviewed: fm.LastReviewed}
 	missing := func(key, msg string) {
 		if _, given := fm.lines[key]; !given {
-			probs = append(probs, Problem{file, 1, msg})
+			probs = append(probs, Problem{file, 1, msg, false})
 		}
 	}
 	if fm.Title == "" {
 		if _, given := fm.lines["title"]; given {
-			probs = append(probs, Problem{file, fm.line("title"), "title is empty"})
+			probs = append(probs, Problem{file, fm.line("title"), "title is empty", false})
 		} else {
-			probs = append(probs, Problem{file, 1, "title is missing"})
+			probs = append(probs, Problem{file, 1, "title is missing", false})
 		}
 	}
 	missing("order", "order is missing")
 	missing("estimated_minutes", "estimated_minutes is missing")
 	missing("last_reviewed", "last_reviewed is missing")
 	if _, given := fm.lines["objectives"]; !given {
-		probs = append(probs, Problem{file, 1, "objectives are missing: list what the trainee will be able to do"})
+		probs = append(probs, Problem{file, 1, "objectives are missing: list what the trainee will be able to do", false})
 	}
 	if strings.TrimSpace(string(body)) == "" {
-		probs = append(probs, Problem{file, bodyLine, "module has no text after the front matter"})
+		probs = append(probs, Problem{file, bodyLine, "module has no text after the front matter", false})
 	}
-	r := render(file, body, bodyLine)
+	r := render(file, body, bodyLine, reg)
 	probs = append(probs, r.Problems...)
 	m.HTML, m.TOC, m.Words = r.HTML, r.TOC, r.Words
+	if reg != nil {
+		line := fm.line("legal_documents")
+		for _, ref := range m.LegalDocuments {
+			d := reg.Doc(ref.Number)
+			switch {
+			case d == nil:
+				probs = append(probs, Problem{file, line, fmt.Sprintf("legal document %s is not in the register (%s)", ref.Number, RegisterFile), false})
+			case !d.InForce():
+				m.Outdated = append(m.Outdated, d)
+				probs = append(probs, Problem{file, line, fmt.Sprintf("cites %s as a legal basis, but it is %s; review the module and list the document in force", ref.Number, d.StatusText()), true})
+			}
+			m.Docs = append(m.Docs, DocRef{Doc: d, Number: ref.Number, Articles: ref.Articles})
+		}
+	}
 	return &loadedModule{Module: m, orderLine: fm.line("order")}, probs
 }
 

@@ -173,7 +173,7 @@ func checkExam(co *Course) []Problem {
 	pool := co.ExamPool()
 	for _, t := range e.Tags {
 		if !slices.ContainsFunc(co.Bank, func(q *quiz.Question) bool { return slices.Contains(q.Tags, t) }) {
-			probs = append(probs, Problem{file, e.line, fmt.Sprintf("exam tag %q is on no question of the course", t)})
+			probs = append(probs, Problem{file, e.line, fmt.Sprintf("exam tag %q is on no question of the course", t), false})
 		}
 	}
 	for d, n := range e.Counts() {
@@ -188,7 +188,7 @@ func checkExam(co *Course) []Problem {
 			if d != "" {
 				what = string(d) + " questions"
 			}
-			probs = append(probs, Problem{file, e.line, fmt.Sprintf("exam draws %d %s but the banks have %d", n, what, have)})
+			probs = append(probs, Problem{file, e.line, fmt.Sprintf("exam draws %d %s but the banks have %d", n, what, have), false})
 		}
 	}
 	return probs

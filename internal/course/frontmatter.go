@@ -16,6 +16,10 @@ type Problem struct {
 	File string
 	Line int
 	Msg  string
+	// Review marks content that rests on a document no longer in force: an
+	// author must fix it (content check fails), but a running server keeps
+	// serving it with a notice and lists it for review.
+	Review bool
 }
 
 func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg) }
@@ -90,12 +94,12 @@ func splitFrontMatter(src []byte) (fm []byte, body []byte, bodyLine int, err err
 func parseFrontMatter(file string, src []byte, allowed map[string]bool) (*frontMatter, []byte, int, []Problem) {
 	raw, body, bodyLine, err := splitFrontMatter(src)
 	if err != nil {
-		return nil, nil, 0, []Problem{{file, 1, err.Error()}}
+		return nil, nil, 0, []Problem{{file, 1, err.Error(), false}}
 	}
 	fm := &frontMatter{lines: map[string]int{}, start: 1}
 	var probs []Problem
 	add := func(line int, format string, args ...any) {
-		probs = append(probs, Problem{file, line, fmt.Sprintf(format, args...)})
+		probs = append(probs, Problem{file, line, fmt.Sprintf(format, args...), false})
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(raw, &root); err != nil {

@@ -6,3 +6,4 @@ import (
 )
 
 func osDirFS(dir string) fs.FS { return os.DirFS(dir) }
+

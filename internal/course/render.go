@@ -57,9 +57,10 @@ type rendered struct {
 // render converts body (which starts at line firstLine of file) to HTML and
 // collects its headings; it reports content that would not show as the
 // author meant (raw HTML, a level-1 heading).
-func render(file string, body []byte, firstLine int) rendered {
+func render(file string, body []byte, firstLine int, reg *Register) rendered {
 	var out rendered
 	doc := markdown.Parser().Parse(text.NewReader(body))
+	linkCitations(doc, body, reg)
 	anchors := ids{}
 	for _, r := range ReservedIDs {
 		anchors[r] = true
@@ -85,19 +86,19 @@ func render(file string, body []byte, firstLine int) rendered {
 			id := anchors.unique(txt)
 			n.SetAttributeString("id", []byte(id))
 			if n.Level == 1 {
-				out.Problems = append(out.Problems, Problem{file, lineOf(n), "level-1 heading \"# " + txt + "\": the title comes from the front matter; use ## for sections"})
+				out.Problems = append(out.Problems, Problem{file, lineOf(n), "level-1 heading \"# " + txt + "\": the title comes from the front matter; use ## for sections", false})
 			}
 			if n.Level == 2 || n.Level == 3 {
 				out.TOC = append(out.TOC, TOCEntry{Level: n.Level, Text: txt, ID: id})
 			}
 		case *ast.HTMLBlock:
-			out.Problems = append(out.Problems, Problem{file, lineOf(n), "raw HTML is not rendered; use Markdown instead"})
+			out.Problems = append(out.Problems, Problem{file, lineOf(n), "raw HTML is not rendered; use Markdown instead", false})
 		case *ast.RawHTML:
 			line := firstLine
 			if n.Segments.Len() > 0 {
 				line += bytes.Count(body[:n.Segments.At(0).Start], []byte("\n"))
 			}
-			out.Problems = append(out.Problems, Problem{file, line, "raw HTML is not rendered; use Markdown instead"})
+			out.Problems = append(out.Problems, Problem{file, line, "raw HTML is not rendered; use Markdown instead", false})
 		case *ast.Text:
 			out.Words += len(strings.Fields(string(n.Segment.Value(body))))
 		}
@@ -105,7 +106,7 @@ func render(file string, body []byte, firstLine int) rendered {
 	})
 	var buf bytes.Buffer
 	if err := markdown.Renderer().Render(&buf, body, doc); err != nil {
-		out.Problems = append(out.Problems, Problem{file, firstLine, "cannot render Markdown: " + err.Error()})
+		out.Problems = append(out.Problems, Problem{file, firstLine, "cannot render Markdown: " + err.Error(), false})
 	}
 	out.HTML = template.HTML(buf.String()) // goldmark escapes text and drops raw HTML
 	return out

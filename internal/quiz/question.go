@@ -66,9 +66,10 @@ type Question struct {
 	Shuffle bool     // shuffle options in an attempt (the default)
 	Parts   []*Question
 
-	File   string
-	Line   int
-	Module string // module id the bank belongs to; "" for course-wide banks
+	File     string
+	Line     int
+	Module   string // module id the bank belongs to; "" for course-wide banks
+	Outdated bool   // cites a document no longer in force: drawn no more until reviewed
 }
 
 // Bank is the questions of one file.

@@ -31,6 +31,8 @@ func (h *handler) routes(r *gin.Engine) {
 	in.GET("/attempts/:id", h.showAttempt)
 	in.POST("/attempts/:id/answers", h.saveAnswers)
 	in.POST("/attempts/:id/submit", h.submitAttempt)
+	in.GET("/documents", h.listDocuments)
+	in.GET("/documents/:slug", h.showDocument)
 	in.GET("/courses/:course/certificate", h.showCertificate)
 	in.GET("/certificates/:id/pdf", h.downloadCertificate)
 
@@ -56,6 +58,7 @@ func (h *handler) routes(r *gin.Engine) {
 	admin.GET("/users/:id/edit", h.editUser)
 	admin.POST("/users/:id", h.updateUser)
 	admin.POST("/users/:id/reset-password", h.resetUserPassword)
+	admin.GET("/review", h.listReviews)
 
 	r.NoRoute(h.notFound)
 	r.NoMethod(h.methodNotAllowed)
