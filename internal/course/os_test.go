@@ -6,4 +6,3 @@ import (
 )
 
 func osDirFS(dir string) fs.FS { return os.DirFS(dir) }
-
