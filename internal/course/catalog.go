@@ -31,6 +31,7 @@ type Course struct {
 	Questions    map[string]*quiz.Question // by id, case parts included
 	Exam         *ExamConfig               // nil: the course has no exam
 	Cert         *CertRules                // nil: the course gives no certificate
+	ForTrainers  bool                      // audience: trainers — hidden from trainees
 }
 
 // Module is one lesson, rendered.
@@ -121,7 +122,7 @@ func (c *Catalog) Module(courseID, moduleID string) *Module {
 var (
 	courseDirName  = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 	moduleFileName = regexp.MustCompile(`^[0-9]+-([a-z0-9]+(-[a-z0-9]+)*)\.md$`)
-	courseFields   = map[string]bool{"title": true, "summary": true, "order": true, "last_reviewed": true, "exam": true, "certificate": true}
+	courseFields   = map[string]bool{"title": true, "summary": true, "order": true, "last_reviewed": true, "exam": true, "certificate": true, "audience": true}
 	moduleFields   = map[string]bool{"title": true, "summary": true, "order": true, "estimated_minutes": true,
 		"objectives": true, "legal_documents": true, "last_reviewed": true}
 )
@@ -196,7 +197,8 @@ func loadCourse(fsys fs.FS, dir string, reg *Register) (*Course, []Problem) {
 	if fm == nil {
 		return nil, probs
 	}
-	co := &Course{ID: dir, Title: fm.Title, Summary: fm.Summary, Order: fm.Order, LastReviewed: fm.LastReviewed, Exam: fm.Exam, Cert: fm.Cert}
+	co := &Course{ID: dir, Title: fm.Title, Summary: fm.Summary, Order: fm.Order, LastReviewed: fm.LastReviewed, Exam: fm.Exam, Cert: fm.Cert,
+		ForTrainers: fm.Audience == "trainers"}
 	if fm.Title == "" {
 		probs = append(probs, Problem{courseFile, fm.line("title"), "title is missing", false})
 	}

@@ -42,6 +42,7 @@ type frontMatter struct {
 	LastReviewed     time.Time
 	Exam             *ExamConfig
 	Cert             *CertRules
+	Audience         string
 	lines            map[string]int
 	start            int // line of the opening ---
 }
@@ -211,6 +212,12 @@ func parseFrontMatter(file string, src []byte, allowed map[string]bool) (*frontM
 				continue
 			}
 			fm.LastReviewed = t
+		case "audience":
+			if v.Value != "all" && v.Value != "trainers" {
+				add(line, "audience must be all or trainers, got %q", v.Value)
+				continue
+			}
+			fm.Audience = v.Value
 		case "exam":
 			fm.Exam = decodeExam(line, v, add)
 		case "certificate":
@@ -230,4 +237,4 @@ func keys(m map[string]bool) string {
 	return strings.Join(out, ", ")
 }
 
-var fieldOrder = []string{"title", "summary", "order", "estimated_minutes", "objectives", "legal_documents", "last_reviewed", "exam", "certificate"}
+var fieldOrder = []string{"title", "summary", "order", "audience", "estimated_minutes", "objectives", "legal_documents", "last_reviewed", "exam", "certificate"}

@@ -26,6 +26,9 @@ func (h *handler) showCatalog(c *gin.Context) {
 	}
 	cards := make([]courseCard, 0, len(h.cat.Courses))
 	for _, co := range h.cat.Courses {
+		if !visible(c, co) {
+			continue
+		}
 		done, total, pct := p.CourseStats(co)
 		cards = append(cards, courseCard{Course: co, Done: done, Total: total, Percent: pct, Resume: p.LastInCourse(co)})
 	}

@@ -16,7 +16,7 @@ import (
 // is done and what is missing; once everything is done the certificate is
 // issued on the spot and offered for download.
 func (h *handler) showCertificate(c *gin.Context) {
-	co := h.cat.Course(c.Param("course"))
+	co := h.course(c)
 	if co == nil || co.Cert == nil {
 		h.fail(c, http.StatusNotFound, "error.notfound", nil)
 		return

@@ -16,7 +16,7 @@ type moduleRow struct {
 
 // showCourse shows a course's modules with estimated time and progress.
 func (h *handler) showCourse(c *gin.Context) {
-	co := h.cat.Course(c.Param("course"))
+	co := h.course(c)
 	if co == nil {
 		h.fail(c, http.StatusNotFound, "error.notfound", nil)
 		return

@@ -11,7 +11,7 @@ import (
 
 // showExam shows a course exam's rules, the trainee's attempts and the way in.
 func (h *handler) showExam(c *gin.Context) {
-	co := h.cat.Course(c.Param("course"))
+	co := h.course(c)
 	if co == nil || co.Exam == nil {
 		h.fail(c, http.StatusNotFound, "error.notfound", nil)
 		return

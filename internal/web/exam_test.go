@@ -251,3 +251,25 @@ func TestStatsPage(t *testing.T) {
 		t.Fatalf("trainee stats: %d", w.Code)
 	}
 }
+
+func TestTrainerCoursesAreHiddenFromTrainees(t *testing.T) {
+	files := examContent()
+	files["huong-dan/course.md"] = &fstest.MapFile{Data: []byte("---\ntitle: \"Hướng dẫn giảng viên\"\norder: 2\naudience: trainers\n---\nGiới thiệu.\n")}
+	files["huong-dan/01-mot.md"] = files["khoa/01-bai-mot.md"]
+	e := newEnvFS(t, files)
+	trainee, trainer := e.login(t, "hocvien"), e.login(t, "giangvien")
+	if w := e.do(req{method: "GET", path: "/", cookie: trainee}); strings.Contains(w.Body.String(), "Hướng dẫn giảng viên") {
+		t.Error("trainee catalog lists the trainers' course")
+	}
+	if w := e.do(req{method: "GET", path: "/", cookie: trainer}); !strings.Contains(w.Body.String(), "Hướng dẫn giảng viên") {
+		t.Error("trainer catalog lacks the trainers' course")
+	}
+	for _, p := range []string{"/courses/huong-dan", "/courses/huong-dan/modules/mot"} {
+		if w := e.do(req{method: "GET", path: p, cookie: trainee}); w.Code != 404 {
+			t.Errorf("trainee %s: %d", p, w.Code)
+		}
+		if w := e.do(req{method: "GET", path: p, cookie: trainer}); w.Code != 200 {
+			t.Errorf("trainer %s: %d", p, w.Code)
+		}
+	}
+}

@@ -11,7 +11,7 @@ import (
 // moves on to the next module) or from the reader's script when the end of
 // the text is reached (JSON). Repeating it is harmless.
 func (h *handler) completeModule(c *gin.Context) {
-	m := h.cat.Module(c.Param("course"), c.Param("module"))
+	m := h.module(c)
 	if m == nil {
 		h.fail(c, http.StatusNotFound, "error.notfound", nil)
 		return

@@ -13,7 +13,7 @@ import (
 // showModule is the reader: the rendered module with its table of contents,
 // progress in the course and the way to the previous and next modules.
 func (h *handler) showModule(c *gin.Context) {
-	m := h.cat.Module(c.Param("course"), c.Param("module"))
+	m := h.module(c)
 	if m == nil {
 		h.fail(c, http.StatusNotFound, "error.notfound", nil)
 		return

@@ -11,7 +11,7 @@ import (
 
 // answerPractice grades one practice answer and shows the feedback at once.
 func (h *handler) answerPractice(c *gin.Context) {
-	m := h.cat.Module(c.Param("course"), c.Param("module"))
+	m := h.module(c)
 	if m == nil {
 		h.fail(c, http.StatusNotFound, "error.notfound", nil)
 		return

@@ -13,7 +13,7 @@ import (
 // showPractice shows a module's practice questions; answered ones carry their
 // feedback (mark, correct answer, explanation, citation) and can be tried again.
 func (h *handler) showPractice(c *gin.Context) {
-	m := h.cat.Module(c.Param("course"), c.Param("module"))
+	m := h.module(c)
 	if m == nil {
 		h.fail(c, http.StatusNotFound, "error.notfound", nil)
 		return

@@ -13,7 +13,7 @@ import (
 // showStats shows trainers how each question of a course was answered,
 // hardest first, with how often each option was chosen.
 func (h *handler) showStats(c *gin.Context) {
-	co := h.cat.Course(c.Param("course"))
+	co := h.course(c)
 	if co == nil {
 		h.fail(c, http.StatusNotFound, "error.notfound", nil)
 		return
