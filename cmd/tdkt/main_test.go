@@ -37,7 +37,7 @@ func runCmd(stdin string, args ...string) (int, string, string) {
 
 func TestContentCheck(t *testing.T) {
 	code, out, errOut := runCmd("", "content", "check")
-	if code != 0 || !regexp.MustCompile(`^ok: 1 course\(s\), \d+ module\(s\)`).MatchString(out) {
+	if code != 0 || !regexp.MustCompile(`^ok: \d+ course\(s\), \d+ module\(s\)`).MatchString(out) {
 		t.Fatalf("embedded content: %d %q %q", code, out, errOut)
 	}
 	code, out, _ = runCmd("", "content", "check", "../../content", "--json")
@@ -46,7 +46,7 @@ func TestContentCheck(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	var first map[string]any
-	if len(lines) < 4 || json.Unmarshal([]byte(lines[0]), &first) != nil {
+	if len(lines) < 10 || json.Unmarshal([]byte(lines[0]), &first) != nil {
 		t.Fatalf("--json output: %q", out)
 	}
 	for _, k := range []string{"course", "module", "title", "words", "questions", "citations"} {

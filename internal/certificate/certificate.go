@@ -28,6 +28,9 @@ var (
 	ErrNotFound      = errors.New("certificate: not found")
 	ErrRevoked       = errors.New("certificate: already revoked")
 	ErrReason        = errors.New("certificate: a reason is required")
+	// ErrWithdrawn: the trainee's certificate was revoked; only an admin's
+	// re-issue gives a new one, never the automatic or bulk issue.
+	ErrWithdrawn = errors.New("certificate: revoked, to be re-issued only by an admin")
 )
 
 // Attendance reports a trainee's attendance of the live sessions a course
@@ -182,6 +185,11 @@ func (s *Service) IssueIfEligible(ctx context.Context, user model.User, co *cour
 	if !st.Eligible {
 		return model.Certificate{}, false, ErrNotEligible
 	}
+	if revoked, err := s.db.RevokedWithoutReplacement(ctx, user.ID, co.ID); err != nil {
+		return model.Certificate{}, false, err
+	} else if revoked {
+		return model.Certificate{}, false, ErrWithdrawn
+	}
 	c, err := s.issue(ctx, user, co, st.BestExam, "issue", actorID, "", 0)
 	if errors.Is(err, store.ErrDuplicate) { // issued by a concurrent request a moment ago
 		c, err = s.db.ValidCertificate(ctx, user.ID, co.ID)
@@ -226,7 +234,7 @@ func (s *Service) issue(ctx context.Context, user model.User, co *course.Course,
 
 // BulkResult counts what a bulk issue did.
 type BulkResult struct {
-	Issued, Already, NotEligible int
+	Issued, Already, NotEligible, Withdrawn int
 }
 
 // BulkIssue issues the course certificate to every listed trainee who meets
@@ -237,10 +245,15 @@ func (s *Service) BulkIssue(ctx context.Context, co *course.Course, users []mode
 		return r, ErrNoCertificate
 	}
 	for _, u := range users {
+		if u.Disabled {
+			continue
+		}
 		_, issued, err := s.IssueIfEligible(ctx, u, co, actorID)
 		switch {
 		case errors.Is(err, ErrNotEligible):
 			r.NotEligible++
+		case errors.Is(err, ErrWithdrawn):
+			r.Withdrawn++
 		case err != nil:
 			return r, err
 		case issued:
@@ -282,9 +295,10 @@ func (s *Service) Revoke(ctx context.Context, id int64, reason string, actorID i
 	return err
 }
 
-// Reissue replaces a valid certificate by a new one with a new number and
-// code, from the holder's current name and unit (after a correction, say);
-// the old one is revoked and points to the new.
+// Reissue replaces a certificate by a new one with a new number and code,
+// from the holder's current name and unit (after a correction, say). A valid
+// one is revoked and points to the new; a revoked one not yet replaced can
+// be re-issued too, which is the only way back after a revocation.
 func (s *Service) Reissue(ctx context.Context, id int64, reason string, actorID int64) (model.Certificate, error) {
 	reason, err := checkReason(reason)
 	if err != nil {
@@ -297,7 +311,7 @@ func (s *Service) Reissue(ctx context.Context, id int64, reason string, actorID 
 	if err != nil {
 		return old, err
 	}
-	if old.Status != model.CertValid {
+	if old.ReplacedBy != 0 {
 		return old, ErrRevoked
 	}
 	co := s.cat.Course(old.CourseID)
@@ -308,7 +322,15 @@ func (s *Service) Reissue(ctx context.Context, id int64, reason string, actorID 
 	if err != nil {
 		return old, fmt.Errorf("certificate: reissue: %w", err)
 	}
-	return s.issue(ctx, user, co, old.ExamPercent, "reissue", actorID, reason, old.ID)
+	replaces := old.ID
+	if old.Status != model.CertValid {
+		replaces = 0 // already revoked: only link it to the new one
+	}
+	nc, err := s.issue(ctx, user, co, old.ExamPercent, "reissue", actorID, reason, replaces)
+	if err == nil && replaces == 0 {
+		err = s.db.WithTx(ctx, func(tx *store.Tx) error { return tx.SetReplacement(ctx, old.ID, nc.ID) })
+	}
+	return nc, err
 }
 
 // Verify finds a certificate by the code printed on it.

@@ -156,6 +156,9 @@ func TestRulesIssueRevokeReissue(t *testing.T) {
 	if err := f.svc.Revoke(ctx, c.ID, "lần nữa", 7); !errors.Is(err, ErrRevoked) {
 		t.Fatalf("revoke twice: %v", err)
 	}
+	if _, err := f.svc.Reissue(ctx, c.ID, "lần nữa", 7); !errors.Is(err, ErrRevoked) {
+		t.Fatalf("reissue of a replaced certificate: %v", err)
+	}
 	if err := f.svc.Revoke(ctx, nc.ID, "Vi phạm quy chế kiểm tra", 7); err != nil {
 		t.Fatal(err)
 	}
@@ -167,9 +170,26 @@ func TestRulesIssueRevokeReissue(t *testing.T) {
 	if len(ev) != 2 || ev[0].Action != "reissue" || ev[1].Action != "revoke" || ev[1].Reason != "Vi phạm quy chế kiểm tra" {
 		t.Fatalf("events of the second = %+v", ev)
 	}
-	// With none valid, the trainee may be issued one again.
-	if _, issued, err := f.svc.IssueIfEligible(ctx, binh, f.co, 0); err != nil || !issued {
-		t.Fatalf("issue after revocation: %v %v", issued, err)
+	// A revocation stands: neither the automatic nor the bulk issue undoes it.
+	if _, _, err := f.svc.IssueIfEligible(ctx, binh, f.co, 0); !errors.Is(err, ErrWithdrawn) {
+		t.Fatalf("automatic issue after revocation: %v", err)
+	}
+	if r, err := f.svc.BulkIssue(ctx, f.co, []model.User{binh}, 42); err != nil || r.Withdrawn != 1 || r.Issued != 0 {
+		t.Fatalf("bulk after revocation: %+v %v", r, err)
+	}
+	// Only an admin's re-issue gives a new one.
+	back, err := f.svc.Reissue(ctx, nc.ID, "Kết luận thanh tra: không vi phạm", 7)
+	if err != nil || back.Status != model.CertValid {
+		t.Fatalf("reissue after revocation: %+v %v", back, err)
+	}
+	if revoked, _ := f.svc.Get(ctx, nc.ID); revoked.ReplacedBy != back.ID || revoked.RevokedReason != "Vi phạm quy chế kiểm tra" {
+		t.Fatalf("revoked certificate after reissue: %+v", revoked)
+	}
+	// Disabled accounts are left out of bulk issues.
+	anh.Disabled = true
+	f.complete(t, anh, 2, 100)
+	if r, _ := f.svc.BulkIssue(ctx, f.co, []model.User{anh}, 42); r != (BulkResult{}) {
+		t.Fatalf("bulk with a disabled account: %+v", r)
 	}
 }
 

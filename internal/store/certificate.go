@@ -140,3 +140,19 @@ func (db *DB) CertEvents(ctx context.Context, certID int64) ([]model.CertEvent, 
 	}
 	return out, rows.Err()
 }
+
+// RevokedWithoutReplacement reports whether a user's latest certificate for
+// a course was revoked and not re-issued.
+func (db *DB) RevokedWithoutReplacement(ctx context.Context, userID int64, courseID string) (bool, error) {
+	var status string
+	var replaced int64
+	err := db.read.QueryRowContext(ctx, `SELECT status, COALESCE(replaced_by, 0) FROM certificates
+		WHERE user_id = ? AND course_id = ? ORDER BY id DESC LIMIT 1`, userID, courseID).Scan(&status, &replaced)
+	if err == sql.ErrNoRows {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: last certificate: %w", err)
+	}
+	return status == model.CertRevoked && replaced == 0, nil
+}

@@ -43,5 +43,5 @@ func (h *handler) bulkIssueCertificates(c *gin.Context) {
 		h.fail(c, http.StatusInternalServerError, "error.internal", err)
 		return
 	}
-	h.renderCertificates(c, co.ID, fmt.Sprintf(tr(lang, "cert.bulk_done"), r.Issued, r.Already, r.NotEligible))
+	h.renderCertificates(c, co.ID, fmt.Sprintf(tr(lang, "cert.bulk_done"), r.Issued, r.Already, r.NotEligible, r.Withdrawn))
 }

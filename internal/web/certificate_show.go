@@ -41,7 +41,7 @@ func (h *handler) issueIfEligible(c *gin.Context, u model.User, co *course.Cours
 	}
 	if _, issued, err := h.certs.IssueIfEligible(c.Request.Context(), u, co, 0); err == nil && issued {
 		slog.Info("certificate issued", "user", u.Username, "course", co.ID)
-	} else if err != nil && !errors.Is(err, certificate.ErrNotEligible) {
+	} else if err != nil && !errors.Is(err, certificate.ErrNotEligible) && !errors.Is(err, certificate.ErrWithdrawn) {
 		slog.Error("issue certificate", "user", u.Username, "course", co.ID, "err", err)
 	}
 }

@@ -103,8 +103,15 @@ func TestCertificateOverHTTP(t *testing.T) {
 	if w := e.do(req{method: "GET", path: "/verify/" + code}); !strings.Contains(w.Body.String(), "Đã bị thu hồi ngày") {
 		t.Errorf("verify after revocation: %.800s", w.Body.String())
 	}
-	if w := e.do(req{method: "POST", path: record + "/reissue", cookie: admin, form: url.Values{"reason": {"x"}}}); w.Code != 409 {
+	// A revoked certificate comes back only by an admin's re-issue.
+	if w := e.do(req{method: "GET", path: "/courses/khoa/certificate", cookie: ck}); strings.Contains(w.Body.String(), `id="cert-download"`) {
+		t.Error("a revoked certificate was re-issued automatically")
+	}
+	if w := e.do(req{method: "POST", path: record + "/reissue", cookie: admin, form: url.Values{"reason": {"Kết luận lại"}}}); w.Code != 303 {
 		t.Errorf("reissue of a revoked certificate: %d", w.Code)
+	}
+	if w := e.do(req{method: "POST", path: record + "/reissue", cookie: admin, form: url.Values{"reason": {"lần nữa"}}}); w.Code != 409 {
+		t.Errorf("second reissue of the same certificate: %d", w.Code)
 	}
 }
 
@@ -113,7 +120,7 @@ func TestBulkIssueAndReissue(t *testing.T) {
 	passExam(t, e, e.login(t, "hocvien"))
 	trainer := e.login(t, "giangvien")
 	w := e.do(req{method: "POST", path: "/manage/certificates/bulk", cookie: trainer, form: url.Values{"course": {"khoa"}, "unit": {"24"}}})
-	if w.Code != 200 || !strings.Contains(w.Body.String(), "Đã cấp mới 0; đã có từ trước 1; chưa đủ điều kiện 0.") {
+	if w.Code != 200 || !strings.Contains(w.Body.String(), "Đã cấp mới 0; đã có từ trước 1; chưa đủ điều kiện 0; đã bị thu hồi (chỉ cấp lại thủ công) 0.") {
 		t.Fatalf("bulk: %d %.1500s", w.Code, w.Body.String())
 	}
 	for _, bad := range []url.Values{{"course": {"khong-co"}}, {"course": {"khoa"}, "unit": {"nope"}}} {

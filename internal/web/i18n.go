@@ -191,7 +191,7 @@ var messages = map[string][2]string{
 	"cert.bulk":            {"Cấp hàng loạt", "Issue in bulk"},
 	"cert.bulk_hint":       {"Cấp cho mọi học viên của đơn vị (và các đơn vị trực thuộc) đã đủ điều kiện; người chưa đủ điều kiện được bỏ qua.", "Issues to every trainee of the unit (and the units below it) who meets the requirements; the others are skipped."},
 	"cert.bulk_submit":     {"Cấp giấy chứng nhận", "Issue certificates"},
-	"cert.bulk_done":       {"Đã cấp mới %d; đã có từ trước %d; chưa đủ điều kiện %d.", "Issued %d; already had one %d; not yet eligible %d."},
+	"cert.bulk_done":       {"Đã cấp mới %d; đã có từ trước %d; chưa đủ điều kiện %d; đã bị thu hồi (chỉ cấp lại thủ công) %d.", "Issued %d; already had one %d; not yet eligible %d; revoked (re-issue by hand only) %d."},
 	"cert.bad_course":      {"Khóa học này không cấp giấy chứng nhận.", "This course gives no certificate."},
 	"cert.bad_unit":        {"Không có đơn vị này.", "No such unit."},
 	"cert.count":           {"%d giấy chứng nhận", "%d certificates"},
