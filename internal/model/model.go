@@ -241,3 +241,30 @@ type CertEvent struct {
 	At      time.Time
 	Reason  string
 }
+
+// LiveSession is a scheduled live training session.
+type LiveSession struct {
+	ID         int64
+	Code       string // short join code
+	Title      string
+	CourseID   string
+	Modules    []string // module ids whose sections are the slides
+	StartsAt   time.Time
+	EndsAt     time.Time
+	LateAfter  time.Duration
+	PresentPct float64
+	Required   bool // counts toward certification
+	OpenToAll  bool // anyone logged in may join, not only those expected
+	StreamURL  string
+	TrainerID  int64
+	State      string // JSON of the room's last state
+}
+
+// Presence is one span of a participant in a live session.
+type Presence struct {
+	UserID   int64
+	Kind     string // online, hall
+	JoinedAt time.Time
+	LeftAt   time.Time // zero while open
+	SeenAt   time.Time
+}

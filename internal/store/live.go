@@ -1,0 +1,266 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/tdkt/tdkt/internal/model"
+)
+
+const liveColumns = `id, code, title, course_id, modules, starts_at, ends_at, late_after_min, present_pct, required, open_to_all,
+	stream_url, trainer_id, state`
+
+func scanLive(row interface{ Scan(...any) error }) (model.LiveSession, error) {
+	var s model.LiveSession
+	var mods string
+	var starts, ends, late int64
+	err := row.Scan(&s.ID, &s.Code, &s.Title, &s.CourseID, &mods, &starts, &ends, &late, &s.PresentPct, &s.Required, &s.OpenToAll,
+		&s.StreamURL, &s.TrainerID, &s.State)
+	if err != nil {
+		return s, err
+	}
+	_ = json.Unmarshal([]byte(mods), &s.Modules)
+	s.StartsAt, s.EndsAt, s.LateAfter = fromMS(starts), fromMS(ends), time.Duration(late)*time.Minute
+	return s, nil
+}
+
+// CreateLiveSession stores s with its expected units and trainees.
+func (tx *Tx) CreateLiveSession(ctx context.Context, s *model.LiveSession, unitIDs, userIDs []int64) error {
+	mods, _ := json.Marshal(s.Modules)
+	res, err := tx.tx.ExecContext(ctx, `INSERT INTO live_sessions (code, title, course_id, modules, starts_at, ends_at, late_after_min,
+		present_pct, required, open_to_all, stream_url, trainer_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		s.Code, s.Title, s.CourseID, string(mods), ms(s.StartsAt), ms(s.EndsAt), int64(s.LateAfter/time.Minute), s.PresentPct,
+		s.Required, s.OpenToAll, s.StreamURL, s.TrainerID, ms(time.Now()))
+	if err != nil {
+		return fmt.Errorf("store: create live session: %w", mapErr(err))
+	}
+	s.ID, _ = res.LastInsertId()
+	for _, id := range unitIDs {
+		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO live_expected (session_id, unit_id) VALUES (?, ?)`, s.ID, id); err != nil {
+			return fmt.Errorf("store: expect unit %d: %w", id, mapErr(err))
+		}
+	}
+	for _, id := range userIDs {
+		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO live_expected (session_id, user_id) VALUES (?, ?)`, s.ID, id); err != nil {
+			return fmt.Errorf("store: expect user %d: %w", id, mapErr(err))
+		}
+	}
+	return nil
+}
+
+// LiveSession returns one session.
+func (db *DB) LiveSession(ctx context.Context, id int64) (model.LiveSession, error) {
+	s, err := scanLive(db.read.QueryRowContext(ctx, `SELECT `+liveColumns+` FROM live_sessions WHERE id = ?`, id))
+	if err != nil {
+		return s, fmt.Errorf("store: live session %d: %w", id, mapErr(err))
+	}
+	return s, nil
+}
+
+// LiveSessionByCode returns the session with a join code.
+func (db *DB) LiveSessionByCode(ctx context.Context, code string) (model.LiveSession, error) {
+	s, err := scanLive(db.read.QueryRowContext(ctx, `SELECT `+liveColumns+` FROM live_sessions WHERE code = ?`, code))
+	if err != nil {
+		return s, fmt.Errorf("store: live session by code: %w", mapErr(err))
+	}
+	return s, nil
+}
+
+// LiveSessions returns the sessions ending after since, soonest first.
+func (db *DB) LiveSessions(ctx context.Context, since time.Time) ([]model.LiveSession, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+liveColumns+` FROM live_sessions WHERE ends_at >= ? ORDER BY starts_at`, ms(since))
+	if err != nil {
+		return nil, fmt.Errorf("store: live sessions: %w", err)
+	}
+	defer rows.Close()
+	var out []model.LiveSession
+	for rows.Next() {
+		s, err := scanLive(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// ExpectedUsers returns the ids of the active trainees a session expects:
+// those named, and those of the named units and every unit below them.
+func (db *DB) ExpectedUsers(ctx context.Context, sessionID int64) ([]int64, error) {
+	rows, err := db.read.QueryContext(ctx, `WITH RECURSIVE tree(id) AS (
+			SELECT unit_id FROM live_expected WHERE session_id = ? AND unit_id IS NOT NULL
+			UNION SELECT u.id FROM units u JOIN tree ON u.parent_id = tree.id)
+		SELECT id FROM users WHERE disabled = 0 AND role = 'trainee' AND unit_id IN (SELECT id FROM tree)
+		UNION SELECT user_id FROM live_expected WHERE session_id = ? AND user_id IS NOT NULL`, sessionID, sessionID)
+	if err != nil {
+		return nil, fmt.Errorf("store: expected users: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// OpenPresence starts a presence interval.
+func (tx *Tx) OpenPresence(ctx context.Context, sessionID, userID int64, kind string, at time.Time) error {
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO live_presence (session_id, user_id, kind, joined_at, seen_at) VALUES (?, ?, ?, ?, ?)`,
+		sessionID, userID, kind, ms(at), ms(at))
+	if err != nil {
+		return fmt.Errorf("store: open presence: %w", mapErr(err))
+	}
+	return nil
+}
+
+// ClosePresence ends a user's open online interval in a session.
+func (tx *Tx) ClosePresence(ctx context.Context, sessionID, userID int64, at time.Time) error {
+	_, err := tx.tx.ExecContext(ctx, `UPDATE live_presence SET left_at = ?, seen_at = ? WHERE session_id = ? AND user_id = ? AND kind = 'online' AND left_at = 0`,
+		ms(at), ms(at), sessionID, userID)
+	if err != nil {
+		return fmt.Errorf("store: close presence: %w", err)
+	}
+	return nil
+}
+
+// TouchPresence records that the open online intervals of a session are still live.
+func (tx *Tx) TouchPresence(ctx context.Context, sessionID int64, at time.Time) error {
+	_, err := tx.tx.ExecContext(ctx, `UPDATE live_presence SET seen_at = ? WHERE session_id = ? AND kind = 'online' AND left_at = 0`, ms(at), sessionID)
+	if err != nil {
+		return fmt.Errorf("store: touch presence: %w", err)
+	}
+	return nil
+}
+
+// CloseAllPresence ends every open online interval of a session: at at
+// (a shutdown), or where each was last seen when at is zero (after a crash).
+func (tx *Tx) CloseAllPresence(ctx context.Context, sessionID int64, at time.Time) error {
+	q := `UPDATE live_presence SET left_at = seen_at WHERE session_id = ? AND kind = 'online' AND left_at = 0`
+	args := []any{sessionID}
+	if !at.IsZero() {
+		q = `UPDATE live_presence SET left_at = ?, seen_at = ? WHERE session_id = ? AND kind = 'online' AND left_at = 0`
+		args = []any{ms(at), ms(at), sessionID}
+	}
+	if _, err := tx.tx.ExecContext(ctx, q, args...); err != nil {
+		return fmt.Errorf("store: close presence: %w", err)
+	}
+	return nil
+}
+
+// Presence returns every interval of a session.
+func (db *DB) Presence(ctx context.Context, sessionID int64) ([]model.Presence, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT user_id, kind, joined_at, left_at, seen_at FROM live_presence WHERE session_id = ? ORDER BY id`, sessionID)
+	if err != nil {
+		return nil, fmt.Errorf("store: presence: %w", err)
+	}
+	defer rows.Close()
+	var out []model.Presence
+	for rows.Next() {
+		var p model.Presence
+		var j, l, s int64
+		if err := rows.Scan(&p.UserID, &p.Kind, &j, &l, &s); err != nil {
+			return nil, err
+		}
+		p.JoinedAt, p.LeftAt, p.SeenAt = fromMS(j), fromMS(l), fromMS(s)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// SaveLiveState keeps the room's state for recovery after a restart.
+func (tx *Tx) SaveLiveState(ctx context.Context, sessionID int64, state string) error {
+	if _, err := tx.tx.ExecContext(ctx, `UPDATE live_sessions SET state = ? WHERE id = ?`, state, sessionID); err != nil {
+		return fmt.Errorf("store: save live state: %w", err)
+	}
+	return nil
+}
+
+// OpenPoll stores a poll and returns its id.
+func (tx *Tx) OpenPoll(ctx context.Context, sessionID int64, question string, at time.Time) (int64, error) {
+	res, err := tx.tx.ExecContext(ctx, `INSERT INTO live_polls (session_id, question, opened_at) VALUES (?, ?, ?)`, sessionID, question, ms(at))
+	if err != nil {
+		return 0, fmt.Errorf("store: open poll: %w", err)
+	}
+	return res.LastInsertId()
+}
+
+// ClosePoll marks a poll closed.
+func (tx *Tx) ClosePoll(ctx context.Context, pollID int64, at time.Time) error {
+	if _, err := tx.tx.ExecContext(ctx, `UPDATE live_polls SET closed_at = ? WHERE id = ?`, ms(at), pollID); err != nil {
+		return fmt.Errorf("store: close poll: %w", err)
+	}
+	return nil
+}
+
+// SavePollAnswer stores (or replaces) one participant's answer to a poll.
+func (tx *Tx) SavePollAnswer(ctx context.Context, pollID, userID int64, answer string, at time.Time) error {
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO live_poll_answers (poll_id, user_id, answer, at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (poll_id, user_id) DO UPDATE SET answer = excluded.answer, at = excluded.at`, pollID, userID, answer, ms(at))
+	if err != nil {
+		return fmt.Errorf("store: poll answer: %w", mapErr(err))
+	}
+	return nil
+}
+
+// PollAnswers returns the answers of a poll by user.
+func (db *DB) PollAnswers(ctx context.Context, pollID int64) (map[int64]string, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT user_id, answer FROM live_poll_answers WHERE poll_id = ?`, pollID)
+	if err != nil {
+		return nil, fmt.Errorf("store: poll answers: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var u int64
+		var a string
+		if err := rows.Scan(&u, &a); err != nil {
+			return nil, err
+		}
+		out[u] = a
+	}
+	return out, rows.Err()
+}
+
+// OpenRollCall stores a roll call and returns its id.
+func (tx *Tx) OpenRollCall(ctx context.Context, sessionID int64, opened, closes time.Time) (int64, error) {
+	res, err := tx.tx.ExecContext(ctx, `INSERT INTO live_rollcalls (session_id, opened_at, closes_at) VALUES (?, ?, ?)`, sessionID, ms(opened), ms(closes))
+	if err != nil {
+		return 0, fmt.Errorf("store: open roll call: %w", err)
+	}
+	return res.LastInsertId()
+}
+
+// MarkRollCall records a participant answering a roll call; only the first mark counts.
+func (tx *Tx) MarkRollCall(ctx context.Context, rollCallID, userID int64, at time.Time) error {
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO live_rollcall_marks (rollcall_id, user_id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+		rollCallID, userID, ms(at))
+	if err != nil {
+		return fmt.Errorf("store: roll call mark: %w", mapErr(err))
+	}
+	return nil
+}
+
+// RollCallMarks returns who answered a roll call.
+func (db *DB) RollCallMarks(ctx context.Context, rollCallID int64) (map[int64]time.Time, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT user_id, at FROM live_rollcall_marks WHERE rollcall_id = ?`, rollCallID)
+	if err != nil {
+		return nil, fmt.Errorf("store: roll call marks: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]time.Time{}
+	for rows.Next() {
+		var u, at int64
+		if err := rows.Scan(&u, &at); err != nil {
+			return nil, err
+		}
+		out[u] = fromMS(at)
+	}
+	return out, rows.Err()
+}
+
