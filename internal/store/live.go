@@ -263,4 +263,3 @@ func (db *DB) RollCallMarks(ctx context.Context, rollCallID int64) (map[int64]ti
 	}
 	return out, rows.Err()
 }
-
