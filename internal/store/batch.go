@@ -71,6 +71,20 @@ func (b *Batcher) Do(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 }
 
+// Enqueue queues fn for the next batch without waiting for its commit;
+// writes are applied in the order they were queued, and a failure is
+// logged. A live room uses it so that it never waits on the disk.
+func (b *Batcher) Enqueue(fn func(tx *Tx) error) {
+	op := batchOp{ctx: context.Background(), fn: fn} // no errc: the commit loop logs a failure
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	if b.closed {
+		slog.Error("write after the batcher closed was dropped")
+		return
+	}
+	b.ops <- op
+}
+
 // Close commits what is queued and stops the batcher.
 func (b *Batcher) Close() {
 	b.mu.Lock()
@@ -136,12 +150,20 @@ func (b *Batcher) commit(batch []batchOp) {
 	})
 	b.batches.Add(1)
 	b.writes.Add(int64(len(batch)))
+	if err != nil {
+		slog.Error("batch commit failed", "writes", len(batch), "err", err)
+	}
 	for i, op := range batch {
+		res := results[i]
 		if err != nil {
-			slog.Error("batch commit failed", "writes", len(batch), "err", err)
-			op.errc <- err
+			res = err
+		}
+		if op.errc == nil {
+			if res != nil && err == nil {
+				slog.Error("queued write failed", "err", res)
+			}
 			continue
 		}
-		op.errc <- results[i]
+		op.errc <- res
 	}
 }

@@ -1,0 +1,139 @@
+package live
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/tdkt/tdkt/internal/model"
+	"github.com/tdkt/tdkt/internal/store"
+)
+
+// Errors a join can meet; the web layer explains them.
+var (
+	ErrNoSession  = errors.New("live: no such session")
+	ErrNotInvited = errors.New("live: not a participant of this session")
+	ErrEnded      = errors.New("live: the session has ended")
+)
+
+// Manager keeps one room per live session that has connections.
+type Manager struct {
+	db       *store.DB
+	writes   *store.Batcher
+	mu       sync.Mutex
+	rooms    map[int64]*Room
+	upgrader websocket.Upgrader
+	closed   bool
+}
+
+// NewManager returns a manager writing through writes.
+func NewManager(db *store.DB, writes *store.Batcher) *Manager {
+	m := &Manager{db: db, writes: writes, rooms: map[int64]*Room{}}
+	m.upgrader = websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 1024, CheckOrigin: sameOrigin,
+		EnableCompression: false}
+	return m
+}
+
+// sameOrigin accepts a browser only from this site; clients that send no
+// Origin (the load generator, apps) are accepted, as they carry no
+// cross-site cookies by accident.
+func sameOrigin(r *http.Request) bool {
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return true
+	}
+	u, err := url.Parse(o)
+	return err == nil && u.Host == r.Host
+}
+
+// room returns the running room of a session, starting it if needed.
+func (m *Manager) room(ctx context.Context, id int64) (*Room, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return nil, ErrEnded
+	}
+	if r := m.rooms[id]; r != nil {
+		return r, nil
+	}
+	sess, err := m.db.LiveSession(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, ErrNoSession
+	}
+	if err != nil {
+		return nil, err
+	}
+	expected, err := m.db.ExpectedUsers(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	r := newRoom(sess, expected, m.db, m.writes)
+	if err := r.restore(ctx); err != nil {
+		return nil, fmt.Errorf("live: restore room %d: %w", id, err)
+	}
+	m.rooms[id] = r
+	go r.run()
+	return r, nil
+}
+
+// Check says whether u may join session id, without joining.
+func (m *Manager) Check(ctx context.Context, id int64, u model.User) (model.LiveSession, error) {
+	r, err := m.room(ctx, id)
+	if err != nil {
+		return model.LiveSession{}, err
+	}
+	if time.Now().After(r.sess.EndsAt.Add(time.Hour)) {
+		return r.sess, ErrEnded
+	}
+	if !r.expected[u.ID] && !r.sess.OpenToAll && !trainer(r.sess, u) {
+		return r.sess, ErrNotInvited
+	}
+	return r.sess, nil
+}
+
+func trainer(s model.LiveSession, u model.User) bool {
+	return u.ID == s.TrainerID || u.Role == model.RoleAdmin
+}
+
+// Join upgrades the request to a websocket and connects u to the room of
+// session id. The caller has authenticated u; Join checks membership.
+func (m *Manager) Join(w http.ResponseWriter, r *http.Request, id int64, u model.User) error {
+	sess, err := m.Check(r.Context(), id, u)
+	if err != nil {
+		return err
+	}
+	room, err := m.room(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	conn, err := m.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return nil // the upgrader has answered the request
+	}
+	c := &Client{room: room, conn: conn, send: make(chan *websocket.PreparedMessage, sendQueue),
+		p: Participant{ID: u.ID, Name: u.FullName, Trainer: trainer(sess, u)}}
+	room.register <- c
+	go c.writePump()
+	go c.readPump()
+	return nil
+}
+
+// Close stops every room: connections are closed and open presence is
+// ended now, so a restart reopens it when participants rejoin.
+func (m *Manager) Close() {
+	m.mu.Lock()
+	m.closed = true
+	rooms := m.rooms
+	m.rooms = map[int64]*Room{}
+	m.mu.Unlock()
+	for _, r := range rooms {
+		close(r.stop)
+		<-r.done
+	}
+}

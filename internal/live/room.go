@@ -1,0 +1,527 @@
+package live
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/tdkt/tdkt/internal/model"
+	"github.com/tdkt/tdkt/internal/store"
+)
+
+// Fanout delivers a room's broadcasts. The in-process one hands them to the
+// connections of this server; one backed by a message broker could also
+// publish them to other servers sharing the room.
+type Fanout interface {
+	Broadcast(pm *websocket.PreparedMessage)
+}
+
+// Room is one live session. Its goroutine owns every field below the
+// channels; nothing else reads or writes them.
+type Room struct {
+	sess       model.LiveSession
+	expected   map[int64]bool
+	db         *store.DB
+	writes     *store.Batcher
+	fan        Fanout
+	register   chan *Client
+	unregister chan *Client
+	inbound    chan inbound
+	stop       chan struct{}
+	done       chan struct{}
+
+	clients map[*Client]struct{}
+	conns   map[int64]int // connections per user
+	seq     uint64
+	slide   int
+	poll    *pollState
+	roll    *rollState
+	rollEnd *time.Timer // fires when the open roll call's window closes
+	dirty   bool        // tally or presence changed since the last push
+}
+
+type pollState struct {
+	view    PollView
+	answers map[int64][]int
+	tally   []int
+}
+
+type rollState struct {
+	view  RollCallView
+	marks map[int64]bool
+}
+
+type inbound struct {
+	c    *Client
+	msg  Incoming
+	err  *ErrorData // set when the reader refused the message itself
+	kick []byte     // set when the connection must end with this close frame
+}
+
+// savedState is what survives a restart.
+type savedState struct {
+	Slide    int           `json:"slide"`
+	Poll     *PollView     `json:"poll,omitempty"`
+	RollCall *RollCallView `json:"rollcall,omitempty"`
+}
+
+// Limits on what one participant may send.
+const (
+	maxMessage   = 4 << 10 // bytes per message
+	ratePerSec   = 10      // sustained messages per second
+	rateBurst    = 20
+	maxStrikes   = 50 // refused messages before the connection is closed
+	sendQueue    = 64 // broadcasts waiting for a slow connection before it is dropped
+	writeWait    = 10 * time.Second
+	pongWait     = 60 * time.Second
+	pingEvery    = 25 * time.Second
+	pushEvery    = 250 * time.Millisecond // tallies and presence counts, coalesced
+	touchEvery   = 30 * time.Second
+	maxOptions   = 10
+	maxTextRunes = 500
+)
+
+type localFanout struct{ r *Room }
+
+func (f localFanout) Broadcast(pm *websocket.PreparedMessage) { f.r.deliver(pm) }
+
+func newRoom(sess model.LiveSession, expected []int64, db *store.DB, writes *store.Batcher) *Room {
+	r := &Room{sess: sess, expected: map[int64]bool{}, db: db, writes: writes,
+		register: make(chan *Client, 256), unregister: make(chan *Client, 256), inbound: make(chan inbound, 4096),
+		stop: make(chan struct{}), done: make(chan struct{}), clients: map[*Client]struct{}{}, conns: map[int64]int{}}
+	r.fan = localFanout{r}
+	for _, id := range expected {
+		r.expected[id] = true
+	}
+	return r
+}
+
+// restore closes presence left open by a crash and reloads the last state.
+func (r *Room) restore(ctx context.Context) error {
+	if err := r.db.WithTx(ctx, func(tx *store.Tx) error { return tx.CloseAllPresence(ctx, r.sess.ID, time.Time{}) }); err != nil {
+		return err
+	}
+	var st savedState
+	if r.sess.State == "" || json.Unmarshal([]byte(r.sess.State), &st) != nil {
+		return nil
+	}
+	r.slide = st.Slide
+	if st.Poll != nil && st.Poll.Open {
+		p := &pollState{view: *st.Poll, answers: map[int64][]int{}, tally: make([]int, len(st.Poll.Options))}
+		answers, err := r.db.PollAnswers(ctx, st.Poll.ID)
+		if err != nil {
+			return err
+		}
+		for uid, a := range answers {
+			var ch []int
+			if json.Unmarshal([]byte(a), &ch) == nil {
+				p.answers[uid] = ch
+				for _, i := range ch {
+					if i >= 0 && i < len(p.tally) {
+						p.tally[i]++
+					}
+				}
+			}
+		}
+		r.poll = p
+	}
+	if st.RollCall != nil && st.RollCall.Open && time.Now().UnixMilli() < st.RollCall.ClosesAt {
+		marks, err := r.db.RollCallMarks(ctx, st.RollCall.ID)
+		if err != nil {
+			return err
+		}
+		r.roll = &rollState{view: *st.RollCall, marks: map[int64]bool{}}
+		for uid := range marks {
+			r.roll.marks[uid] = true
+		}
+		r.startRollTimer()
+	}
+	return nil
+}
+
+func (r *Room) run() {
+	defer close(r.done)
+	push := time.NewTicker(pushEvery)
+	touch := time.NewTicker(touchEvery)
+	defer push.Stop()
+	defer touch.Stop()
+	for {
+		var rollEnds <-chan time.Time
+		if r.rollEnd != nil {
+			rollEnds = r.rollEnd.C
+		}
+		select {
+		case c := <-r.register:
+			r.add(c)
+		case c := <-r.unregister:
+			r.remove(c)
+		case in := <-r.inbound:
+			if _, ok := r.clients[in.c]; !ok {
+				continue // from a connection already dropped
+			}
+			if in.err != nil {
+				r.sendTo(in.c, MsgError, in.err)
+				if in.kick != nil {
+					in.c.kick = in.kick
+					r.remove(in.c)
+				}
+				continue
+			}
+			r.handle(in.c, in.msg)
+		case <-rollEnds:
+			r.closeRollCall()
+		case <-push.C:
+			if r.dirty {
+				r.dirty = false
+				r.pushCounts()
+			}
+		case <-touch.C:
+			id, at := r.sess.ID, time.Now()
+			r.writes.Enqueue(func(tx *store.Tx) error { return tx.TouchPresence(context.Background(), id, at) })
+		case <-r.stop:
+			at := time.Now()
+			id := r.sess.ID
+			r.writes.Enqueue(func(tx *store.Tx) error { return tx.CloseAllPresence(context.Background(), id, at) })
+			for c := range r.clients {
+				delete(r.clients, c)
+				close(c.send)
+			}
+			return
+		}
+	}
+}
+
+func (r *Room) isTrainer(c *Client) bool { return c.p.Trainer }
+
+func (r *Room) add(c *Client) {
+	r.clients[c] = struct{}{}
+	r.conns[c.p.ID]++
+	if r.conns[c.p.ID] == 1 {
+		id, uid, at := r.sess.ID, c.p.ID, time.Now()
+		r.writes.Enqueue(func(tx *store.Tx) error { return tx.OpenPresence(context.Background(), id, uid, "online", at) })
+	}
+	r.sendTo(c, MsgHello, r.snapshot(c))
+	r.dirty = true
+}
+
+func (r *Room) remove(c *Client) {
+	if _, ok := r.clients[c]; !ok {
+		return
+	}
+	delete(r.clients, c)
+	close(c.send)
+	r.conns[c.p.ID]--
+	if r.conns[c.p.ID] <= 0 {
+		delete(r.conns, c.p.ID)
+		id, uid, at := r.sess.ID, c.p.ID, time.Now()
+		r.writes.Enqueue(func(tx *store.Tx) error { return tx.ClosePresence(context.Background(), id, uid, at) })
+	}
+	r.dirty = true
+}
+
+func (r *Room) snapshot(c *Client) Snapshot {
+	s := Snapshot{You: c.p, Title: r.sess.Title, Slide: r.slide, Seq: r.seq}
+	if r.poll != nil {
+		v := r.poll.view
+		s.Poll, s.MyAnswer = &v, r.poll.answers[c.p.ID]
+		s.Tally = append([]int(nil), r.poll.tally...)
+	}
+	if r.roll != nil {
+		v := r.roll.view
+		s.RollCall, s.Marked = &v, r.roll.marks[c.p.ID]
+	}
+	return s
+}
+
+// encode builds one prepared message; a broadcast is encoded once for all.
+func encode(typ string, seq uint64, data any) *websocket.PreparedMessage {
+	b, err := json.Marshal(Outgoing{Type: typ, Seq: seq, TS: now(), Data: data})
+	if err != nil {
+		slog.Error("encode live message", "type", typ, "err", err)
+		return nil
+	}
+	pm, err := websocket.NewPreparedMessage(websocket.TextMessage, b)
+	if err != nil {
+		return nil
+	}
+	return pm
+}
+
+// broadcast sends to every connection, in order, under a new sequence number.
+func (r *Room) broadcast(typ string, data any) {
+	r.seq++
+	if pm := encode(typ, r.seq, data); pm != nil {
+		r.fan.Broadcast(pm)
+	}
+}
+
+// deliver hands a message to each local connection without waiting: a
+// connection whose queue is full is too slow for the room and is dropped;
+// it will reconnect and get a fresh snapshot.
+func (r *Room) deliver(pm *websocket.PreparedMessage) {
+	for c := range r.clients {
+		select {
+		case c.send <- pm:
+		default:
+			slog.Warn("dropping a slow live connection", "session", r.sess.ID, "user", c.p.ID)
+			r.remove(c)
+		}
+	}
+}
+
+func (r *Room) sendTo(c *Client, typ string, data any) {
+	pm := encode(typ, 0, data)
+	if pm == nil {
+		return
+	}
+	select {
+	case c.send <- pm:
+	default:
+		r.remove(c)
+	}
+}
+
+func (r *Room) refuse(c *Client, code, format string, args ...any) {
+	r.sendTo(c, MsgError, ErrorData{Code: code, Message: fmt.Sprintf(format, args...)})
+}
+
+func (r *Room) saveState() {
+	st := savedState{Slide: r.slide}
+	if r.poll != nil {
+		v := r.poll.view
+		st.Poll = &v
+	}
+	if r.roll != nil {
+		v := r.roll.view
+		st.RollCall = &v
+	}
+	b, _ := json.Marshal(st)
+	id := r.sess.ID
+	r.writes.Enqueue(func(tx *store.Tx) error { return tx.SaveLiveState(context.Background(), id, string(b)) })
+}
+
+// pushCounts sends the coalesced poll tally to everyone and the presence
+// counts to trainers.
+func (r *Room) pushCounts() {
+	if r.poll != nil && r.poll.view.Open {
+		r.broadcast(MsgTally, map[string]any{"poll": r.poll.view.ID, "counts": r.poll.tally, "answers": len(r.poll.answers)})
+	}
+	connected, expectedOnline := len(r.conns), 0
+	for uid := range r.conns {
+		if r.expected[uid] {
+			expectedOnline++
+		}
+	}
+	data := map[string]int{"connected": connected, "expected": len(r.expected), "expected_online": expectedOnline}
+	for c := range r.clients {
+		if r.isTrainer(c) {
+			r.sendTo(c, MsgPresence, data)
+		}
+	}
+}
+
+func (r *Room) handle(c *Client, m Incoming) {
+	trainerOnly := map[string]bool{MsgGoto: true, MsgPollOpen: true, MsgPollClose: true, MsgRollCallOpen: true, MsgRollCallClose: true}
+	if trainerOnly[m.Type] && !r.isTrainer(c) {
+		r.refuse(c, "forbidden", "%s is for the trainer only", m.Type)
+		return
+	}
+	switch m.Type {
+	case MsgPing:
+	case MsgGoto:
+		var d struct {
+			Index int `json:"index"`
+		}
+		if json.Unmarshal(m.Data, &d) != nil || d.Index < 0 || d.Index > 10000 {
+			r.refuse(c, "bad_request", "goto needs {\"index\": n} with n ≥ 0")
+			return
+		}
+		r.slide = d.Index
+		r.broadcast(MsgSlide, map[string]int{"index": d.Index})
+		r.saveState()
+	case MsgPollOpen:
+		r.openPoll(c, m.Data)
+	case MsgPollClose:
+		r.closePoll()
+	case MsgAnswer:
+		r.answer(c, m.Data)
+	case MsgRollCallOpen:
+		r.openRollCall(c, m.Data)
+	case MsgRollCallClose:
+		r.closeRollCall()
+	case MsgHere:
+		r.here(c, m.Data)
+	default:
+		r.refuse(c, "unknown_type", "unknown message type %q", m.Type)
+	}
+}
+
+func (r *Room) openPoll(c *Client, data json.RawMessage) {
+	var d struct {
+		Text     string   `json:"text"`
+		Options  []string `json:"options"`
+		Multiple bool     `json:"multiple"`
+	}
+	if json.Unmarshal(data, &d) != nil {
+		r.refuse(c, "bad_request", "poll_open needs {\"text\", \"options\", \"multiple\"}")
+		return
+	}
+	d.Text = strings.TrimSpace(d.Text)
+	if d.Text == "" || utf8.RuneCountInString(d.Text) > maxTextRunes || len(d.Options) < 2 || len(d.Options) > maxOptions {
+		r.refuse(c, "bad_request", "a poll needs a question of at most %d characters and 2 to %d options", maxTextRunes, maxOptions)
+		return
+	}
+	for i, o := range d.Options {
+		d.Options[i] = strings.TrimSpace(o)
+		if d.Options[i] == "" || utf8.RuneCountInString(o) > maxTextRunes {
+			r.refuse(c, "bad_request", "option %d is empty or too long", i+1)
+			return
+		}
+	}
+	if r.poll != nil && r.poll.view.Open {
+		r.closePoll()
+	}
+	q, _ := json.Marshal(d)
+	var id int64
+	// Opening a poll is rare; waiting for its id keeps every later answer tied to it.
+	err := r.writes.Do(context.Background(), func(tx *store.Tx) error {
+		var err error
+		id, err = tx.OpenPoll(context.Background(), r.sess.ID, string(q), time.Now())
+		return err
+	})
+	if err != nil {
+		slog.Error("open poll", "err", err)
+		r.refuse(c, "internal", "the poll could not be opened; try again")
+		return
+	}
+	r.poll = &pollState{view: PollView{ID: id, Text: d.Text, Options: d.Options, Multiple: d.Multiple, Open: true},
+		answers: map[int64][]int{}, tally: make([]int, len(d.Options))}
+	r.broadcast(MsgPoll, r.poll.view)
+	r.saveState()
+}
+
+func (r *Room) closePoll() {
+	if r.poll == nil || !r.poll.view.Open {
+		return
+	}
+	r.poll.view.Open = false
+	id, at := r.poll.view.ID, time.Now()
+	r.writes.Enqueue(func(tx *store.Tx) error { return tx.ClosePoll(context.Background(), id, at) })
+	r.broadcast(MsgPoll, r.poll.view)
+	r.broadcast(MsgTally, map[string]any{"poll": id, "counts": r.poll.tally, "answers": len(r.poll.answers), "final": true})
+	r.saveState()
+}
+
+func (r *Room) answer(c *Client, data json.RawMessage) {
+	var d struct {
+		Poll    int64 `json:"poll"`
+		Choices []int `json:"choices"`
+	}
+	if json.Unmarshal(data, &d) != nil {
+		r.refuse(c, "bad_request", "answer needs {\"poll\": id, \"choices\": [i]}")
+		return
+	}
+	p := r.poll
+	if p == nil || !p.view.Open || p.view.ID != d.Poll {
+		r.refuse(c, "closed", "this poll is not open")
+		return
+	}
+	seen := map[int]bool{}
+	for _, i := range d.Choices {
+		if i < 0 || i >= len(p.view.Options) || seen[i] {
+			r.refuse(c, "bad_request", "choice %d does not exist or is repeated", i)
+			return
+		}
+		seen[i] = true
+	}
+	if len(d.Choices) == 0 || !p.view.Multiple && len(d.Choices) != 1 {
+		r.refuse(c, "bad_request", "choose one option")
+		return
+	}
+	for _, i := range p.answers[c.p.ID] {
+		p.tally[i]--
+	}
+	for _, i := range d.Choices {
+		p.tally[i]++
+	}
+	p.answers[c.p.ID] = d.Choices
+	b, _ := json.Marshal(d.Choices)
+	pid, uid, at := p.view.ID, c.p.ID, time.Now()
+	r.writes.Enqueue(func(tx *store.Tx) error { return tx.SavePollAnswer(context.Background(), pid, uid, string(b), at) })
+	r.sendTo(c, MsgAnswered, map[string]any{"poll": pid, "choices": d.Choices})
+	r.dirty = true
+}
+
+func (r *Room) openRollCall(c *Client, data json.RawMessage) {
+	d := struct {
+		Seconds int `json:"seconds"`
+	}{Seconds: 60}
+	if len(data) > 0 && json.Unmarshal(data, &d) != nil || d.Seconds < 10 || d.Seconds > 1800 {
+		r.refuse(c, "bad_request", "rollcall_open takes {\"seconds\": 10 to 1800}")
+		return
+	}
+	opened := time.Now()
+	closes := opened.Add(time.Duration(d.Seconds) * time.Second)
+	var id int64
+	err := r.writes.Do(context.Background(), func(tx *store.Tx) error {
+		var err error
+		id, err = tx.OpenRollCall(context.Background(), r.sess.ID, opened, closes)
+		return err
+	})
+	if err != nil {
+		slog.Error("open roll call", "err", err)
+		r.refuse(c, "internal", "the roll call could not be opened; try again")
+		return
+	}
+	r.roll = &rollState{view: RollCallView{ID: id, ClosesAt: closes.UnixMilli(), Open: true}, marks: map[int64]bool{}}
+	r.startRollTimer()
+	r.broadcast(MsgRollCall, r.roll.view)
+	r.saveState()
+}
+
+func (r *Room) startRollTimer() {
+	if r.rollEnd != nil {
+		r.rollEnd.Stop()
+	}
+	r.rollEnd = time.NewTimer(time.Until(time.UnixMilli(r.roll.view.ClosesAt)))
+}
+
+func (r *Room) closeRollCall() {
+	if r.rollEnd != nil {
+		r.rollEnd.Stop()
+		r.rollEnd = nil
+	}
+	if r.roll == nil || !r.roll.view.Open {
+		return
+	}
+	r.roll.view.Open = false
+	r.broadcast(MsgRollCall, r.roll.view)
+	r.saveState()
+}
+
+func (r *Room) here(c *Client, data json.RawMessage) {
+	var d struct {
+		RollCall int64 `json:"rollcall"`
+	}
+	if json.Unmarshal(data, &d) != nil {
+		r.refuse(c, "bad_request", "here needs {\"rollcall\": id}")
+		return
+	}
+	rc := r.roll
+	if rc == nil || !rc.view.Open || rc.view.ID != d.RollCall || time.Now().UnixMilli() > rc.view.ClosesAt {
+		r.refuse(c, "closed", "this roll call is closed")
+		return
+	}
+	if !rc.marks[c.p.ID] {
+		rc.marks[c.p.ID] = true
+		id, uid, at := rc.view.ID, c.p.ID, time.Now()
+		r.writes.Enqueue(func(tx *store.Tx) error { return tx.MarkRollCall(context.Background(), id, uid, at) })
+	}
+	r.sendTo(c, MsgMarked, map[string]int64{"rollcall": rc.view.ID})
+}
