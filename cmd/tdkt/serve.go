@@ -25,6 +25,7 @@ import (
 	"github.com/tdkt/tdkt/internal/course"
 	"github.com/tdkt/tdkt/internal/demo"
 	"github.com/tdkt/tdkt/internal/exam"
+	"github.com/tdkt/tdkt/internal/live"
 	"github.com/tdkt/tdkt/internal/store"
 	"github.com/tdkt/tdkt/internal/web"
 	"github.com/tdkt/tdkt/static"
@@ -153,9 +154,13 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 	batch := store.NewBatcher(db, 256, 2*time.Millisecond)
 	exams := exam.New(db, batch, cat)
 	go exams.Run(ctx, 5*time.Second)
+	// Live rooms write presence, answers and marks through their own batcher,
+	// so a storm of poll answers costs one commit per batch.
+	liveWrites := store.NewBatcher(db, 1024, 5*time.Millisecond)
+	rooms := live.NewManager(db, liveWrites)
 	certs := certificate.New(db, cat, certificate.Config{Issuer: cfg.CertIssuer, SignerTitle: cfg.CertSignerRole,
 		SignerName: cfg.CertSigner, Place: cfg.CertPlace}, static.Fonts, nil)
-	handler, err := web.New(web.Deps{Auth: accounts, Catalog: cat, Tracker: tracker, Exams: exams, Certs: certs, BaseURL: cfg.BaseURL, Static: static.FS,
+	handler, err := web.New(web.Deps{Auth: accounts, Catalog: cat, Tracker: tracker, Exams: exams, Certs: certs, Live: rooms, BaseURL: cfg.BaseURL, Static: static.FS,
 		Health: db.Ping, Version: version, SecureCookies: cfg.SecureCookies, SessionTTL: cfg.SessionTTL})
 	if err != nil {
 		return err
@@ -176,6 +181,8 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 	case err := <-errc:
 		if !errors.Is(err, http.ErrServerClosed) {
 			_ = tracker.Close(context.Background())
+			rooms.Close()
+			liveWrites.Close()
 			batch.Close()
 			return fmt.Errorf("serve: %w", err)
 		}
@@ -190,6 +197,8 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 	if err := tracker.Close(shutCtx); err != nil {
 		slog.Error("write pending progress", "err", err)
 	}
+	rooms.Close() // ends open presence now; it reopens when participants rejoin
+	liveWrites.Close()
 	batch.Close()
 	slog.Info("requests finished and reading progress written")
 	return nil

@@ -17,6 +17,7 @@ import (
 	"github.com/tdkt/tdkt/internal/certificate"
 	"github.com/tdkt/tdkt/internal/course"
 	"github.com/tdkt/tdkt/internal/exam"
+	"github.com/tdkt/tdkt/internal/live"
 	"github.com/tdkt/tdkt/internal/store"
 	"github.com/tdkt/tdkt/static"
 )
@@ -58,7 +59,9 @@ func newEnvFS(t testing.TB, fsys fs.FS) *env {
 	})
 	certs := certificate.New(db, cat, certificate.Config{Issuer: "Hội đồng Thi đua – Khen thưởng tỉnh Minh Họa",
 		SignerTitle: "Chủ tịch", SignerName: "Nguyễn Văn Thắng", Place: "Minh Họa"}, static.Fonts, nil)
-	h, err := New(Deps{Auth: a, Catalog: cat, Tracker: tr, Exams: exams, Certs: certs, Static: static.FS, Health: db.Ping, Version: "test"})
+	rooms := live.NewManager(db, batch)
+	t.Cleanup(rooms.Close)
+	h, err := New(Deps{Auth: a, Catalog: cat, Tracker: tr, Exams: exams, Certs: certs, Live: rooms, Static: static.FS, Health: db.Ping, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}

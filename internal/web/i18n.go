@@ -244,6 +244,9 @@ var messages = map[string][2]string{
 	"nav.review":      {"Rà soát học liệu", "Content review"},
 	"nav.documents":   {"Văn bản", "Documents"},
 
+	"live.not_invited": {"Bạn không có tên trong danh sách dự buổi học trực tuyến này.", "You are not on the list of this live session."},
+	"live.ended":       {"Buổi học trực tuyến đã kết thúc.", "The live session has ended."},
+
 	"role.admin":   {"Quản trị viên", "Administrator"},
 	"role.trainer": {"Giảng viên", "Trainer"},
 	"role.trainee": {"Học viên", "Trainee"},

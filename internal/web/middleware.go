@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -99,7 +100,7 @@ func currentSession(c *gin.Context) model.Session {
 func (h *handler) requireLogin(c *gin.Context) {
 	u, ok := currentUser(c)
 	if !ok {
-		if wantsJSON(c) || c.Request.Method != http.MethodGet {
+		if wantsJSON(c) || c.Request.Method != http.MethodGet || strings.EqualFold(c.GetHeader("Upgrade"), "websocket") {
 			h.fail(c, http.StatusUnauthorized, "error.login_required", nil)
 			return
 		}

@@ -31,6 +31,7 @@ func (h *handler) routes(r *gin.Engine) {
 	in.GET("/attempts/:id", h.showAttempt)
 	in.POST("/attempts/:id/answers", h.saveAnswers)
 	in.POST("/attempts/:id/submit", h.submitAttempt)
+	in.GET("/live/:id/ws", h.joinLive)
 	in.GET("/documents", h.listDocuments)
 	in.GET("/documents/:slug", h.showDocument)
 	in.GET("/courses/:course/certificate", h.showCertificate)

@@ -17,6 +17,7 @@ import (
 	"github.com/tdkt/tdkt/internal/certificate"
 	"github.com/tdkt/tdkt/internal/course"
 	"github.com/tdkt/tdkt/internal/exam"
+	"github.com/tdkt/tdkt/internal/live"
 )
 
 // Deps is what the web layer needs from the rest of the program.
@@ -26,6 +27,7 @@ type Deps struct {
 	Tracker       *course.Tracker
 	Exams         *exam.Service
 	Certs         *certificate.Service
+	Live          *live.Manager
 	BaseURL       string // public address for certificate links; empty: taken from each request
 	Static        fs.FS
 	Health        func(ctx context.Context) error
@@ -40,6 +42,7 @@ type handler struct {
 	tracker *course.Tracker
 	exams   *exam.Service
 	certs   *certificate.Service
+	live    *live.Manager
 	baseURL string
 	health  func(ctx context.Context) error
 	version string
@@ -67,7 +70,7 @@ func New(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &handler{auth: d.Auth, cat: d.Catalog, tracker: d.Tracker, exams: d.Exams, certs: d.Certs, baseURL: d.BaseURL, health: d.Health, version: d.Version,
+	h := &handler{auth: d.Auth, cat: d.Catalog, tracker: d.Tracker, exams: d.Exams, certs: d.Certs, live: d.Live, baseURL: d.BaseURL, health: d.Health, version: d.Version,
 		secure: d.SecureCookies, ttl: d.SessionTTL, pages: pg, assets: as, bodies: map[bodyKey]*fragment{}}
 	if err := h.renderBodies(); err != nil {
 		return nil, err
