@@ -109,3 +109,49 @@ func loadtestExam(args []string, stdout, stderr io.Writer) int {
 	_ = enc.Encode(sum)
 	return 0
 }
+
+// loadtestLive runs participants over real websockets and prints a JSON summary.
+func loadtestLive(args []string, stdout, stderr io.Writer) int {
+	fset := flag.NewFlagSet("loadtest live", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	var cfg loadtest.LiveConfig
+	var cookiesFile string
+	fset.StringVar(&cfg.Server, "server", "", "base URL of a running server; without it a server is started on a temporary database")
+	fset.IntVar(&cfg.Participants, "participants", 10000, "participants to seed and connect")
+	fset.DurationVar(&cfg.Ramp, "ramp", 10*time.Second, "the joins are spread evenly over this time")
+	fset.IntVar(&cfg.Slides, "slides", 5, "slide changes, one a second, after everyone has joined")
+	fset.Int64Var(&cfg.Session, "session", 0, "with --server: the live session id")
+	fset.StringVar(&cfg.Trainer, "trainer-cookie", "", "with --server: the trainer's tdkt_session cookie value")
+	fset.StringVar(&cookiesFile, "cookies-file", "", "with --server: a file of participants' tdkt_session cookie values, one a line")
+	if err := fset.Parse(args); err != nil {
+		return 2
+	}
+	if cfg.Server != "" {
+		b, err := os.ReadFile(cookiesFile)
+		if err != nil || cfg.Session == 0 || cfg.Trainer == "" {
+			fmt.Fprintln(stderr, "tdkt loadtest live: --server needs --session, --trainer-cookie and a readable --cookies-file")
+			return 2
+		}
+		for _, l := range strings.Split(string(b), "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				cfg.Sessions = append(cfg.Sessions, l)
+			}
+		}
+	}
+	if cfg.Participants <= 0 || cfg.Slides < 0 || cfg.Ramp < 0 {
+		fmt.Fprintln(stderr, "tdkt loadtest live: --participants must be positive, --slides and --ramp not negative")
+		return 2
+	}
+	cfg.Log = stderr
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	sum, err := loadtest.Live(ctx, cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "tdkt loadtest live:", err)
+		return 1
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(sum)
+	return 0
+}

@@ -23,6 +23,7 @@ Usage:
   tdkt content check [DIR] [--json]       validate the course content
   tdkt loadtest pages [--server URL] [flags]
   tdkt loadtest exam [--trainees 5000] [--ramp 10s] [--server URL --login user:pass ...]
+  tdkt loadtest live [--participants 10000] [--ramp 10s] [--slides 5]
   tdkt version
 `
 
@@ -66,6 +67,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return loadtestPages(rest, stdout, stderr)
 		case "exam":
 			return loadtestExam(rest, stdout, stderr)
+		case "live":
+			return loadtestLive(rest, stdout, stderr)
 		}
 	case "version":
 		fmt.Fprintln(stdout, "tdkt", version)

@@ -320,3 +320,27 @@ func TestContentCheckLegalFixtures(t *testing.T) {
 		})
 	}
 }
+
+func TestLoadtestLiveSmoke(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a server")
+	}
+	t.Setenv("TDKT_AS_MAIN", "1")
+	code, out, errOut := runCmd("", "loadtest", "live", "--participants", "30", "--ramp", "300ms", "--slides", "2")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var sum map[string]any
+	if err := json.Unmarshal([]byte(out), &sum); err != nil {
+		t.Fatalf("output is not JSON: %q", out)
+	}
+	for _, k := range []string{"participants", "joined", "join_errors", "join_p99_ms", "broadcast_p50_ms", "broadcast_p99_ms",
+		"poll_answers_sent", "poll_answers_persisted", "server_rss_mb"} {
+		if _, ok := sum[k]; !ok {
+			t.Errorf("summary lacks %q", k)
+		}
+	}
+	if sum["joined"] != 30.0 || sum["join_errors"] != 0.0 || sum["slide_deliveries"] != 60.0 || sum["poll_answers_persisted"] != 30.0 {
+		t.Errorf("summary = %v", sum)
+	}
+}

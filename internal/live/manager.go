@@ -35,8 +35,10 @@ type Manager struct {
 // NewManager returns a manager writing through writes.
 func NewManager(db *store.DB, writes *store.Batcher) *Manager {
 	m := &Manager{db: db, writes: writes, rooms: map[int64]*Room{}}
-	m.upgrader = websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 1024, CheckOrigin: sameOrigin,
-		EnableCompression: false}
+	// Ten thousand mostly idle connections: a small read buffer each, and
+	// write buffers shared through a pool, held only while writing.
+	m.upgrader = websocket.Upgrader{ReadBufferSize: 512, WriteBufferSize: 2048, WriteBufferPool: &sync.Pool{},
+		CheckOrigin: sameOrigin, EnableCompression: false}
 	return m
 }
 

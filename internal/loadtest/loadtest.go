@@ -409,22 +409,28 @@ var listening = regexp.MustCompile(`listening on (http://\S+)`)
 // startServer runs `tdkt serve` as a separate process on a free loopback
 // port, so the load generator and the server do not share a Go runtime.
 func startServer(ctx context.Context, exe, dataDir string) (string, func(), error) {
+	url, stop, _, err := startServerPID(ctx, exe, dataDir)
+	return url, stop, err
+}
+
+// startServerPID is startServer that also returns the server's process id.
+func startServerPID(ctx context.Context, exe, dataDir string) (string, func(), int, error) {
 	if exe == "" {
 		var err error
 		if exe, err = os.Executable(); err != nil {
-			return "", nil, fmt.Errorf("loadtest: find tdkt binary: %w", err)
+			return "", nil, 0, fmt.Errorf("loadtest: find tdkt binary: %w", err)
 		}
 	}
 	cmd := exec.Command(exe, "serve", "--addr", "127.0.0.1:0", "--data", dataDir)
 	cmd.Env = append(os.Environ(), "TDKT_ADDR=", "TDKT_CONTENT=")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		return "", nil, err
+		return "", nil, 0, err
 	}
 	logFile, _ := os.Create(filepath.Join(dataDir, "server.log"))
 	cmd.Stderr = logFile
 	if err := cmd.Start(); err != nil {
-		return "", nil, fmt.Errorf("loadtest: start %s: %w", exe, err)
+		return "", nil, 0, fmt.Errorf("loadtest: start %s: %w", exe, err)
 	}
 	stop := func() {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
@@ -455,15 +461,15 @@ func startServer(ctx context.Context, exe, dataDir string) (string, func(), erro
 		if !ok {
 			stop()
 			log, _ := os.ReadFile(filepath.Join(dataDir, "server.log"))
-			return "", nil, fmt.Errorf("loadtest: server exited before listening:\n%s", log)
+			return "", nil, 0, fmt.Errorf("loadtest: server exited before listening:\n%s", log)
 		}
-		return u, stop, nil
+		return u, stop, cmd.Process.Pid, nil
 	case <-time.After(30 * time.Second):
 		stop()
-		return "", nil, errors.New("loadtest: server did not start within 30s")
+		return "", nil, 0, errors.New("loadtest: server did not start within 30s")
 	case <-ctx.Done():
 		stop()
-		return "", nil, ctx.Err()
+		return "", nil, 0, ctx.Err()
 	}
 }
 

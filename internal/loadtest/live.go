@@ -1,0 +1,374 @@
+package loadtest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/tdkt/tdkt/internal/auth"
+	"github.com/tdkt/tdkt/internal/model"
+	"github.com/tdkt/tdkt/internal/store"
+)
+
+// LiveConfig says how many participants join a live session and what they do.
+type LiveConfig struct {
+	Server       string // base URL; empty starts a server of our own
+	Exe          string
+	Participants int
+	Ramp         time.Duration // joins are spread evenly over this time
+	Slides       int           // slide changes sent by the trainer, one a second
+	Session      int64         // with Server: the session to join
+	Trainer      string        // with Server: the trainer's session cookie
+	Sessions     []string      // with Server: participants' session cookies
+	Log          io.Writer
+}
+
+// LiveSummary is what the live test measured.
+type LiveSummary struct {
+	Server           string  `json:"server"`
+	Participants     int     `json:"participants"`
+	Joined           int64   `json:"joined"`
+	JoinErrors       int64   `json:"join_errors"`
+	JoinP50Ms        float64 `json:"join_p50_ms"`
+	JoinP99Ms        float64 `json:"join_p99_ms"`
+	Slides           int     `json:"slides"`
+	SlideDeliveries  int64   `json:"slide_deliveries"`
+	BroadcastP50Ms   float64 `json:"broadcast_p50_ms"`
+	BroadcastP99Ms   float64 `json:"broadcast_p99_ms"`
+	BroadcastMaxMs   float64 `json:"broadcast_max_ms"`
+	PollAnswersSent  int64   `json:"poll_answers_sent"`
+	PollAnswersAcked int64   `json:"poll_answers_acked"`
+	PollAnswersSaved int64   `json:"poll_answers_persisted"` // -1: not known (against --server)
+	PollAnsweredMs   float64 `json:"poll_all_answered_ms"`
+	PollPersistedMs  float64 `json:"poll_all_persisted_ms"`
+	ServerRSSMB      float64 `json:"server_rss_mb"`            // with everyone connected; 0: not known (against --server)
+	ServerIdleRSSMB  float64 `json:"server_rss_idle_mb"`       // before the joins
+	RSSPerConnKB     float64 `json:"server_kb_per_connection"` // (connected − idle) ÷ joined
+	FirstError       string  `json:"first_error,omitempty"`
+}
+
+type liveSeed struct {
+	session  int64
+	trainer  string
+	sessions []string
+}
+
+// seedLive creates a province, n trainees with sessions, a trainer and a
+// live session expecting the province.
+func seedLive(ctx context.Context, path string, n int) (liveSeed, error) {
+	var out liveSeed
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		return out, err
+	}
+	defer db.Close()
+	hash, err := auth.HashPassword(seedPassword)
+	if err != nil {
+		return out, err
+	}
+	now := time.Now()
+	newSession := func(tx *store.Tx, uid int64) (string, error) {
+		tok, th, err := auth.NewSessionToken()
+		if err != nil {
+			return "", err
+		}
+		return tok, tx.CreateSession(ctx, model.Session{TokenHash: th, UserID: uid, CreatedAt: now, ExpiresAt: now.Add(24 * time.Hour), LastSeenAt: now})
+	}
+	err = db.WithTx(ctx, func(tx *store.Tx) error {
+		prov := model.Unit{Code: "LT", Name: "Tỉnh Kiểm Thử", Kind: model.KindProvince}
+		if err := tx.CreateUnit(ctx, &prov); err != nil {
+			return err
+		}
+		xa := model.Unit{Code: "LT-X1", Name: "Xã Kiểm Thử", Kind: model.KindCommune, ParentID: prov.ID}
+		if err := tx.CreateUnit(ctx, &xa); err != nil {
+			return err
+		}
+		tr := model.User{Username: "giangvien", FullName: "Giảng viên", Role: model.RoleTrainer, UnitID: prov.ID, PasswordHash: hash}
+		if err := tx.CreateUser(ctx, &tr); err != nil {
+			return err
+		}
+		if out.trainer, err = newSession(tx, tr.ID); err != nil {
+			return err
+		}
+		for i := 0; i < n; i++ {
+			u := model.User{Username: fmt.Sprintf("hv%05d", i+1), FullName: fmt.Sprintf("Học viên %d", i+1), Role: model.RoleTrainee, UnitID: xa.ID, PasswordHash: hash}
+			if err := tx.CreateUser(ctx, &u); err != nil {
+				return err
+			}
+			tok, err := newSession(tx, u.ID)
+			if err != nil {
+				return err
+			}
+			out.sessions = append(out.sessions, tok)
+		}
+		s := model.LiveSession{Code: "424242", Title: "Hội nghị tập huấn trực tuyến", StartsAt: now.Add(-time.Minute), EndsAt: now.Add(3 * time.Hour),
+			LateAfter: 10 * time.Minute, PresentPct: 80, TrainerID: tr.ID}
+		if err := tx.CreateLiveSession(ctx, &s, []int64{prov.ID}, nil); err != nil {
+			return err
+		}
+		out.session = s.ID
+		return nil
+	})
+	return out, err
+}
+
+type wsMsg struct {
+	Type string          `json:"t"`
+	TS   int64           `json:"ts"`
+	Data json.RawMessage `json:"d"`
+}
+
+// Live runs the live-session load and returns its summary.
+func Live(ctx context.Context, cfg LiveConfig) (LiveSummary, error) {
+	logf := func(format string, args ...any) {
+		if cfg.Log != nil {
+			fmt.Fprintf(cfg.Log, format+"\n", args...)
+		}
+	}
+	sum := LiveSummary{Slides: cfg.Slides, PollAnswersSaved: -1}
+	seed := liveSeed{session: cfg.Session, trainer: cfg.Trainer, sessions: cfg.Sessions}
+	var dbPath string
+	var serverPID int
+	if cfg.Server == "" {
+		dir, err := os.MkdirTemp("", "tdkt-loadtest-")
+		if err != nil {
+			return sum, err
+		}
+		defer os.RemoveAll(dir)
+		dbPath = filepath.Join(dir, "tdkt.db")
+		logf("seeding %d participants with sessions in %s", cfg.Participants, dir)
+		if seed, err = seedLive(ctx, dbPath, cfg.Participants); err != nil {
+			return sum, fmt.Errorf("loadtest: seed: %w", err)
+		}
+		url, stop, pid, err := startServerPID(ctx, cfg.Exe, dir)
+		if err != nil {
+			return sum, err
+		}
+		defer stop()
+		cfg.Server, serverPID = url, pid
+		logf("started server %s (pid %d)", url, pid)
+	}
+	if len(seed.sessions) == 0 || seed.trainer == "" || seed.session == 0 {
+		return sum, errors.New("loadtest: with --server give --session, --trainer-cookie and --cookies-file")
+	}
+	sum.Server = cfg.Server
+	sum.Participants = len(seed.sessions)
+	wsURL := "ws" + strings.TrimPrefix(strings.TrimRight(cfg.Server, "/"), "http") + "/live/" + strconv.FormatInt(seed.session, 10) + "/ws"
+	dialer := &websocket.Dialer{HandshakeTimeout: 30 * time.Second, ReadBufferSize: 1024, WriteBufferSize: 1024}
+	dial := func(tok string) (*websocket.Conn, error) {
+		h := http.Header{"Cookie": {"tdkt_session=" + tok}}
+		ws, resp, err := dialer.DialContext(ctx, wsURL, h)
+		if err != nil && resp != nil {
+			err = fmt.Errorf("%w (status %d)", err, resp.StatusCode)
+		}
+		return ws, err
+	}
+
+	trainer, err := dial(seed.trainer)
+	if err != nil {
+		return sum, fmt.Errorf("loadtest: trainer join: %w", err)
+	}
+	var idleKB int64
+	if serverPID > 0 {
+		time.Sleep(500 * time.Millisecond) // the room has started: measure the server before the crowd
+		idleKB = rssKB(serverPID)
+		sum.ServerIdleRSSMB = round(float64(idleKB) / 1024)
+	}
+	defer trainer.Close()
+	var pollID atomic.Int64
+	go func() { // the trainer reads what it is sent and notes the poll id
+		for {
+			var m wsMsg
+			if trainer.ReadJSON(&m) != nil {
+				return
+			}
+			if m.Type == "poll" {
+				var p struct {
+					ID int64 `json:"id"`
+				}
+				_ = json.Unmarshal(m.Data, &p)
+				pollID.Store(p.ID)
+			}
+		}
+	}()
+
+	var (
+		mu                      sync.Mutex
+		joins, lat              []time.Duration
+		joined, joinErr         atomic.Int64
+		deliveries, sent, acked atomic.Int64
+		lastAck                 atomic.Int64
+		firstErr                atomic.Value
+		wg                      sync.WaitGroup
+		conns                   = make([]*websocket.Conn, len(seed.sessions))
+	)
+	pollOpened := atomic.Int64{}
+	begin := time.Now()
+	for i, tok := range seed.sessions {
+		wg.Add(1)
+		go func(i int, tok string) {
+			defer wg.Done()
+			at := begin.Add(time.Duration(int64(cfg.Ramp) * int64(i) / int64(len(seed.sessions))))
+			time.Sleep(time.Until(at))
+			t0 := time.Now()
+			ws, err := dial(tok)
+			if err == nil {
+				var m wsMsg
+				_ = ws.SetReadDeadline(time.Now().Add(60 * time.Second))
+				if err = ws.ReadJSON(&m); err == nil && m.Type != "hello" {
+					err = fmt.Errorf("first message %q, want hello", m.Type)
+				}
+				_ = ws.SetReadDeadline(time.Time{})
+			}
+			if err != nil {
+				joinErr.Add(1)
+				firstErr.CompareAndSwap(nil, err.Error())
+				return
+			}
+			d := time.Since(t0)
+			joined.Add(1)
+			conns[i] = ws
+			mu.Lock()
+			joins = append(joins, d)
+			mu.Unlock()
+			go func() { // the participant's reader: measures slides, answers polls
+				var mine []time.Duration
+				defer func() {
+					mu.Lock()
+					lat = append(lat, mine...)
+					mu.Unlock()
+				}()
+				for {
+					var m wsMsg
+					if ws.ReadJSON(&m) != nil {
+						return
+					}
+					switch m.Type {
+					case "slide":
+						deliveries.Add(1)
+						mine = append(mine, time.Since(time.UnixMilli(m.TS)))
+					case "poll":
+						var p struct {
+							ID   int64 `json:"id"`
+							Open bool  `json:"open"`
+						}
+						if json.Unmarshal(m.Data, &p) == nil && p.Open {
+							b, _ := json.Marshal(map[string]any{"t": "answer", "d": map[string]any{"poll": p.ID, "choices": []int{int(p.ID % 2)}}})
+							if ws.WriteMessage(websocket.TextMessage, b) == nil {
+								sent.Add(1)
+							}
+						}
+					case "answered":
+						acked.Add(1)
+						lastAck.Store(time.Now().UnixNano())
+					}
+				}
+			}()
+		}(i, tok)
+	}
+	wg.Wait()
+	sum.Joined, sum.JoinErrors = joined.Load(), joinErr.Load()
+	logf("%d joined, %d failed, in %s", sum.Joined, sum.JoinErrors, time.Since(begin).Round(time.Millisecond))
+	if v, ok := firstErr.Load().(string); ok {
+		sum.FirstError = v
+	}
+	time.Sleep(time.Second) // let the joins settle before measuring broadcasts
+
+	send := func(typ string, data any) error {
+		b, _ := json.Marshal(map[string]any{"t": typ, "d": data})
+		return trainer.WriteMessage(websocket.TextMessage, b)
+	}
+	for s := 1; s <= cfg.Slides; s++ {
+		if err := send("goto", map[string]int{"index": s}); err != nil {
+			return sum, fmt.Errorf("loadtest: trainer: %w", err)
+		}
+		time.Sleep(time.Second)
+	}
+	sum.SlideDeliveries = deliveries.Load()
+
+	// The poll: every participant answers as soon as it arrives.
+	pollStart := time.Now()
+	pollOpened.Store(pollStart.UnixNano())
+	if err := send("poll_open", map[string]any{"text": "Ai quyết định tặng Giấy khen của Chủ tịch UBND xã?", "options": []string{"Chủ tịch UBND xã", "Chủ tịch UBND tỉnh"}}); err != nil {
+		return sum, err
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for acked.Load() < sum.Joined && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	sum.PollAnswersSent, sum.PollAnswersAcked = sent.Load(), acked.Load()
+	if t := lastAck.Load(); t > 0 {
+		sum.PollAnsweredMs = ms(time.Duration(t - pollStart.UnixNano()))
+	}
+	if dbPath != "" {
+		db, err := store.Open(ctx, dbPath)
+		if err == nil {
+			for time.Now().Before(deadline.Add(10 * time.Second)) {
+				answers, err := db.PollAnswers(ctx, pollID.Load())
+				if err == nil {
+					sum.PollAnswersSaved = int64(len(answers))
+					if sum.PollAnswersSaved >= sum.PollAnswersAcked {
+						break
+					}
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			sum.PollPersistedMs = ms(time.Since(pollStart))
+			db.Close()
+		}
+	}
+	if serverPID > 0 {
+		full := rssKB(serverPID)
+		sum.ServerRSSMB = round(float64(full) / 1024)
+		if sum.Joined > 0 {
+			sum.RSSPerConnKB = round(float64(full-idleKB) / float64(sum.Joined))
+		}
+	}
+	for _, c := range conns {
+		if c != nil {
+			c.Close()
+		}
+	}
+	time.Sleep(200 * time.Millisecond)
+	mu.Lock()
+	sort.Slice(joins, func(i, j int) bool { return joins[i] < joins[j] })
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	sum.JoinP50Ms, sum.JoinP99Ms = pct(joins, 50), pct(joins, 99)
+	sum.BroadcastP50Ms, sum.BroadcastP99Ms = pct(lat, 50), pct(lat, 99)
+	if len(lat) > 0 {
+		sum.BroadcastMaxMs = ms(lat[len(lat)-1])
+	}
+	mu.Unlock()
+	return sum, nil
+}
+
+// rssKB reads a process's resident memory from /proc.
+func rssKB(pid int) int64 {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			f := strings.Fields(rest)
+			if len(f) > 0 {
+				kb, _ := strconv.ParseInt(f[0], 10, 64)
+				return kb
+			}
+		}
+	}
+	return 0
+}
