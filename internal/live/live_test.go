@@ -415,3 +415,35 @@ func TestRestartRecovery(t *testing.T) {
 		return open == 1
 	})
 }
+
+// A connection whose queue is full is dropped at once; the broadcast does
+// not wait for it and the others get the message.
+func TestSlowClientIsDroppedNotWaitedOn(t *testing.T) {
+	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
+	r := newRoom(e.sess, nil, e.db, e.batch) // not running: the test is its only goroutine
+	slow := &Client{room: r, p: Participant{ID: e.a.ID}, send: make(chan *websocket.PreparedMessage, sendQueue)}
+	fast := &Client{room: r, p: Participant{ID: e.b.ID}, send: make(chan *websocket.PreparedMessage, sendQueue)}
+	for i := 0; i < sendQueue; i++ {
+		slow.send <- encode(MsgSlide, 0, nil)
+	}
+	r.clients[slow], r.clients[fast] = struct{}{}, struct{}{}
+	r.conns[slow.p.ID], r.conns[fast.p.ID] = 1, 1
+	done := make(chan struct{})
+	go func() {
+		r.broadcast(MsgSlide, map[string]int{"index": 1})
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(time.Second):
+		t.Fatal("the broadcast waited on the slow connection")
+	}
+	if _, still := r.clients[slow]; still {
+		t.Fatal("the slow connection was kept")
+	}
+	if len(fast.send) != 1 {
+		t.Fatalf("the healthy connection got %d messages, want 1", len(fast.send))
+	}
+	for range slow.send { // drains, then ends: the room closed the queue
+	}
+}
