@@ -1,0 +1,251 @@
+package live
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"math/big"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
+	"github.com/tdkt/tdkt/internal/model"
+	"github.com/tdkt/tdkt/internal/store"
+)
+
+// Sessions schedules live sessions and reports their attendance.
+type Sessions struct{ db *store.DB }
+
+// NewSessions returns the scheduling service.
+func NewSessions(db *store.DB) *Sessions { return &Sessions{db: db} }
+
+// Input is a scheduling form.
+type Input struct {
+	Title      string
+	CourseID   string
+	Modules    []string
+	Start, End time.Time
+	UnitCodes  []string
+	LateAfter  int // minutes
+	PresentPct float64
+	Required   bool
+	OpenToAll  bool
+	StreamURL  string
+}
+
+func field(f, vi, en string) model.FieldError {
+	return model.FieldError{Field: f, Msg: model.Text{VI: vi, EN: en}}
+}
+
+// Create validates in and schedules a session led by trainerID.
+func (s *Sessions) Create(ctx context.Context, in Input, trainerID int64) (model.LiveSession, error) {
+	var errs model.ValidationError
+	in.Title = strings.TrimSpace(in.Title)
+	if n := utf8.RuneCountInString(in.Title); n < 3 || n > 200 {
+		errs = append(errs, field("title", "Tiêu đề dài từ 3 đến 200 ký tự.", "The title must be 3 to 200 characters long."))
+	}
+	if in.Start.IsZero() || in.End.IsZero() || !in.End.After(in.Start) {
+		errs = append(errs, field("end", "Giờ kết thúc phải sau giờ bắt đầu.", "The end must come after the start."))
+	} else if in.End.Sub(in.Start) > 12*time.Hour {
+		errs = append(errs, field("end", "Một buổi học dài tối đa 12 giờ.", "A session lasts at most 12 hours."))
+	}
+	if in.LateAfter < 0 || in.LateAfter > 240 {
+		errs = append(errs, field("late_after", "Số phút tính muộn từ 0 đến 240.", "Late after must be 0 to 240 minutes."))
+	}
+	if in.PresentPct < 0 || in.PresentPct > 100 {
+		errs = append(errs, field("present_pct", "Tỷ lệ có mặt từ 0 đến 100%.", "The presence share must be 0 to 100%."))
+	}
+	if in.StreamURL != "" {
+		if u, err := url.Parse(in.StreamURL); err != nil || u.Scheme != "https" || u.Host == "" {
+			errs = append(errs, field("stream_url", "Đường dẫn truyền hình phải bắt đầu bằng https://", "The stream link must start with https://"))
+		}
+	}
+	var units []int64
+	for _, code := range in.UnitCodes {
+		u, err := s.db.UnitByCode(ctx, strings.TrimSpace(code))
+		if err != nil {
+			errs = append(errs, field("units", fmt.Sprintf("Không có đơn vị mã %q.", code), fmt.Sprintf("No unit has code %q.", code)))
+			break
+		}
+		units = append(units, u.ID)
+	}
+	if len(in.UnitCodes) == 0 && !in.OpenToAll {
+		errs = append(errs, field("units", "Chọn ít nhất một đơn vị dự, hoặc mở cho mọi người.", "Choose at least one unit, or open the session to everyone."))
+	}
+	if len(errs) > 0 {
+		return model.LiveSession{}, errs
+	}
+	sess := model.LiveSession{Title: in.Title, CourseID: in.CourseID, Modules: in.Modules, StartsAt: in.Start, EndsAt: in.End,
+		LateAfter: time.Duration(in.LateAfter) * time.Minute, PresentPct: in.PresentPct, Required: in.Required, OpenToAll: in.OpenToAll,
+		StreamURL: in.StreamURL, TrainerID: trainerID}
+	for try := 0; try < 5; try++ {
+		sess.Code = joinCode()
+		err := s.db.WithTx(ctx, func(tx *store.Tx) error { return tx.CreateLiveSession(ctx, &sess, units, nil) })
+		if errors.Is(err, store.ErrDuplicate) {
+			continue // the code is taken: draw another
+		}
+		return sess, err
+	}
+	return sess, errors.New("live: no free join code")
+}
+
+// joinCode is six digits, easy to read out in a hall or type on a phone.
+func joinCode() string {
+	n, _ := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	return fmt.Sprintf("%06d", n.Int64())
+}
+
+// Get returns one session.
+func (s *Sessions) Get(ctx context.Context, id int64) (model.LiveSession, error) {
+	return s.db.LiveSession(ctx, id)
+}
+
+// ByCode returns the session with a join code.
+func (s *Sessions) ByCode(ctx context.Context, code string) (model.LiveSession, error) {
+	return s.db.LiveSessionByCode(ctx, strings.TrimSpace(code))
+}
+
+// For returns the sessions not yet over that u may join: all of them for
+// trainers and admins.
+func (s *Sessions) For(ctx context.Context, u model.User, now time.Time) ([]model.LiveSession, error) {
+	all, err := s.db.LiveSessions(ctx, now.Add(-time.Hour))
+	if err != nil || u.Role != model.RoleTrainee {
+		return all, err
+	}
+	var out []model.LiveSession
+	for _, sess := range all {
+		if sess.OpenToAll {
+			out = append(out, sess)
+			continue
+		}
+		ids, err := s.db.ExpectedUsers(ctx, sess.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			if id == u.ID {
+				out = append(out, sess)
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// Row is one expected participant in the attendance report.
+type Row struct {
+	User   model.User
+	Unit   model.Unit
+	Result Result
+}
+
+// Report is the attendance of a session as of a time.
+type Report struct {
+	Session model.LiveSession
+	Rows    []Row // expected participants, by unit then Vietnamese name
+	Counts  map[string]int
+	Extra   int // participants who came without being expected
+}
+
+// Attendance works out every expected participant's status as of now.
+func (s *Sessions) Attendance(ctx context.Context, id int64, now time.Time) (Report, error) {
+	sess, err := s.db.LiveSession(ctx, id)
+	if err != nil {
+		return Report{}, err
+	}
+	ids, err := s.db.ExpectedUsers(ctx, id)
+	if err != nil {
+		return Report{}, err
+	}
+	presence, err := s.db.Presence(ctx, id)
+	if err != nil {
+		return Report{}, err
+	}
+	spans := map[int64][]Interval{}
+	for _, p := range presence {
+		iv := Interval{From: p.JoinedAt, To: p.LeftAt}
+		if p.LeftAt.IsZero() && p.Kind == "online" && now.Sub(p.SeenAt) > 2*touchEvery {
+			iv.To = p.SeenAt // left open by a crash: count to where it was last seen
+		}
+		spans[p.UserID] = append(spans[p.UserID], iv)
+	}
+	rules := Rules{Start: sess.StartsAt, End: sess.EndsAt, LateAfter: sess.LateAfter, PresentPct: sess.PresentPct}
+	rep := Report{Session: sess, Counts: map[string]int{}}
+	expected := map[int64]bool{}
+	units := map[int64]model.Unit{}
+	for _, uid := range ids {
+		expected[uid] = true
+		u, err := s.db.UserByID(ctx, uid)
+		if err != nil {
+			return rep, err
+		}
+		unit, ok := units[u.UnitID]
+		if !ok {
+			if unit, err = s.db.UnitByID(ctx, u.UnitID); err != nil {
+				return rep, err
+			}
+			units[u.UnitID] = unit
+		}
+		r := Assess(rules, spans[uid], now)
+		rep.Rows = append(rep.Rows, Row{User: u, Unit: unit, Result: r})
+		rep.Counts[r.Status]++
+		if r.Attended {
+			rep.Counts["attended"]++
+		}
+	}
+	for uid := range spans {
+		if !expected[uid] && uid != sess.TrainerID {
+			rep.Extra++
+		}
+	}
+	col := collate.New(language.Vietnamese)
+	sort.SliceStable(rep.Rows, func(i, j int) bool {
+		a, b := rep.Rows[i], rep.Rows[j]
+		if c := col.CompareString(a.Unit.Name, b.Unit.Name); c != 0 {
+			return c < 0
+		}
+		if c := col.CompareString(a.User.GivenName(), b.User.GivenName()); c != 0 {
+			return c < 0
+		}
+		return col.CompareString(a.User.FullName, b.User.FullName) < 0
+	})
+	return rep, nil
+}
+
+// CertAttendance answers the certificate rule on live attendance: of the
+// course's required sessions that have started and expect the trainee, how
+// many did the trainee attend.
+type CertAttendance struct{ S *Sessions }
+
+// Attendance implements certificate.Attendance.
+func (a CertAttendance) Attendance(ctx context.Context, userID int64, courseID string) (attended, required int, err error) {
+	all, err := a.S.db.LiveSessions(ctx, time.Time{})
+	if err != nil {
+		return 0, 0, err
+	}
+	now := time.Now()
+	for _, sess := range all {
+		if !sess.Required || sess.CourseID != courseID || sess.StartsAt.After(now) {
+			continue
+		}
+		rep, err := a.S.Attendance(ctx, sess.ID, now)
+		if err != nil {
+			return 0, 0, err
+		}
+		for _, row := range rep.Rows {
+			if row.User.ID == userID {
+				required++
+				if row.Result.Attended {
+					attended++
+				}
+			}
+		}
+	}
+	return attended, required, nil
+}

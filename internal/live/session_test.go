@@ -1,0 +1,61 @@
+package live
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/tdkt/tdkt/internal/model"
+	"github.com/tdkt/tdkt/internal/store"
+)
+
+func TestScheduleAndReport(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
+	s := NewSessions(e.db)
+	start := time.Now().Add(-2 * time.Hour).Truncate(time.Minute)
+	_, err := s.Create(ctx, Input{Title: "x", Start: start, End: start.Add(-time.Hour), UnitCodes: []string{"nope"}, PresentPct: 120}, e.trainer.ID)
+	var v model.ValidationError
+	if !errors.As(err, &v) || len(v) != 4 {
+		t.Fatalf("bad input: %v", err)
+	}
+	sess, err := s.Create(ctx, Input{Title: "Tập huấn quý IV", CourseID: "khoa", Start: start, End: start.Add(100 * time.Minute),
+		UnitCodes: []string{"X1"}, LateAfter: 10, PresentPct: 80, Required: true}, e.trainer.ID)
+	if err != nil || len(sess.Code) != 6 {
+		t.Fatalf("create: %+v %v", sess, err)
+	}
+	at := func(min int) time.Time { return start.Add(time.Duration(min) * time.Minute) }
+	err = e.db.WithTx(ctx, func(tx *store.Tx) error {
+		if err := tx.OpenPresence(ctx, sess.ID, e.a.ID, "online", at(2)); err != nil {
+			return err
+		}
+		if err := tx.ClosePresence(ctx, sess.ID, e.a.ID, at(100)); err != nil {
+			return err
+		}
+		if err := tx.OpenPresence(ctx, sess.ID, e.stranger.ID, "online", at(0)); err != nil { // came uninvited
+			return err
+		}
+		return tx.ClosePresence(ctx, sess.ID, e.stranger.ID, at(10))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s.Attendance(ctx, sess.ID, time.Now())
+	if err != nil || len(rep.Rows) != 2 || rep.Counts[Present] != 1 || rep.Counts[Absent] != 1 || rep.Counts["attended"] != 1 || rep.Extra != 1 {
+		t.Fatalf("report = %+v %v", rep, err)
+	}
+	mine, _ := s.For(ctx, e.a, time.Now())
+	theirs, _ := s.For(ctx, e.stranger, time.Now())
+	if len(mine) != 2 || len(theirs) != 0 { // the fixture's session and this one
+		t.Fatalf("sessions for a trainee: %d, for a stranger: %d", len(mine), len(theirs))
+	}
+	att, req, err := CertAttendance{s}.Attendance(ctx, e.a.ID, "khoa")
+	if err != nil || att != 1 || req != 1 {
+		t.Fatalf("certificate attendance = %d/%d %v", att, req, err)
+	}
+	if att, req, _ := (CertAttendance{s}).Attendance(ctx, e.b.ID, "khoa"); att != 0 || req != 1 {
+		t.Fatalf("absent trainee = %d/%d", att, req)
+	}
+}
