@@ -158,9 +158,10 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 	// so a storm of poll answers costs one commit per batch.
 	liveWrites := store.NewBatcher(db, 1024, 5*time.Millisecond)
 	rooms := live.NewManager(db, liveWrites)
+	sessions := live.NewSessions(db)
 	certs := certificate.New(db, cat, certificate.Config{Issuer: cfg.CertIssuer, SignerTitle: cfg.CertSignerRole,
-		SignerName: cfg.CertSigner, Place: cfg.CertPlace}, static.Fonts, nil)
-	handler, err := web.New(web.Deps{Auth: accounts, Catalog: cat, Tracker: tracker, Exams: exams, Certs: certs, Live: rooms, BaseURL: cfg.BaseURL, Static: static.FS,
+		SignerName: cfg.CertSigner, Place: cfg.CertPlace}, static.Fonts, live.CertAttendance{S: sessions})
+	handler, err := web.New(web.Deps{Auth: accounts, Catalog: cat, Tracker: tracker, Exams: exams, Certs: certs, Live: rooms, Sessions: sessions, BaseURL: cfg.BaseURL, Static: static.FS,
 		Health: db.Ping, Version: version, SecureCookies: cfg.SecureCookies, SessionTTL: cfg.SessionTTL})
 	if err != nil {
 		return err

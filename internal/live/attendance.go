@@ -40,7 +40,8 @@ type Result struct {
 }
 
 // Assess applies the rules to a participant's intervals as of now: open
-// intervals count up to now (or the session end, if earlier).
+// intervals count up to now (or the session end, if earlier), and before the
+// end the share is of the time elapsed so far.
 //
 //	absent:     no presence at all;
 //	late:       the first arrival was after Start+LateAfter;
@@ -84,7 +85,9 @@ func Assess(r Rules, spans []Interval, now time.Time) Result {
 	}
 	total += cur.To.Sub(cur.From)
 	res := Result{Minutes: total.Minutes(), FirstSeen: clipped[0].From, LastSeen: cur.To}
-	if length := r.End.Sub(r.Start); length > 0 {
+	// During the session the share is of the time elapsed so far, so a report
+	// taken mid-way shows who is keeping up rather than everyone "left early".
+	if length := end.Sub(r.Start); length > 0 {
 		res.Share = float64(total) * 100 / float64(length)
 	}
 	res.Attended = res.Share+1e-9 >= r.PresentPct

@@ -60,8 +60,9 @@ func newEnvFS(t testing.TB, fsys fs.FS) *env {
 	certs := certificate.New(db, cat, certificate.Config{Issuer: "Hội đồng Thi đua – Khen thưởng tỉnh Minh Họa",
 		SignerTitle: "Chủ tịch", SignerName: "Nguyễn Văn Thắng", Place: "Minh Họa"}, static.Fonts, nil)
 	rooms := live.NewManager(db, batch)
+	lives := live.NewSessions(db)
 	t.Cleanup(rooms.Close)
-	h, err := New(Deps{Auth: a, Catalog: cat, Tracker: tr, Exams: exams, Certs: certs, Live: rooms, Static: static.FS, Health: db.Ping, Version: "test"})
+	h, err := New(Deps{Auth: a, Catalog: cat, Tracker: tr, Exams: exams, Certs: certs, Live: rooms, Sessions: lives, Static: static.FS, Health: db.Ping, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}

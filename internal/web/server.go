@@ -28,6 +28,7 @@ type Deps struct {
 	Exams         *exam.Service
 	Certs         *certificate.Service
 	Live          *live.Manager
+	Sessions      *live.Sessions
 	BaseURL       string // public address for certificate links; empty: taken from each request
 	Static        fs.FS
 	Health        func(ctx context.Context) error
@@ -43,6 +44,7 @@ type handler struct {
 	exams   *exam.Service
 	certs   *certificate.Service
 	live    *live.Manager
+	lives   *live.Sessions
 	baseURL string
 	health  func(ctx context.Context) error
 	version string
@@ -70,7 +72,7 @@ func New(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &handler{auth: d.Auth, cat: d.Catalog, tracker: d.Tracker, exams: d.Exams, certs: d.Certs, live: d.Live, baseURL: d.BaseURL, health: d.Health, version: d.Version,
+	h := &handler{auth: d.Auth, cat: d.Catalog, tracker: d.Tracker, exams: d.Exams, certs: d.Certs, live: d.Live, lives: d.Sessions, baseURL: d.BaseURL, health: d.Health, version: d.Version,
 		secure: d.SecureCookies, ttl: d.SessionTTL, pages: pg, assets: as, bodies: map[bodyKey]*fragment{}}
 	if err := h.renderBodies(); err != nil {
 		return nil, err

@@ -1,0 +1,64 @@
+package web
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tdkt/tdkt/internal/live"
+	"github.com/tdkt/tdkt/internal/store"
+)
+
+// showLiveAttendance is the attendance report of a session: a page, a CSV
+// for Excel (UTF-8 with BOM), and a printable list with signature column.
+func (h *handler) showLiveAttendance(c *gin.Context) {
+	id, ok := h.pathID(c)
+	if !ok {
+		return
+	}
+	rep, err := h.lives.Attendance(c.Request.Context(), id, time.Now())
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			h.fail(c, http.StatusNotFound, "error.notfound", nil)
+			return
+		}
+		h.fail(c, http.StatusInternalServerError, "error.internal", err)
+		return
+	}
+	lang := langOf(c.Request)
+	if c.Query("format") == "csv" {
+		var b bytes.Buffer
+		b.WriteString("\ufeff") // so Excel reads the file as UTF-8
+		w := csv.NewWriter(&b)
+		_ = w.Write([]string{tr(lang, "att.col.no"), tr(lang, "field.full_name"), tr(lang, "field.username"), tr(lang, "field.unit"),
+			tr(lang, "att.col.status"), tr(lang, "att.col.minutes"), tr(lang, "att.col.share"), tr(lang, "att.col.first"), tr(lang, "att.col.last")})
+		for i, r := range rep.Rows {
+			_ = w.Write([]string{strconv.Itoa(i + 1), r.User.FullName, r.User.Username, r.Unit.Name, tr(lang, "att."+r.Result.Status),
+				strconv.FormatFloat(r.Result.Minutes, 'f', 0, 64), strconv.FormatFloat(r.Result.Share, 'f', 0, 64),
+				clockOrEmpty(r.Result.FirstSeen), clockOrEmpty(r.Result.LastSeen)})
+		}
+		w.Flush()
+		c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="diem-danh-%s-%d.csv"`, rep.Session.StartsAt.Format("2006-01-02"), rep.Session.ID))
+		c.Data(http.StatusOK, "text/csv; charset=utf-8", b.Bytes())
+		return
+	}
+	v := h.newView(c, tr(lang, "att.title")+": "+rep.Session.Title)
+	v.D = struct {
+		Report live.Report
+		Print  bool
+	}{rep, c.Query("print") == "1"}
+	h.render(c, http.StatusOK, "live_attendance", v)
+}
+
+func clockOrEmpty(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Local().Format("15:04:05 02/01/2006")
+}

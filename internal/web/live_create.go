@@ -1,0 +1,71 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tdkt/tdkt/internal/auth"
+	"github.com/tdkt/tdkt/internal/course"
+	"github.com/tdkt/tdkt/internal/live"
+	"github.com/tdkt/tdkt/internal/model"
+)
+
+type liveFormData struct {
+	Courses []*course.Course
+	Units   []auth.UnitNode
+}
+
+// newLive shows the scheduling form.
+func (h *handler) newLive(c *gin.Context) {
+	h.showLiveForm(c, http.StatusOK, map[string]string{"late_after": "10", "present_pct": "80",
+		"date": time.Now().Format("2006-01-02"), "start": "08:00", "end": "11:00"}, nil)
+}
+
+func (h *handler) showLiveForm(c *gin.Context, status int, form map[string]string, verr model.ValidationError) {
+	tree, err := h.auth.UnitTree(c.Request.Context())
+	if err != nil {
+		h.fail(c, http.StatusInternalServerError, "error.internal", err)
+		return
+	}
+	v := h.newView(c, tr(langOf(c.Request), "live.new"))
+	v.Form, v.Errors = form, verr
+	v.D = liveFormData{Courses: h.cat.Courses, Units: tree}
+	h.render(c, status, "live_form", v)
+}
+
+// createLive schedules a session from the form.
+func (h *handler) createLive(c *gin.Context) {
+	if !h.parseForm(c) {
+		return
+	}
+	f := c.Request.PostForm
+	form := map[string]string{}
+	for _, k := range []string{"title", "course", "date", "start", "end", "late_after", "present_pct", "stream_url", "required", "open_to_all"} {
+		form[k] = f.Get(k)
+	}
+	loc := time.Local
+	start, err1 := time.ParseInLocation("2006-01-02 15:04", f.Get("date")+" "+f.Get("start"), loc)
+	end, err2 := time.ParseInLocation("2006-01-02 15:04", f.Get("date")+" "+f.Get("end"), loc)
+	late, err3 := strconv.Atoi(f.Get("late_after"))
+	pct, err4 := strconv.ParseFloat(f.Get("present_pct"), 64)
+	if err := errors.Join(err1, err2, err3, err4); err != nil {
+		h.showLiveForm(c, http.StatusUnprocessableEntity, form, model.ValidationError{{Field: "date", Msg: model.Text{
+			VI: "Ngày, giờ và các số phải đúng dạng (ví dụ 2026-12-01, 08:00, 10, 80).",
+			EN: "Date, times and numbers must be well formed (e.g. 2026-12-01, 08:00, 10, 80)."}}})
+		return
+	}
+	in := live.Input{Title: f.Get("title"), CourseID: f.Get("course"), Start: start, End: end, UnitCodes: f["units"],
+		LateAfter: late, PresentPct: pct, Required: f.Get("required") == "1", OpenToAll: f.Get("open_to_all") == "1", StreamURL: f.Get("stream_url")}
+	if in.CourseID != "" && h.cat.Course(in.CourseID) == nil {
+		in.CourseID = ""
+	}
+	u, _ := currentUser(c)
+	sess, err := h.lives.Create(c.Request.Context(), in, u.ID)
+	if h.saveResult(c, err, func(verr model.ValidationError) { h.showLiveForm(c, http.StatusUnprocessableEntity, form, verr) }) {
+		c.Redirect(http.StatusSeeOther, "/live/"+strconv.FormatInt(sess.ID, 10))
+	}
+}
