@@ -1,0 +1,166 @@
+package web
+
+import (
+	"context"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/tdkt/tdkt/internal/auth"
+	"github.com/tdkt/tdkt/internal/model"
+	"github.com/tdkt/tdkt/internal/store"
+)
+
+// A trainer and two trainees, each in a separate browser context: the trainer
+// moves a slide, opens a poll and a roll call; the trainees follow, answer and
+// check in; one reloads and comes back to the same state; the attendance
+// report shows who was there.
+func TestBrowserLiveSession(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	for _, n := range []string{"hocvien2", "hocvien3"} {
+		if _, err := e.auth.CreateUser(ctx, auth.UserInput{Username: n, FullName: "Học Viên " + n, Role: "trainee", UnitCode: "07441", Password: testPassword}, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	trainerU := mustUser(t, e, "giangvien")
+	unit, _ := e.db.UnitByCode(ctx, "24")
+	sess := model.LiveSession{Code: "777777", Title: "Hội nghị tập huấn trực tuyến", CourseID: "nghiep-vu-thi-dua-khen-thuong",
+		Modules: []string{"nhung-van-de-chung"}, StartsAt: time.Now().Add(5 * time.Second), EndsAt: time.Now().Add(2 * time.Hour),
+		LateAfter: 10 * time.Minute, PresentPct: 80, TrainerID: trainerU.ID}
+	if err := e.db.WithTx(ctx, func(tx *store.Tx) error { return tx.CreateLiveSession(ctx, &sess, []int64{unit.ID}, nil) }); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(e.h)
+	defer srv.Close()
+	room := srv.URL + "/live/" + strconv.FormatInt(sess.ID, 10)
+
+	// Each person has a browser of their own: separate cookies, like three phones.
+	person := func(name string) context.Context {
+		c, cancel := browser(t)
+		t.Cleanup(cancel)
+		err := chromedp.Run(c,
+			chromedp.Navigate(srv.URL+"/login?next="+strings.TrimPrefix(room, srv.URL)),
+			chromedp.WaitVisible(`#username`, chromedp.ByID),
+			chromedp.SendKeys(`#username`, name, chromedp.ByID),
+			chromedp.SendKeys(`#password`, testPassword, chromedp.ByID),
+			chromedp.Submit(`#password`, chromedp.ByID),
+			chromedp.WaitVisible(`#slides`, chromedp.ByID),
+			waitText(`#live-status`, "đã kết nối"),
+		)
+		if err != nil {
+			t.Fatalf("%s joins: %v", name, err)
+		}
+		return c
+	}
+	tr, a, b := person("giangvien"), person("hocvien"), person("hocvien2")
+	visible := func(c context.Context) string {
+		var idx string
+		if err := chromedp.Run(c, chromedp.Evaluate(`document.querySelector('.slide:not([hidden])').dataset.index`, &idx)); err != nil {
+			t.Fatal(err)
+		}
+		return idx
+	}
+	// The trainer moves on; both trainees follow.
+	if err := chromedp.Run(tr, chromedp.Click(`#next`, chromedp.ByID)); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []context.Context{a, b} {
+		if err := chromedp.Run(c, waitEval(`document.querySelector('.slide:not([hidden])').dataset.index === "1"`)); err != nil {
+			t.Fatalf("trainee did not follow the slide: now at %s", visible(c))
+		}
+	}
+	// A poll: trainee A answers.
+	err := chromedp.Run(tr,
+		chromedp.SendKeys(`#poll-q`, "Ai quyết định tặng Giấy khen của Chủ tịch UBND xã?", chromedp.ByID),
+		chromedp.SendKeys(`#poll-opts`, "Chủ tịch UBND xã\nChủ tịch UBND tỉnh", chromedp.ByID),
+		chromedp.Click(`#poll-open button[type=submit]`, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Run(a,
+		chromedp.WaitVisible(`#poll-options input`, chromedp.ByQuery),
+		chromedp.Click(`#poll-options input[value="0"]`, chromedp.ByQuery),
+		chromedp.Click(`#poll-send`, chromedp.ByID),
+		waitText(`#poll-status`, "Đã ghi nhận câu trả lời."),
+	)
+	if err != nil {
+		t.Fatalf("answer the poll: %v", err)
+	}
+	// A roll call: both check in.
+	if err := chromedp.Run(tr, chromedp.Click(`#rollcall-open button[type=submit]`, chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []context.Context{a, b} {
+		if err := chromedp.Run(c, chromedp.WaitVisible(`#here`, chromedp.ByID), chromedp.Click(`#here`, chromedp.ByID),
+			waitText(`#rollcall-text`, "Đã ghi nhận bạn có mặt."),
+			waitEval(`getComputedStyle(document.getElementById('here')).display === "none"`)); err != nil {
+			t.Fatalf("check in (the button must go once marked): %v", err)
+		}
+	}
+	screenshot(t, a, "live-1-trainee")
+	// A reloads and finds the same state.
+	var checked bool
+	var rollText string
+	err = chromedp.Run(a,
+		chromedp.Reload(),
+		chromedp.WaitVisible(`#slides`, chromedp.ByID),
+		waitText(`#live-status`, "đã kết nối"),
+		waitEval(`document.querySelector('.slide:not([hidden])').dataset.index === "1"`),
+		chromedp.WaitVisible(`#poll-options input`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector('#poll-options input[value="0"]').checked`, &checked),
+		chromedp.Text(`#rollcall-text`, &rollText, chromedp.ByID),
+	)
+	if err != nil || !checked || rollText != "Đã ghi nhận bạn có mặt." {
+		t.Fatalf("after reload: answer checked %v, roll call %q, %v", checked, rollText, err)
+	}
+	screenshot(t, tr, "live-2-trainer")
+	// The attendance report: A and B present, the third expected trainee absent.
+	// Everyone joined before the start; read the report a little after it, so
+	// presence since the start is the whole elapsed time.
+	time.Sleep(time.Until(sess.StartsAt.Add(3 * time.Second)))
+	var totals, table string
+	err = chromedp.Run(tr,
+		chromedp.Navigate(srv.URL+"/manage/live/"+strconv.FormatInt(sess.ID, 10)+"/attendance"),
+		chromedp.WaitVisible(`#att-totals`, chromedp.ByID),
+		chromedp.Text(`#att-totals`, &totals, chromedp.ByID),
+		chromedp.Text(`table.att tbody`, &table, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, tr, "live-3-attendance")
+	if !strings.Contains(totals, "Dự kiến 3 người · đạt yêu cầu 2 · có mặt 2") || !strings.Contains(totals, "vắng 1") {
+		t.Fatalf("totals = %q\n%s", totals, table)
+	}
+	if !strings.Contains(table, "Trần Văn Bình") || !strings.Contains(table, "Học Viên hocvien3") {
+		t.Fatalf("table = %q", table)
+	}
+}
+
+// waitText waits until the element's text contains want.
+func waitText(sel, want string) chromedp.Action {
+	return waitEval(`(document.querySelector('` + sel + `')||{}).textContent && document.querySelector('` + sel + `').textContent.indexOf(` + strconv.Quote(want) + `) >= 0`)
+}
+
+// waitEval waits until a script returns true.
+func waitEval(script string) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		for {
+			var ok bool
+			if err := chromedp.Evaluate(script, &ok).Do(ctx); err == nil && ok {
+				return nil
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	})
+}
