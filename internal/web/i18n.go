@@ -293,6 +293,7 @@ var messages = map[string][2]string{
 	"att.list":           {"Danh sách điểm danh", "Attendance list"},
 	"att.totals":         {"Dự kiến %d người · đạt yêu cầu %d · có mặt %d · đến muộn %d · về sớm %d · vắng %d", "%d expected · %d attended · %d present · %d late · %d left early · %d absent"},
 	"att.extra":          {"%d người dự ngoài danh sách", "%d came without being expected"},
+	"att.xlsx":           {"Tải Excel (XLSX)", "Download Excel (XLSX)"},
 	"att.csv":            {"Tải CSV (Excel)", "Download CSV (Excel)"},
 	"att.print":          {"Bản in", "Printable list"},
 	"att.col.no":         {"STT", "No."},

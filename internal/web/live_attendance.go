@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/tdkt/tdkt/internal/live"
 	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/internal/xlsx"
 )
 
 // showLiveAttendance is the attendance report of a session: a page, a CSV
@@ -32,19 +34,36 @@ func (h *handler) showLiveAttendance(c *gin.Context) {
 		return
 	}
 	lang := langOf(c.Request)
+	header := []string{tr(lang, "att.col.no"), tr(lang, "field.full_name"), tr(lang, "field.username"), tr(lang, "field.unit"),
+		tr(lang, "att.col.status"), tr(lang, "att.col.minutes"), tr(lang, "att.col.share"), tr(lang, "att.col.first"), tr(lang, "att.col.last")}
+	name := fmt.Sprintf("diem-danh-%s-%d", rep.Session.StartsAt.Format("2006-01-02"), rep.Session.ID)
+	if c.Query("format") == "xlsx" {
+		rows := make([][]xlsx.Cell, len(rep.Rows))
+		for i, r := range rep.Rows {
+			rows[i] = []xlsx.Cell{i + 1, r.User.FullName, r.User.Username, r.Unit.Name, tr(lang, "att."+r.Result.Status),
+				math.Round(r.Result.Minutes), math.Round(r.Result.Share), clockOrEmpty(r.Result.FirstSeen), clockOrEmpty(r.Result.LastSeen)}
+		}
+		var b bytes.Buffer
+		if err := xlsx.Write(&b, tr(lang, "att.title"), header, rows); err != nil {
+			h.fail(c, http.StatusInternalServerError, "error.internal", err)
+			return
+		}
+		c.Header("Content-Disposition", `attachment; filename="`+name+`.xlsx"`)
+		c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b.Bytes())
+		return
+	}
 	if c.Query("format") == "csv" {
 		var b bytes.Buffer
 		b.WriteString("\ufeff") // so Excel reads the file as UTF-8
 		w := csv.NewWriter(&b)
-		_ = w.Write([]string{tr(lang, "att.col.no"), tr(lang, "field.full_name"), tr(lang, "field.username"), tr(lang, "field.unit"),
-			tr(lang, "att.col.status"), tr(lang, "att.col.minutes"), tr(lang, "att.col.share"), tr(lang, "att.col.first"), tr(lang, "att.col.last")})
+		_ = w.Write(header)
 		for i, r := range rep.Rows {
 			_ = w.Write([]string{strconv.Itoa(i + 1), r.User.FullName, r.User.Username, r.Unit.Name, tr(lang, "att."+r.Result.Status),
 				strconv.FormatFloat(r.Result.Minutes, 'f', 0, 64), strconv.FormatFloat(r.Result.Share, 'f', 0, 64),
 				clockOrEmpty(r.Result.FirstSeen), clockOrEmpty(r.Result.LastSeen)})
 		}
 		w.Flush()
-		c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="diem-danh-%s-%d.csv"`, rep.Session.StartsAt.Format("2006-01-02"), rep.Session.ID))
+		c.Header("Content-Disposition", `attachment; filename="`+name+`.csv"`)
 		c.Data(http.StatusOK, "text/csv; charset=utf-8", b.Bytes())
 		return
 	}

@@ -72,3 +72,44 @@ func TestLiveEndpoint(t *testing.T) {
 		ws.Close()
 	}
 }
+
+func TestAttendanceExports(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	trainer := mustUser(t, e, "giangvien")
+	unit, _ := e.db.UnitByCode(ctx, "24")
+	start := time.Now().Add(-time.Hour)
+	s := model.LiveSession{Code: "333333", Title: "Tập huấn", StartsAt: start, EndsAt: start.Add(50 * time.Minute),
+		LateAfter: 10 * time.Minute, PresentPct: 80, TrainerID: trainer.ID}
+	hv := mustUser(t, e, "hocvien")
+	err := e.db.WithTx(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateLiveSession(ctx, &s, []int64{unit.ID}, nil); err != nil {
+			return err
+		}
+		if err := tx.OpenPresence(ctx, s.ID, hv.ID, "online", start.Add(20*time.Minute)); err != nil {
+			return err
+		}
+		return tx.ClosePresence(ctx, s.ID, hv.ID, start.Add(50*time.Minute))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ck := e.login(t, "giangvien")
+	path := "/manage/live/" + strconv.FormatInt(s.ID, 10) + "/attendance"
+	w := e.do(req{method: "GET", path: path + "?format=csv", cookie: ck})
+	body := w.Body.String()
+	if w.Code != 200 || !strings.HasPrefix(body, "\ufeffSTT,Họ và tên") || !strings.Contains(body, "Trần Văn Bình,hocvien,Xã Tam Đa,Đến muộn,30,60") {
+		t.Fatalf("csv: %d %q", w.Code, body)
+	}
+	w = e.do(req{method: "GET", path: path + "?format=xlsx", cookie: ck})
+	if w.Code != 200 || !strings.HasPrefix(w.Body.String(), "PK") || !strings.Contains(w.Header().Get("Content-Disposition"), ".xlsx") {
+		t.Fatalf("xlsx: %d %q", w.Code, w.Header())
+	}
+	w = e.do(req{method: "GET", path: path + "?print=1", cookie: ck})
+	if !strings.Contains(w.Body.String(), "Ký tên") || !strings.Contains(w.Body.String(), "Đến muộn") {
+		t.Fatalf("printable list: %.1000s", w.Body.String())
+	}
+	if w := e.do(req{method: "GET", path: path, cookie: e.login(t, "hocvien")}); w.Code != 403 {
+		t.Fatalf("trainee report: %d", w.Code)
+	}
+}
