@@ -2,6 +2,10 @@ package live
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
@@ -30,11 +34,13 @@ type Manager struct {
 	rooms    map[int64]*Room
 	upgrader websocket.Upgrader
 	closed   bool
+	key      []byte // signs hall check-in tokens; new at each start, as the codes live for a minute
 }
 
 // NewManager returns a manager writing through writes.
 func NewManager(db *store.DB, writes *store.Batcher) *Manager {
-	m := &Manager{db: db, writes: writes, rooms: map[int64]*Room{}}
+	m := &Manager{db: db, writes: writes, rooms: map[int64]*Room{}, key: make([]byte, 32)}
+	_, _ = rand.Read(m.key)
 	// Ten thousand mostly idle connections: a small read buffer each, and
 	// write buffers shared through a pool, held only while writing.
 	m.upgrader = websocket.Upgrader{ReadBufferSize: 512, WriteBufferSize: 2048, WriteBufferPool: &sync.Pool{},
@@ -138,4 +144,45 @@ func (m *Manager) Close() {
 		close(r.stop)
 		<-r.done
 	}
+}
+
+// checkinWindow is how often the hall QR code changes.
+const checkinWindow = 30 * time.Second
+
+// CheckinToken is the token in the hall QR code of session id at now. It
+// changes every 30 s, so a photo of the code passed to someone at home soon
+// stops working.
+func (m *Manager) CheckinToken(id int64, now time.Time) string {
+	return m.token(id, now.Unix()/int64(checkinWindow/time.Second))
+}
+
+func (m *Manager) token(id, window int64) string {
+	mac := hmac.New(sha256.New, m.key)
+	fmt.Fprintf(mac, "%d:%d", id, window)
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:12])
+}
+
+// ValidCheckin accepts the token of the current window or of the two before
+// it: a phone may need a minute to log in after scanning.
+func (m *Manager) ValidCheckin(id int64, token string, now time.Time) bool {
+	w := now.Unix() / int64(checkinWindow/time.Second)
+	for i := int64(0); i <= 2; i++ {
+		if hmac.Equal([]byte(token), []byte(m.token(id, w-i))) {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckIn records u as present in the hall of session id from now on;
+// checking in again is harmless.
+func (m *Manager) CheckIn(ctx context.Context, id int64, u model.User, now time.Time) error {
+	if _, err := m.Check(ctx, id, u); err != nil {
+		return err
+	}
+	done, err := m.db.CheckedIn(ctx, id, u.ID)
+	if err != nil || done {
+		return err
+	}
+	return m.writes.Do(ctx, func(tx *store.Tx) error { return tx.OpenPresence(ctx, id, u.ID, "hall", now) })
 }

@@ -59,3 +59,37 @@ func TestScheduleAndReport(t *testing.T) {
 		t.Fatalf("absent trainee = %d/%d", att, req)
 	}
 }
+
+func TestHallCheckin(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
+	now := time.Now()
+	tok := e.m.CheckinToken(e.sess.ID, now)
+	if !e.m.ValidCheckin(e.sess.ID, tok, now.Add(50*time.Second)) {
+		t.Fatal("a token from under a minute ago was refused")
+	}
+	if e.m.ValidCheckin(e.sess.ID, tok, now.Add(2*time.Minute)) {
+		t.Fatal("an old token was accepted")
+	}
+	if e.m.ValidCheckin(e.sess.ID+1, tok, now) || e.m.ValidCheckin(e.sess.ID, tok+"x", now) {
+		t.Fatal("a token of another session, or a forged one, was accepted")
+	}
+	if err := e.m.CheckIn(ctx, e.sess.ID, e.stranger, now); !errors.Is(err, ErrNotInvited) {
+		t.Fatalf("stranger check-in: %v", err)
+	}
+	for i := 0; i < 2; i++ {
+		if err := e.m.CheckIn(ctx, e.sess.ID, e.a, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ps, _ := e.db.Presence(ctx, e.sess.ID)
+	if len(ps) != 1 || ps[0].Kind != "hall" || ps[0].UserID != e.a.ID {
+		t.Fatalf("presence = %+v", ps)
+	}
+	rep, _ := NewSessions(e.db).Attendance(ctx, e.sess.ID, now.Add(10*time.Minute))
+	for _, r := range rep.Rows {
+		if r.User.ID == e.a.ID && r.Result.Status != Present {
+			t.Fatalf("checked in at the hall: %+v", r.Result)
+		}
+	}
+}

@@ -263,3 +263,13 @@ func (db *DB) RollCallMarks(ctx context.Context, rollCallID int64) (map[int64]ti
 	}
 	return out, rows.Err()
 }
+
+// CheckedIn reports whether a user has checked in in the hall of a session.
+func (db *DB) CheckedIn(ctx context.Context, sessionID, userID int64) (bool, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM live_presence WHERE session_id = ? AND user_id = ? AND kind = 'hall'`, sessionID, userID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: checked in: %w", err)
+	}
+	return n > 0, nil
+}

@@ -40,13 +40,18 @@ func (h *handler) downloadCertificate(c *gin.Context) {
 
 // verifyURL is the public address of a certificate's verification page.
 func (h *handler) verifyURL(c *gin.Context, code string) string {
-	base := h.baseURL
-	if base == "" {
-		scheme := "http"
-		if c.Request.TLS != nil || c.GetHeader("X-Forwarded-Proto") == "https" {
-			scheme = "https"
-		}
-		base = scheme + "://" + c.Request.Host
+	return h.publicBase(c) + "/verify/" + code
+}
+
+// publicBase is the address people reach the platform at: the configured
+// one, or the one this request came to.
+func (h *handler) publicBase(c *gin.Context) string {
+	if h.baseURL != "" {
+		return h.baseURL
 	}
-	return base + "/verify/" + code
+	scheme := "http"
+	if c.Request.TLS != nil || c.GetHeader("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	return scheme + "://" + c.Request.Host
 }

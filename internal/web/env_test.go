@@ -30,6 +30,7 @@ type env struct {
 	cat     *course.Catalog
 	tracker *course.Tracker
 	exams   *exam.Service
+	rooms   *live.Manager
 }
 
 const testPassword = "mat-khau-thu"
@@ -66,7 +67,7 @@ func newEnvFS(t testing.TB, fsys fs.FS) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{h: h, auth: a, db: db, cat: cat, tracker: tr, exams: exams}
+	e := &env{h: h, auth: a, db: db, cat: cat, tracker: tr, exams: exams, rooms: rooms}
 	for _, in := range []auth.UnitInput{
 		{Code: "24", Name: "Tỉnh Bắc Ninh", Kind: "tinh"},
 		{Code: "07441", Name: "Xã Tam Đa", Kind: "xa", ParentCode: "24"},

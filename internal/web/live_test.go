@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -111,5 +112,44 @@ func TestAttendanceExports(t *testing.T) {
 	}
 	if w := e.do(req{method: "GET", path: path, cookie: e.login(t, "hocvien")}); w.Code != 403 {
 		t.Fatalf("trainee report: %d", w.Code)
+	}
+}
+
+func TestHallCheckinOverHTTP(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	trainer := mustUser(t, e, "giangvien")
+	unit, _ := e.db.UnitByCode(ctx, "07441")
+	s := model.LiveSession{Code: "444444", Title: "Hội nghị tại hội trường", StartsAt: time.Now(), EndsAt: time.Now().Add(time.Hour),
+		LateAfter: 10 * time.Minute, PresentPct: 80, TrainerID: trainer.ID}
+	if err := e.db.WithTx(ctx, func(tx *store.Tx) error { return tx.CreateLiveSession(ctx, &s, []int64{unit.ID}, nil) }); err != nil {
+		t.Fatal(err)
+	}
+	id := strconv.FormatInt(s.ID, 10)
+	w := e.do(req{method: "GET", path: "/manage/live/" + id + "/qr.svg", cookie: e.login(t, "giangvien")})
+	if w.Code != 200 || w.Header().Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(w.Body.String(), "<svg") {
+		t.Fatalf("qr: %d %q", w.Code, w.Header().Get("Content-Type"))
+	}
+	tok := e.rooms.CheckinToken(s.ID, time.Now())
+	ck := e.login(t, "hocvien")
+	w = e.do(req{method: "GET", path: "/live/" + id + "/checkin?t=" + tok, cookie: ck})
+	if w.Code != 200 || !strings.Contains(w.Body.String(), `id="checkin"`) {
+		t.Fatalf("scan page: %d", w.Code)
+	}
+	if ps, _ := e.db.Presence(ctx, s.ID); len(ps) != 0 {
+		t.Fatal("opening the link checked in by itself")
+	}
+	if w := e.do(req{method: "POST", path: "/live/" + id + "/checkin", cookie: ck, form: url.Values{"t": {"cu"}}}); w.Code != 422 || !strings.Contains(w.Body.String(), "Mã QR đã hết hạn") {
+		t.Fatalf("bad token: %d", w.Code)
+	}
+	w = e.do(req{method: "POST", path: "/live/" + id + "/checkin", cookie: ck, form: url.Values{"t": {tok}}})
+	if w.Code != 200 || !strings.Contains(w.Body.String(), "Đã ghi nhận bạn có mặt tại hội trường.") {
+		t.Fatalf("check in: %d %.500s", w.Code, w.Body.String())
+	}
+	if ps, _ := e.db.Presence(ctx, s.ID); len(ps) != 1 || ps[0].Kind != "hall" {
+		t.Fatalf("presence = %+v", ps)
+	}
+	if w := e.do(req{method: "POST", path: "/live/" + id + "/checkin", cookie: e.login(t, "quantri"), form: url.Values{"t": {tok}}}); w.Code != 200 {
+		t.Fatalf("admin check-in: %d", w.Code) // admins may join any session
 	}
 }

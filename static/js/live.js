@@ -143,6 +143,8 @@
       send("rollcall_open", { seconds: Number($("rc-seconds").value) });
     });
     $("rollcall-close").addEventListener("click", function () { send("rollcall_close"); });
+    var qr = $("hall-qr"); // the hall code changes every 30 seconds
+    if (qr) { setInterval(function () { qr.src = qr.src.split("?")[0] + "?r=" + Date.now(); }, 30000); }
   }
 
   // The lobby counts down to the start; the room works before it, too.

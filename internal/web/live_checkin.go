@@ -1,0 +1,102 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"rsc.io/qr"
+
+	"github.com/tdkt/tdkt/internal/live"
+)
+
+// showLiveQR is the hall QR code for the trainer's screen: an SVG of the
+// check-in address with the token of the current 30 seconds.
+func (h *handler) showLiveQR(c *gin.Context) {
+	id, ok := h.pathID(c)
+	if !ok {
+		return
+	}
+	if _, err := h.lives.Get(c.Request.Context(), id); err != nil {
+		h.fail(c, http.StatusNotFound, "error.notfound", nil)
+		return
+	}
+	target := h.publicBase(c) + "/live/" + strconv.FormatInt(id, 10) + "/checkin?t=" + h.live.CheckinToken(id, time.Now())
+	code, err := qr.Encode(target, qr.M)
+	if err != nil {
+		h.fail(c, http.StatusInternalServerError, "error.internal", err)
+		return
+	}
+	var b strings.Builder
+	n := code.Size + 8 // a quiet zone of four modules around the code
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" shape-rendering="crispEdges"><rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="`, n, n, n, n)
+	for y := 0; y < code.Size; y++ {
+		for x := 0; x < code.Size; x++ {
+			if code.Black(x, y) {
+				fmt.Fprintf(&b, "M%d %dh1v1h-1z", x+4, y+4)
+			}
+		}
+	}
+	b.WriteString(`"/></svg>`)
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "image/svg+xml", []byte(b.String()))
+}
+
+// showLiveCheckin is where a scanned hall QR code lands: a button to confirm,
+// since opening a link must not change anything by itself.
+func (h *handler) showLiveCheckin(c *gin.Context) {
+	id, ok := h.pathID(c)
+	if !ok {
+		return
+	}
+	s, err := h.lives.Get(c.Request.Context(), id)
+	if err != nil {
+		h.fail(c, http.StatusNotFound, "error.notfound", nil)
+		return
+	}
+	v := h.newView(c, tr(langOf(c.Request), "checkin.title"))
+	v.Form = map[string]string{"t": c.Query("t")}
+	v.D = s
+	h.render(c, http.StatusOK, "live_checkin", v)
+}
+
+// submitLiveCheckin records the scanning user as present in the hall.
+func (h *handler) submitLiveCheckin(c *gin.Context) {
+	id, ok := h.pathID(c)
+	if !ok || !h.parseForm(c) {
+		return
+	}
+	s, err := h.lives.Get(c.Request.Context(), id)
+	if err != nil {
+		h.fail(c, http.StatusNotFound, "error.notfound", nil)
+		return
+	}
+	v := h.newView(c, tr(langOf(c.Request), "checkin.title"))
+	v.Form = map[string]string{"t": c.Request.PostForm.Get("t")}
+	v.D = s
+	if !h.live.ValidCheckin(id, c.Request.PostForm.Get("t"), time.Now()) {
+		v.Notice = tr(v.Lang, "checkin.expired")
+		h.render(c, http.StatusUnprocessableEntity, "live_checkin", v)
+		return
+	}
+	u, _ := currentUser(c)
+	err = h.live.CheckIn(c.Request.Context(), id, u, time.Now())
+	switch {
+	case errors.Is(err, live.ErrNotInvited):
+		h.fail(c, http.StatusForbidden, "live.not_invited", nil)
+		return
+	case errors.Is(err, live.ErrEnded):
+		h.fail(c, http.StatusGone, "live.ended", nil)
+		return
+	case err != nil:
+		h.fail(c, http.StatusInternalServerError, "error.internal", err)
+		return
+	}
+	v.Notice = tr(v.Lang, "checkin.done")
+	v.Form["done"] = "1"
+	h.render(c, http.StatusOK, "live_checkin", v)
+}
