@@ -77,7 +77,7 @@ func (m *Manager) room(ctx context.Context, id int64) (*Room, error) {
 	if err != nil {
 		return nil, err
 	}
-	expected, err := m.db.ExpectedUsers(ctx, id)
+	expected, err := m.db.ExpectedRoster(ctx, id)
 	if err != nil {
 		return nil, err
 	}

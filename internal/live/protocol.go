@@ -17,6 +17,15 @@ const (
 	MsgAnswered = "answered" // your poll answer was recorded
 	MsgPresence = "presence" // connected / expected counts (trainer)
 	MsgError    = "error"    // a refused message, with a reason
+	MsgQuestion = "question" // a question is new or changed status
+	MsgVotes    = "votes"    // up-vote counts that changed, by question
+	MsgVoted    = "voted"    // your up-vote was recorded
+	MsgChat     = "chat"     // a chat line
+	MsgSettings = "settings" // chat on/off, question moderation on/off
+	MsgHand     = "hand"     // your hand is up or down (also client to server)
+	MsgHands    = "hands"    // raised hands in order (trainer)
+	MsgMuted    = "muted"    // the trainer muted or unmuted you
+	MsgRoster   = "roster"   // who is connected right now (trainer)
 
 	// Client to server.
 	MsgGoto          = "goto"           // trainer: show slide {index}
@@ -27,6 +36,14 @@ const (
 	MsgAnswer        = "answer"         // participant: {poll, choices}
 	MsgHere          = "here"           // participant: {rollcall}
 	MsgPing          = "ping"           // anyone: keeps mobile proxies from idling out
+	MsgAsk           = "ask"            // anyone: {text}, a question to the trainer
+	MsgVote          = "vote"           // participant: {question}
+	MsgModerate      = "moderate"       // trainer: {question, action: approve|answered|hide}
+	MsgModeration    = "moderation"     // trainer: {on}, new questions wait for approval
+	MsgChatToggle    = "chat_toggle"    // trainer: {on}
+	MsgSay           = "say"            // anyone: {text}, a chat line
+	MsgMute          = "mute"           // trainer: {user, on}
+	MsgRemove        = "remove"         // trainer: {user}
 )
 
 // Outgoing is what the server sends. Seq orders a room's broadcasts: a
@@ -73,6 +90,61 @@ type Snapshot struct {
 	RollCall *RollCallView `json:"rollcall,omitempty"`
 	Marked   bool          `json:"marked,omitempty"`
 	Seq      uint64        `json:"seq"`
+
+	ChatOn    bool           `json:"chat_on"`
+	Moderated bool           `json:"moderated"`
+	Muted     bool           `json:"muted,omitempty"`
+	HandUp    bool           `json:"hand_up,omitempty"`
+	Chat      []ChatView     `json:"chat"`
+	Questions []QuestionView `json:"questions"`
+	MyVotes   []int64        `json:"my_votes,omitempty"`
+
+	// For trainers only.
+	Expected []RosterView `json:"expected,omitempty"`
+	Roster   *RosterData  `json:"roster,omitempty"`
+	Hands    []HandView   `json:"hands,omitempty"`
+}
+
+// QuestionView is a question to the trainer. Status is pending (waiting
+// for approval), open, answered or hidden.
+type QuestionView struct {
+	Seq    int64  `json:"seq"`
+	Name   string `json:"name"`
+	Text   string `json:"text"`
+	Status string `json:"status"`
+	Votes  int    `json:"votes"`
+	At     int64  `json:"at"`
+}
+
+// ChatView is one chat line.
+type ChatView struct {
+	From int64  `json:"from"`
+	Name string `json:"name"`
+	Text string `json:"text"`
+	At   int64  `json:"at"`
+}
+
+// HandView is a raised hand.
+type HandView struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+	At   int64  `json:"at"`
+}
+
+// RosterView names a participant for the trainer's console.
+type RosterView struct {
+	ID      int64  `json:"id"`
+	Name    string `json:"name"`
+	Unit    string `json:"unit,omitempty"`
+	Trainer bool   `json:"trainer,omitempty"`
+}
+
+// RosterData is who is connected: expected participants by id (the console
+// has their names from hello), others with their names.
+type RosterData struct {
+	Online []int64      `json:"online"`
+	Guests []RosterView `json:"guests"`
+	Muted  []int64      `json:"muted"`
 }
 
 // Participant identifies a connected user.

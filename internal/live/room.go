@@ -44,6 +44,7 @@ type Room struct {
 	roll    *rollState
 	rollEnd *time.Timer // fires when the open roll call's window closes
 	dirty   bool        // tally or presence changed since the last push
+	talk    talkState
 }
 
 type pollState struct {
@@ -66,9 +67,13 @@ type inbound struct {
 
 // savedState is what survives a restart.
 type savedState struct {
-	Slide    int           `json:"slide"`
-	Poll     *PollView     `json:"poll,omitempty"`
-	RollCall *RollCallView `json:"rollcall,omitempty"`
+	Slide     int           `json:"slide"`
+	Poll      *PollView     `json:"poll,omitempty"`
+	RollCall  *RollCallView `json:"rollcall,omitempty"`
+	ChatOff   bool          `json:"chat_off,omitempty"`
+	Moderated bool          `json:"moderated,omitempty"`
+	Muted     []int64       `json:"muted,omitempty"`
+	Removed   []int64       `json:"removed,omitempty"`
 }
 
 // Limits on what one participant may send.
@@ -91,13 +96,15 @@ type localFanout struct{ r *Room }
 
 func (f localFanout) Broadcast(pm *websocket.PreparedMessage) { f.r.deliver(pm) }
 
-func newRoom(sess model.LiveSession, expected []int64, db *store.DB, writes *store.Batcher) *Room {
+func newRoom(sess model.LiveSession, expected []store.RosterEntry, db *store.DB, writes *store.Batcher) *Room {
 	r := &Room{sess: sess, expected: map[int64]bool{}, db: db, writes: writes,
 		register: make(chan *Client, 256), unregister: make(chan *Client, 256), inbound: make(chan inbound, 4096),
-		stop: make(chan struct{}), done: make(chan struct{}), clients: map[*Client]struct{}{}, conns: map[int64]int{}}
+		stop: make(chan struct{}), done: make(chan struct{}), clients: map[*Client]struct{}{}, conns: map[int64]int{},
+		talk: newTalk()}
 	r.fan = localFanout{r}
-	for _, id := range expected {
-		r.expected[id] = true
+	for _, e := range expected {
+		r.expected[e.ID] = true
+		r.talk.names[e.ID] = RosterView{ID: e.ID, Name: e.Name, Unit: e.Unit}
 	}
 	return r
 }
@@ -108,8 +115,11 @@ func (r *Room) restore(ctx context.Context) error {
 		return err
 	}
 	var st savedState
-	if r.sess.State == "" || json.Unmarshal([]byte(r.sess.State), &st) != nil {
-		return nil
+	if r.sess.State != "" && json.Unmarshal([]byte(r.sess.State), &st) != nil {
+		st = savedState{}
+	}
+	if err := r.restoreTalk(ctx, st); err != nil {
+		return err
 	}
 	r.slide = st.Slide
 	if st.Poll != nil && st.Poll.Open {
@@ -181,6 +191,7 @@ func (r *Room) run() {
 				r.dirty = false
 				r.pushCounts()
 			}
+			r.pushTalk()
 		case <-touch.C:
 			id, at := r.sess.ID, time.Now()
 			r.writes.Enqueue(func(tx *store.Tx) error { return tx.TouchPresence(context.Background(), id, at) })
@@ -200,7 +211,17 @@ func (r *Room) run() {
 func (r *Room) isTrainer(c *Client) bool { return c.p.Trainer }
 
 func (r *Room) add(c *Client) {
+	if r.talk.removed[c.p.ID] && !c.p.Trainer {
+		// Never counted as present: the close frame follows the reason.
+		if pm := encode(MsgError, 0, ErrorData{Code: "removed", Message: "the trainer has removed you from this session"}); pm != nil {
+			c.send <- pm // a new connection's queue is empty
+		}
+		c.kick = websocket.FormatCloseMessage(websocket.ClosePolicyViolation, "removed by the trainer")
+		close(c.send)
+		return
+	}
 	r.clients[c] = struct{}{}
+	r.talk.rosterDue = true
 	r.conns[c.p.ID]++
 	if r.conns[c.p.ID] == 1 {
 		id, uid, at := r.sess.ID, c.p.ID, time.Now()
@@ -216,9 +237,14 @@ func (r *Room) remove(c *Client) {
 	}
 	delete(r.clients, c)
 	close(c.send)
+	r.talk.rosterDue = true
 	r.conns[c.p.ID]--
 	if r.conns[c.p.ID] <= 0 {
 		delete(r.conns, c.p.ID)
+		if _, up := r.talk.hands[c.p.ID]; up {
+			delete(r.talk.hands, c.p.ID) // a hand left behind would wait for no one
+			r.toTrainers(MsgHands, r.handList())
+		}
 		id, uid, at := r.sess.ID, c.p.ID, time.Now()
 		r.writes.Enqueue(func(tx *store.Tx) error { return tx.ClosePresence(context.Background(), id, uid, at) })
 	}
@@ -236,6 +262,7 @@ func (r *Room) snapshot(c *Client) Snapshot {
 		v := r.roll.view
 		s.RollCall, s.Marked = &v, r.roll.marks[c.p.ID]
 	}
+	r.talkSnapshot(c, &s)
 	return s
 }
 
@@ -276,10 +303,12 @@ func (r *Room) deliver(pm *websocket.PreparedMessage) {
 }
 
 func (r *Room) sendTo(c *Client, typ string, data any) {
-	pm := encode(typ, 0, data)
-	if pm == nil {
-		return
+	if pm := encode(typ, 0, data); pm != nil {
+		r.sendPrepared(c, pm)
 	}
+}
+
+func (r *Room) sendPrepared(c *Client, pm *websocket.PreparedMessage) {
 	select {
 	case c.send <- pm:
 	default:
@@ -292,7 +321,13 @@ func (r *Room) refuse(c *Client, code, format string, args ...any) {
 }
 
 func (r *Room) saveState() {
-	st := savedState{Slide: r.slide}
+	st := savedState{Slide: r.slide, ChatOff: !r.talk.chatOn, Moderated: r.talk.moderated}
+	for id := range r.talk.muted {
+		st.Muted = append(st.Muted, id)
+	}
+	for id := range r.talk.removed {
+		st.Removed = append(st.Removed, id)
+	}
 	if r.poll != nil {
 		v := r.poll.view
 		st.Poll = &v
@@ -326,8 +361,10 @@ func (r *Room) pushCounts() {
 	}
 }
 
+var trainerOnly = map[string]bool{MsgGoto: true, MsgPollOpen: true, MsgPollClose: true, MsgRollCallOpen: true, MsgRollCallClose: true,
+	MsgModerate: true, MsgModeration: true, MsgChatToggle: true, MsgMute: true, MsgRemove: true}
+
 func (r *Room) handle(c *Client, m Incoming) {
-	trainerOnly := map[string]bool{MsgGoto: true, MsgPollOpen: true, MsgPollClose: true, MsgRollCallOpen: true, MsgRollCallClose: true}
 	if trainerOnly[m.Type] && !r.isTrainer(c) {
 		r.refuse(c, "forbidden", "%s is for the trainer only", m.Type)
 		return
@@ -357,6 +394,22 @@ func (r *Room) handle(c *Client, m Incoming) {
 		r.closeRollCall()
 	case MsgHere:
 		r.here(c, m.Data)
+	case MsgHand:
+		r.hand(c, m.Data)
+	case MsgAsk:
+		r.ask(c, m.Data)
+	case MsgVote:
+		r.vote(c, m.Data)
+	case MsgModerate:
+		r.moderate(c, m.Data)
+	case MsgModeration, MsgChatToggle:
+		r.setting(c, m.Type, m.Data)
+	case MsgSay:
+		r.chat(c, m.Data)
+	case MsgMute:
+		r.mute(c, m.Data)
+	case MsgRemove:
+		r.removeUser(c, m.Data)
 	default:
 		r.refuse(c, "unknown_type", "unknown message type %q", m.Type)
 	}

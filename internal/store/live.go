@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tdkt/tdkt/internal/model"
@@ -272,4 +274,132 @@ func (db *DB) CheckedIn(ctx context.Context, sessionID, userID int64) (bool, err
 		return false, fmt.Errorf("store: checked in: %w", err)
 	}
 	return n > 0, nil
+}
+
+// RosterEntry is an expected participant with the names a console shows.
+type RosterEntry struct {
+	ID   int64
+	Name string
+	Unit string
+}
+
+// ExpectedRoster returns the expected participants of a session with their
+// names and units, in one query.
+func (db *DB) ExpectedRoster(ctx context.Context, sessionID int64) ([]RosterEntry, error) {
+	rows, err := db.read.QueryContext(ctx, `WITH RECURSIVE tree(id) AS (
+			SELECT unit_id FROM live_expected WHERE session_id = ? AND unit_id IS NOT NULL
+			UNION SELECT u.id FROM units u JOIN tree ON u.parent_id = tree.id),
+		ids(id) AS (
+			SELECT id FROM users WHERE disabled = 0 AND role = 'trainee' AND unit_id IN (SELECT id FROM tree)
+			UNION SELECT user_id FROM live_expected WHERE session_id = ? AND user_id IS NOT NULL)
+		SELECT u.id, u.full_name, n.name FROM users u JOIN units n ON n.id = u.unit_id WHERE u.id IN (SELECT id FROM ids)`, sessionID, sessionID)
+	if err != nil {
+		return nil, fmt.Errorf("store: expected roster: %w", err)
+	}
+	defer rows.Close()
+	var out []RosterEntry
+	for rows.Next() {
+		var r RosterEntry
+		if err := rows.Scan(&r.ID, &r.Name, &r.Unit); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// LiveQuestion is a question asked to the trainer, with its up-voters.
+type LiveQuestion struct {
+	Seq    int64
+	UserID int64
+	Name   string
+	Body   string
+	Status string
+	At     time.Time
+	Voters []int64
+}
+
+// SaveQuestion stores a new question or its changed status.
+func (tx *Tx) SaveQuestion(ctx context.Context, sessionID int64, q LiveQuestion) error {
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO live_questions (session_id, seq, user_id, body, status, at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (session_id, seq) DO UPDATE SET status = excluded.status`, sessionID, q.Seq, q.UserID, q.Body, q.Status, ms(q.At))
+	if err != nil {
+		return fmt.Errorf("store: save question: %w", mapErr(err))
+	}
+	return nil
+}
+
+// VoteQuestion records one up-vote; a repeated vote changes nothing.
+func (tx *Tx) VoteQuestion(ctx context.Context, sessionID, seq, userID int64) error {
+	_, err := tx.tx.ExecContext(ctx, `INSERT OR IGNORE INTO live_question_votes (session_id, seq, user_id) VALUES (?, ?, ?)`, sessionID, seq, userID)
+	if err != nil {
+		return fmt.Errorf("store: vote question: %w", mapErr(err))
+	}
+	return nil
+}
+
+// Questions returns a session's questions in the order asked, with voters.
+func (db *DB) Questions(ctx context.Context, sessionID int64) ([]LiveQuestion, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT q.seq, q.user_id, u.full_name, q.body, q.status, q.at,
+			COALESCE((SELECT group_concat(v.user_id) FROM live_question_votes v WHERE v.session_id = q.session_id AND v.seq = q.seq), '')
+		FROM live_questions q JOIN users u ON u.id = q.user_id WHERE q.session_id = ? ORDER BY q.seq`, sessionID)
+	if err != nil {
+		return nil, fmt.Errorf("store: questions: %w", err)
+	}
+	defer rows.Close()
+	var out []LiveQuestion
+	for rows.Next() {
+		var q LiveQuestion
+		var at int64
+		var voters string
+		if err := rows.Scan(&q.Seq, &q.UserID, &q.Name, &q.Body, &q.Status, &at, &voters); err != nil {
+			return nil, err
+		}
+		q.At = time.UnixMilli(at)
+		for _, s := range strings.Split(voters, ",") {
+			if v, err := strconv.ParseInt(s, 10, 64); err == nil {
+				q.Voters = append(q.Voters, v)
+			}
+		}
+		out = append(out, q)
+	}
+	return out, rows.Err()
+}
+
+// ChatLine is one chat message.
+type ChatLine struct {
+	UserID int64
+	Name   string
+	Body   string
+	At     time.Time
+}
+
+// SaveChat stores a chat message.
+func (tx *Tx) SaveChat(ctx context.Context, sessionID int64, c ChatLine) error {
+	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO live_chat (session_id, user_id, body, at) VALUES (?, ?, ?, ?)`, sessionID, c.UserID, c.Body, ms(c.At)); err != nil {
+		return fmt.Errorf("store: save chat: %w", mapErr(err))
+	}
+	return nil
+}
+
+// RecentChat returns the last n chat messages of a session, oldest first.
+func (db *DB) RecentChat(ctx context.Context, sessionID int64, n int) ([]ChatLine, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT user_id, name, body, at FROM (
+			SELECT c.id, c.user_id, u.full_name AS name, c.body, c.at FROM live_chat c JOIN users u ON u.id = c.user_id
+			WHERE c.session_id = ? ORDER BY c.id DESC LIMIT ?) ORDER BY id`, sessionID, n)
+	if err != nil {
+		return nil, fmt.Errorf("store: recent chat: %w", err)
+	}
+	defer rows.Close()
+	var out []ChatLine
+	for rows.Next() {
+		var c ChatLine
+		var at int64
+		if err := rows.Scan(&c.UserID, &c.Name, &c.Body, &at); err != nil {
+			return nil, err
+		}
+		c.At = time.UnixMilli(at)
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }

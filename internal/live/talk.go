@@ -1,0 +1,516 @@
+package live
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/tdkt/tdkt/internal/store"
+)
+
+// Questions, chat, raised hands, muting and removal: the talk of a room.
+// Like the rest of the room's state, all of it is owned by the room's
+// goroutine.
+
+const (
+	chatKeep     = 50              // chat lines a (re)joining client receives
+	chatEvery    = 2 * time.Second // one chat line per person per interval
+	askEvery     = 10 * time.Second
+	maxQuestions = 2000
+	rosterEvery  = 2 * time.Second
+)
+
+type question struct {
+	view   QuestionView
+	userID int64
+	voters map[int64]bool
+}
+
+type talkState struct {
+	names      map[int64]RosterView // expected participants
+	hands      map[int64]int64      // user → raised at (ms)
+	questions  []*question          // by seq-1
+	voteDirty  map[int64]bool       // questions whose votes changed since the last push
+	moderated  bool                 // new questions wait for the trainer's approval
+	chatOn     bool
+	chat       []ChatView
+	lastChat   map[int64]time.Time
+	lastAsk    map[int64]time.Time
+	muted      map[int64]bool
+	removed    map[int64]bool
+	rosterSent time.Time
+	rosterDue  bool
+}
+
+func newTalk() talkState {
+	return talkState{names: map[int64]RosterView{}, hands: map[int64]int64{}, voteDirty: map[int64]bool{}, chatOn: true,
+		lastChat: map[int64]time.Time{}, lastAsk: map[int64]time.Time{}, muted: map[int64]bool{}, removed: map[int64]bool{}}
+}
+
+// visible says whether viewer may see q: pending questions reach only the
+// trainer and their author, hidden ones only the trainer.
+func (q *question) visible(viewer int64, trainer bool) bool {
+	switch q.view.Status {
+	case "open", "answered":
+		return true
+	case "pending":
+		return trainer || q.userID == viewer
+	}
+	return trainer
+}
+
+func (r *Room) restoreTalk(ctx context.Context, st savedState) error {
+	r.talk.chatOn = !st.ChatOff
+	r.talk.moderated = st.Moderated
+	for _, id := range st.Muted {
+		r.talk.muted[id] = true
+	}
+	for _, id := range st.Removed {
+		r.talk.removed[id] = true
+	}
+	qs, err := r.db.Questions(ctx, r.sess.ID)
+	if err != nil {
+		return err
+	}
+	for _, q := range qs {
+		if int(q.Seq) != len(r.talk.questions)+1 {
+			continue // a gap means a lost write; numbering goes on from the last
+		}
+		lq := &question{view: QuestionView{Seq: q.Seq, Name: q.Name, Text: q.Body, Status: q.Status, At: q.At.UnixMilli()},
+			userID: q.UserID, voters: map[int64]bool{}}
+		for _, v := range q.Voters {
+			lq.voters[v] = true
+		}
+		lq.view.Votes = len(lq.voters)
+		r.talk.questions = append(r.talk.questions, lq)
+	}
+	lines, err := r.db.RecentChat(ctx, r.sess.ID, chatKeep)
+	if err != nil {
+		return err
+	}
+	for _, l := range lines {
+		r.talk.chat = append(r.talk.chat, ChatView{From: l.UserID, Name: l.Name, Text: l.Body, At: l.At.UnixMilli()})
+	}
+	return nil
+}
+
+// talkSnapshot fills the parts of a snapshot about questions, chat and hands.
+func (r *Room) talkSnapshot(c *Client, s *Snapshot) {
+	t := &r.talk
+	s.ChatOn, s.Moderated, s.Muted = t.chatOn, t.moderated, t.muted[c.p.ID]
+	_, s.HandUp = t.hands[c.p.ID]
+	s.Chat = append([]ChatView{}, t.chat...)
+	s.Questions = []QuestionView{}
+	for _, q := range t.questions {
+		if q.visible(c.p.ID, c.p.Trainer) {
+			s.Questions = append(s.Questions, q.view)
+		}
+		if q.voters[c.p.ID] {
+			s.MyVotes = append(s.MyVotes, q.view.Seq)
+		}
+	}
+	if c.p.Trainer {
+		s.Expected = make([]RosterView, 0, len(t.names))
+		for _, n := range t.names {
+			s.Expected = append(s.Expected, n)
+		}
+		sort.Slice(s.Expected, func(i, j int) bool { return s.Expected[i].ID < s.Expected[j].ID })
+		s.Hands = r.handList()
+		ro := r.roster()
+		s.Roster = &ro
+	}
+}
+
+func (r *Room) handList() []HandView {
+	out := make([]HandView, 0, len(r.talk.hands))
+	for uid, at := range r.talk.hands {
+		out = append(out, HandView{ID: uid, Name: r.nameOf(uid), At: at})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].At < out[j].At || out[i].At == out[j].At && out[i].ID < out[j].ID })
+	return out
+}
+
+// nameOf finds a participant's name: from the expected list, or from a
+// connection of theirs.
+func (r *Room) nameOf(uid int64) string {
+	if n, ok := r.talk.names[uid]; ok {
+		return n.Name
+	}
+	for c := range r.clients {
+		if c.p.ID == uid {
+			return c.p.Name
+		}
+	}
+	return ""
+}
+
+// roster is who is connected right now; the console derives who is absent
+// from the expected list it received at hello.
+func (r *Room) roster() RosterData {
+	d := RosterData{Online: make([]int64, 0, len(r.conns)), Guests: []RosterView{}, Muted: []int64{}}
+	seen := map[int64]bool{}
+	for c := range r.clients {
+		uid := c.p.ID
+		if seen[uid] {
+			continue
+		}
+		seen[uid] = true
+		d.Online = append(d.Online, uid)
+		if _, ok := r.talk.names[uid]; !ok {
+			d.Guests = append(d.Guests, RosterView{ID: uid, Name: c.p.Name, Trainer: c.p.Trainer})
+		}
+	}
+	for uid := range r.talk.muted {
+		d.Muted = append(d.Muted, uid)
+	}
+	sort.Slice(d.Online, func(i, j int) bool { return d.Online[i] < d.Online[j] })
+	sort.Slice(d.Muted, func(i, j int) bool { return d.Muted[i] < d.Muted[j] })
+	sort.Slice(d.Guests, func(i, j int) bool { return d.Guests[i].ID < d.Guests[j].ID })
+	return d
+}
+
+// toTrainers sends one message, encoded once, to every trainer connection.
+func (r *Room) toTrainers(typ string, data any) {
+	var pm *websocket.PreparedMessage
+	for c := range r.clients {
+		if !c.p.Trainer {
+			continue
+		}
+		if pm == nil {
+			if pm = encode(typ, 0, data); pm == nil {
+				return
+			}
+		}
+		r.sendPrepared(c, pm)
+	}
+}
+
+// toUser sends to every connection of one user.
+func (r *Room) toUser(uid int64, typ string, data any) {
+	for c := range r.clients {
+		if c.p.ID == uid {
+			r.sendTo(c, typ, data)
+		}
+	}
+}
+
+// pushTalk sends what changed since the last push: up-vote counts to all,
+// and to trainers the roster (at most every rosterEvery).
+func (r *Room) pushTalk() {
+	t := &r.talk
+	if len(t.voteDirty) > 0 {
+		votes := map[int64]int{}
+		public := false
+		for seq := range t.voteDirty {
+			q := t.questions[seq-1]
+			votes[seq] = q.view.Votes
+			public = public || q.view.Status == "open" || q.view.Status == "answered"
+		}
+		t.voteDirty = map[int64]bool{}
+		if public {
+			r.broadcast(MsgVotes, votes)
+		} else {
+			r.toTrainers(MsgVotes, votes)
+		}
+	}
+	if t.rosterDue && time.Since(t.rosterSent) >= rosterEvery {
+		t.rosterDue, t.rosterSent = false, time.Now()
+		r.toTrainers(MsgRoster, r.roster())
+	}
+}
+
+// text validates a short text a participant typed.
+func (r *Room) text(c *Client, data json.RawMessage, kind string, max int) (string, bool) {
+	var d struct {
+		Text string `json:"text"`
+	}
+	if json.Unmarshal(data, &d) != nil {
+		r.refuse(c, "bad_request", "%s needs {\"text\": \"…\"}", kind)
+		return "", false
+	}
+	d.Text = strings.TrimSpace(d.Text)
+	if d.Text == "" || utf8.RuneCountInString(d.Text) > max {
+		r.refuse(c, "bad_request", "%s must have 1 to %d characters", kind, max)
+		return "", false
+	}
+	return d.Text, true
+}
+
+func (r *Room) silenced(c *Client) bool {
+	if r.talk.muted[c.p.ID] && !c.p.Trainer {
+		r.refuse(c, "muted", "the trainer has muted you")
+		return true
+	}
+	return false
+}
+
+func (r *Room) hand(c *Client, data json.RawMessage) {
+	var d struct {
+		Up   bool  `json:"up"`
+		User int64 `json:"user"`
+	}
+	if json.Unmarshal(data, &d) != nil {
+		r.refuse(c, "bad_request", "hand needs {\"up\": true|false}")
+		return
+	}
+	uid := c.p.ID
+	if d.User != 0 && d.User != uid {
+		if !c.p.Trainer {
+			r.refuse(c, "forbidden", "only the trainer lowers another person's hand")
+			return
+		}
+		if d.Up {
+			r.refuse(c, "bad_request", "the trainer can only lower a hand")
+			return
+		}
+		uid = d.User
+	} else if d.Up && r.silenced(c) {
+		return
+	}
+	_, was := r.talk.hands[uid]
+	if d.Up == was {
+		r.toUser(uid, MsgHand, map[string]bool{"up": was})
+		return
+	}
+	if d.Up {
+		r.talk.hands[uid] = now()
+	} else {
+		delete(r.talk.hands, uid)
+	}
+	r.toUser(uid, MsgHand, map[string]bool{"up": d.Up})
+	r.toTrainers(MsgHands, r.handList())
+}
+
+func (r *Room) ask(c *Client, data json.RawMessage) {
+	if r.silenced(c) {
+		return
+	}
+	body, ok := r.text(c, data, "a question", maxTextRunes)
+	if !ok {
+		return
+	}
+	t := &r.talk
+	if last, ok := t.lastAsk[c.p.ID]; ok && time.Since(last) < askEvery && !c.p.Trainer {
+		r.refuse(c, "slow_down", "wait %d seconds between questions", int(askEvery/time.Second))
+		return
+	}
+	if len(t.questions) >= maxQuestions {
+		r.refuse(c, "full", "this session has reached %d questions", maxQuestions)
+		return
+	}
+	t.lastAsk[c.p.ID] = time.Now()
+	status := "open"
+	if t.moderated && !c.p.Trainer {
+		status = "pending"
+	}
+	q := &question{view: QuestionView{Seq: int64(len(t.questions) + 1), Name: c.p.Name, Text: body, Status: status, At: now()},
+		userID: c.p.ID, voters: map[int64]bool{}}
+	t.questions = append(t.questions, q)
+	r.saveQuestion(q)
+	r.announce(q, "")
+}
+
+// announce tells those who may see q that it is new or changed; prev is its
+// status before the change.
+func (r *Room) announce(q *question, prev string) {
+	if q.visible(0, false) || prev == "open" || prev == "answered" {
+		r.broadcast(MsgQuestion, q.view)
+		return
+	}
+	var pm *websocket.PreparedMessage
+	for c := range r.clients {
+		if c.p.Trainer || c.p.ID == q.userID {
+			if pm == nil {
+				pm = encode(MsgQuestion, 0, q.view)
+			}
+			r.sendPrepared(c, pm)
+		}
+	}
+}
+
+func (r *Room) saveQuestion(q *question) {
+	id := r.sess.ID
+	lq := store.LiveQuestion{Seq: q.view.Seq, UserID: q.userID, Body: q.view.Text, Status: q.view.Status, At: time.UnixMilli(q.view.At)}
+	r.writes.Enqueue(func(tx *store.Tx) error { return tx.SaveQuestion(context.Background(), id, lq) })
+}
+
+func (r *Room) questionAt(c *Client, data json.RawMessage, kind string) (*question, bool) {
+	var d struct {
+		Question int64 `json:"question"`
+	}
+	if json.Unmarshal(data, &d) != nil {
+		r.refuse(c, "bad_request", "%s needs {\"question\": seq}", kind)
+		return nil, false
+	}
+	if d.Question < 1 || int(d.Question) > len(r.talk.questions) {
+		r.refuse(c, "not_found", "no question %d", d.Question)
+		return nil, false
+	}
+	return r.talk.questions[d.Question-1], true
+}
+
+func (r *Room) vote(c *Client, data json.RawMessage) {
+	q, ok := r.questionAt(c, data, "vote")
+	if !ok {
+		return
+	}
+	if q.view.Status != "open" {
+		r.refuse(c, "closed", "this question takes no votes")
+		return
+	}
+	if q.userID == c.p.ID {
+		r.refuse(c, "bad_request", "you cannot vote for your own question")
+		return
+	}
+	if !q.voters[c.p.ID] {
+		q.voters[c.p.ID] = true
+		q.view.Votes++
+		r.talk.voteDirty[q.view.Seq] = true
+		id, seq, uid := r.sess.ID, q.view.Seq, c.p.ID
+		r.writes.Enqueue(func(tx *store.Tx) error { return tx.VoteQuestion(context.Background(), id, seq, uid) })
+	}
+	r.sendTo(c, MsgVoted, map[string]int64{"question": q.view.Seq})
+}
+
+func (r *Room) moderate(c *Client, data json.RawMessage) {
+	q, ok := r.questionAt(c, data, "moderate")
+	if !ok {
+		return
+	}
+	var d struct {
+		Action string `json:"action"`
+	}
+	_ = json.Unmarshal(data, &d)
+	next := map[string]string{"approve": "open", "answered": "answered", "hide": "hidden"}[d.Action]
+	if next == "" {
+		r.refuse(c, "bad_request", "action must be approve, answered or hide")
+		return
+	}
+	if q.view.Status == next {
+		return
+	}
+	prev := q.view.Status
+	q.view.Status = next
+	r.saveQuestion(q)
+	r.announce(q, prev)
+}
+
+// setting handles the trainer's switches: chat on or off, moderation of
+// questions on or off.
+func (r *Room) setting(c *Client, typ string, data json.RawMessage) {
+	var d struct {
+		On *bool `json:"on"`
+	}
+	if json.Unmarshal(data, &d) != nil || d.On == nil {
+		r.refuse(c, "bad_request", "%s needs {\"on\": true|false}", typ)
+		return
+	}
+	if typ == MsgChatToggle {
+		r.talk.chatOn = *d.On
+	} else {
+		r.talk.moderated = *d.On
+	}
+	r.broadcast(MsgSettings, map[string]bool{"chat": r.talk.chatOn, "moderated": r.talk.moderated})
+	r.saveState()
+}
+
+func (r *Room) chat(c *Client, data json.RawMessage) {
+	t := &r.talk
+	if !t.chatOn && !c.p.Trainer {
+		r.refuse(c, "chat_off", "the trainer has turned the chat off")
+		return
+	}
+	if r.silenced(c) {
+		return
+	}
+	body, ok := r.text(c, data, "a chat message", maxTextRunes)
+	if !ok {
+		return
+	}
+	if last, ok := t.lastChat[c.p.ID]; ok && time.Since(last) < chatEvery && !c.p.Trainer {
+		r.refuse(c, "slow_down", "one chat message every %d seconds", int(chatEvery/time.Second))
+		return
+	}
+	t.lastChat[c.p.ID] = time.Now()
+	line := ChatView{From: c.p.ID, Name: c.p.Name, Text: body, At: now()}
+	t.chat = append(t.chat, line)
+	if len(t.chat) > chatKeep {
+		t.chat = append(t.chat[:0:0], t.chat[len(t.chat)-chatKeep:]...)
+	}
+	id := r.sess.ID
+	cl := store.ChatLine{UserID: c.p.ID, Body: body, At: time.UnixMilli(line.At)}
+	r.writes.Enqueue(func(tx *store.Tx) error { return tx.SaveChat(context.Background(), id, cl) })
+	r.broadcast(MsgChat, line)
+}
+
+func (r *Room) userArg(c *Client, data json.RawMessage, typ string) (int64, bool, bool) {
+	var d struct {
+		User int64 `json:"user"`
+		On   *bool `json:"on"`
+	}
+	if json.Unmarshal(data, &d) != nil || d.User <= 0 {
+		r.refuse(c, "bad_request", "%s needs {\"user\": id}", typ)
+		return 0, false, false
+	}
+	if d.User == c.p.ID {
+		r.refuse(c, "bad_request", "you cannot %s yourself", typ)
+		return 0, false, false
+	}
+	on := d.On == nil || *d.On
+	return d.User, on, true
+}
+
+func (r *Room) mute(c *Client, data json.RawMessage) {
+	uid, on, ok := r.userArg(c, data, "mute")
+	if !ok {
+		return
+	}
+	if on {
+		r.talk.muted[uid] = true
+		delete(r.talk.hands, uid)
+	} else {
+		delete(r.talk.muted, uid)
+	}
+	r.toUser(uid, MsgMuted, map[string]bool{"on": on})
+	r.toTrainers(MsgHands, r.handList())
+	r.talk.rosterDue = true
+	r.saveState()
+}
+
+// removeUser ends every connection of a participant and keeps them out of
+// the room for the rest of the session.
+func (r *Room) removeUser(c *Client, data json.RawMessage) {
+	uid, on, ok := r.userArg(c, data, "remove")
+	if !ok {
+		return
+	}
+	if !on {
+		delete(r.talk.removed, uid)
+		r.saveState()
+		return
+	}
+	r.talk.removed[uid] = true
+	delete(r.talk.hands, uid)
+	for cl := range r.clients {
+		if cl.p.ID == uid {
+			r.kickOut(cl)
+		}
+	}
+	r.toTrainers(MsgHands, r.handList())
+	r.talk.rosterDue = true
+	r.saveState()
+}
+
+func (r *Room) kickOut(c *Client) {
+	r.sendTo(c, MsgError, ErrorData{Code: "removed", Message: "the trainer has removed you from this session"})
+	if _, ok := r.clients[c]; !ok {
+		return // sendTo dropped it already
+	}
+	c.kick = websocket.FormatCloseMessage(websocket.ClosePolicyViolation, "removed by the trainer")
+	r.remove(c)
+}
