@@ -133,12 +133,12 @@ func TestHandsQuestionsAndChat(t *testing.T) {
 		t.Fatalf("pending question to trainer = %+v", q)
 	}
 	b.expect(MsgQuestion)
-	a.send(MsgVote, map[string]int64{"question": 2})
-	a.refused("closed")
 	tr.send(MsgSay, map[string]string{"text": "Mốc"}) // a marker: a must see no question before it
 	if _, seen := a.until(MsgChat); slices.Contains(seen, MsgQuestion) {
 		t.Fatalf("a saw a pending question: %v", seen)
 	}
+	a.send(MsgVote, map[string]int64{"question": 2})
+	a.refused("closed")
 	tr.send(MsgModerate, map[string]any{"question": 2, "action": "approve"})
 	if q := decode[QuestionView](t, a.expect(MsgQuestion)); q.Seq != 2 || q.Status != "open" {
 		t.Fatalf("approved question = %+v", q)
