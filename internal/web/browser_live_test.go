@@ -119,6 +119,56 @@ func TestBrowserLiveSession(t *testing.T) {
 	if err != nil || !checked || rollText != "Đã ghi nhận bạn có mặt." {
 		t.Fatalf("after reload: answer checked %v, roll call %q, %v", checked, rollText, err)
 	}
+	// The console knows who has not come: the third expected trainee.
+	short, cancelShort := context.WithTimeout(tr, 10*time.Second)
+	defer cancelShort()
+	if err := chromedp.Run(short, waitText(`#absent-list`, "Học Viên hocvien3"), waitText(`#online-n`, "3")); err != nil {
+		var dump string
+		_ = chromedp.Run(tr, chromedp.Evaluate(`document.getElementById('console').innerText + " | " + document.getElementById('live-error').textContent`, &dump))
+		t.Fatalf("console roster: %v\n%s", err, dump)
+	}
+	// A raises a hand; the trainer sees it and lowers it.
+	err = chromedp.Run(a, chromedp.Click(`#hand`, chromedp.ByID), waitText(`#hand`, "Hạ tay"))
+	if err == nil {
+		err = chromedp.Run(tr, waitText(`#hands`, "Trần Văn Bình"), chromedp.Click(`#hands li button`, chromedp.ByQuery), waitText(`#hands-n`, "0"))
+	}
+	if err == nil {
+		err = chromedp.Run(a, waitText(`#hand`, "Giơ tay phát biểu"))
+	}
+	if err != nil {
+		t.Fatalf("raise hand: %v", err)
+	}
+	// A asks; B up-votes; the trainer marks it answered.
+	err = chromedp.Run(a, chromedp.SendKeys(`#ask-text`, "Tờ trình khen thưởng gửi qua đâu?", chromedp.ByID),
+		chromedp.Click(`#ask-form button`, chromedp.ByQuery))
+	if err == nil {
+		err = chromedp.Run(b, waitText(`#questions`, "Tờ trình khen thưởng gửi qua đâu?"), chromedp.Click(`#questions li button`, chromedp.ByQuery))
+	}
+	if err == nil {
+		err = chromedp.Run(a, waitText(`#questions`, "1 lượt tán thành"))
+	}
+	if err == nil {
+		err = chromedp.Run(tr, waitText(`#questions`, "1 lượt tán thành"),
+			chromedp.Evaluate(`Array.from(document.querySelectorAll('#questions li button')).find(b => b.textContent === "Đã trả lời").click()`, nil))
+	}
+	if err == nil {
+		err = chromedp.Run(b, waitText(`#questions`, "đã trả lời"))
+	}
+	if err != nil {
+		t.Fatalf("questions: %v", err)
+	}
+	// Chat, then the trainer turns it off.
+	err = chromedp.Run(b, chromedp.SendKeys(`#chat-text`, "Xin chào cả lớp", chromedp.ByID), chromedp.Click(`#chat-form button`, chromedp.ByQuery))
+	if err == nil {
+		err = chromedp.Run(tr, waitText(`#chat-lines`, "Xin chào cả lớp"), chromedp.Click(`#chat-on`, chromedp.ByID))
+	}
+	if err == nil {
+		err = chromedp.Run(a, waitText(`#chat-lines`, "Xin chào cả lớp"),
+			waitEval(`!document.getElementById('chat-off').hidden && document.getElementById('chat-form').hidden`))
+	}
+	if err != nil {
+		t.Fatalf("chat: %v", err)
+	}
 	screenshot(t, tr, "live-2-trainer")
 	// The attendance report: A and B present, the third expected trainee absent.
 	// Everyone joined before the start; read the report a little after it, so

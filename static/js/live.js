@@ -12,6 +12,9 @@
   var slides = root.querySelectorAll(".slide");
   var current = 0, trainerAt = 0, following = true, lastSeq = 0, retry = 0, ws = null;
   var poll = null, roll = null;
+  var msg = root.dataset;
+  var questions = {}, myVotes = {}, handUp = false, chatOn = true, muted = false;
+  var expected = [], online = {}, guests = [], mutedIds = {};
 
   function status(text) { $("live-status").textContent = text; }
   function show(i) {
@@ -71,6 +74,114 @@
     $("rollcall-text").textContent = marked ? root.dataset.msgMarked : "";
   }
 
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text) { e.textContent = text; }
+    if (cls) { e.className = cls; }
+    return e;
+  }
+  function button(text, onClick) {
+    var b = el("button", text, "btn");
+    b.type = "button";
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  // Questions: most up-voted first among open ones, answered after them;
+  // the trainer also sees those waiting for approval and the hidden.
+  function renderQuestions() {
+    var list = Object.keys(questions).map(function (k) { return questions[k]; });
+    var rank = { pending: 0, open: 1, answered: 2, hidden: 3 };
+    list.sort(function (a, b) { return rank[a.status] - rank[b.status] || b.votes - a.votes || a.seq - b.seq; });
+    var ol = $("questions");
+    ol.textContent = "";
+    list.forEach(function (q) {
+      var li = el("li", null, q.status === "hidden" ? "hidden-q" : "");
+      li.appendChild(el("span", q.text));
+      var meta = " — " + q.name + " · " + q.votes + " " + msg.msgVotes;
+      if (q.status === "pending") { meta += " · " + msg.msgPending; }
+      if (q.status === "answered") { meta += " · " + msg.msgAnsweredQ; }
+      if (q.status === "hidden") { meta += " · " + msg.msgHidden; }
+      li.appendChild(el("span", meta, "q-meta"));
+      if (q.status === "open" && !myVotes[q.seq]) {
+        li.appendChild(button("▲ " + msg.msgVote, function () { send("vote", { question: q.seq }); }));
+      }
+      if (trainer) {
+        var act = function (a) { return function () { send("moderate", { question: q.seq, action: a }); }; };
+        if (q.status === "pending" || q.status === "hidden") { li.appendChild(button(msg.msgApprove, act("approve"))); }
+        if (q.status === "open") { li.appendChild(button(msg.msgMarkAnswered, act("answered"))); }
+        if (q.status !== "hidden") { li.appendChild(button(msg.msgHide, act("hide"))); }
+      }
+      ol.appendChild(li);
+    });
+  }
+  function addChat(line) {
+    var ul = $("chat-lines"), li = el("li");
+    li.appendChild(el("b", line.name + ": "));
+    li.appendChild(document.createTextNode(line.text));
+    ul.appendChild(li);
+    while (ul.children.length > 50) { ul.removeChild(ul.firstChild); }
+    ul.scrollTop = ul.scrollHeight;
+  }
+  function renderSettings() {
+    $("chat-off").hidden = chatOn;
+    $("chat-form").hidden = (!chatOn && !trainer) || muted;
+    $("ask-form").hidden = muted;
+    $("muted-note").hidden = !muted;
+    if ($("hand")) { $("hand").hidden = muted; }
+    if (trainer) { $("chat-on").checked = chatOn; }
+  }
+  function renderHand() {
+    var b = $("hand");
+    if (!b) { return; }
+    b.textContent = handUp ? msg.msgHandDown : msg.msgHandUp;
+    b.setAttribute("aria-pressed", handUp ? "true" : "false");
+  }
+  function personItem(p, withControls) {
+    var li = el("li", p.name + (p.unit ? " — " + p.unit : ""));
+    if (withControls && !p.trainer) {
+      li.appendChild(button(mutedIds[p.id] ? msg.msgUnmute : msg.msgMute, function () { send("mute", { user: p.id, on: !mutedIds[p.id] }); }));
+      li.appendChild(button(msg.msgRemove, function () {
+        if (window.confirm(msg.msgRemoveConfirm)) { send("remove", { user: p.id }); }
+      }));
+    }
+    return li;
+  }
+  // The console shows who is absent right now (expected, not connected)
+  // and who is connected; names came once with hello.
+  function renderRoster() {
+    if (!trainer) { return; }
+    var abs = $("absent-list"), on = $("online-list"), nAbs = 0, nOn = 0;
+    abs.textContent = "";
+    on.textContent = "";
+    expected.forEach(function (p) {
+      if (online[p.id]) { on.appendChild(personItem(p, true)); nOn++; } else { abs.appendChild(personItem(p, false)); nAbs++; }
+    });
+    guests.forEach(function (p) { on.appendChild(personItem(p, true)); nOn++; });
+    $("absent-n").textContent = nAbs;
+    $("online-n").textContent = nOn;
+  }
+  function setRoster(r) {
+    if (!r) { return; }
+    online = {};
+    (r.online || []).forEach(function (id) { online[id] = true; });
+    guests = r.guests || [];
+    mutedIds = {};
+    (r.muted || []).forEach(function (id) { mutedIds[id] = true; });
+    renderRoster();
+  }
+  function renderHands(hs) {
+    if (!trainer) { return; }
+    var ol = $("hands");
+    ol.textContent = "";
+    (hs || []).forEach(function (h) {
+      var li = el("li", h.name);
+      li.appendChild(button(msg.msgLower, function () { send("hand", { up: false, user: h.id }); }));
+      ol.appendChild(li);
+    });
+    $("hands-n").textContent = (hs || []).length;
+  }
+
   function handle(m) {
     if (m.seq) {
       if (lastSeq && m.seq > lastSeq + 1 && ws) { ws.close(); return; } // missed something: resync
@@ -84,7 +195,41 @@
         if (following) { show(d.slide); }
         renderPoll(d.poll, d.my_answer, d.tally);
         renderRoll(d.rollcall, d.marked);
+        questions = {};
+        myVotes = {};
+        (d.my_votes || []).forEach(function (s) { myVotes[s] = true; });
+        (d.questions || []).forEach(function (q) { questions[q.seq] = q; });
+        renderQuestions();
+        $("chat-lines").textContent = "";
+        (d.chat || []).forEach(addChat);
+        chatOn = d.chat_on;
+        muted = !!d.muted;
+        handUp = !!d.hand_up;
+        renderHand();
+        renderSettings();
+        if (trainer) {
+          $("moderated").checked = d.moderated;
+          expected = d.expected || [];
+          setRoster(d.roster);
+          renderHands(d.hands);
+        }
         break;
+      case "question": questions[d.seq] = d; renderQuestions(); break;
+      case "votes":
+        Object.keys(d).forEach(function (s) { if (questions[s]) { questions[s].votes = d[s]; } });
+        renderQuestions();
+        break;
+      case "voted": myVotes[d.question] = true; renderQuestions(); break;
+      case "chat": addChat(d); break;
+      case "settings":
+        chatOn = d.chat;
+        if (trainer) { $("moderated").checked = d.moderated; }
+        renderSettings();
+        break;
+      case "hand": handUp = d.up; renderHand(); break;
+      case "hands": renderHands(d); break;
+      case "muted": muted = d.on; renderSettings(); break;
+      case "roster": setRoster(d); break;
       case "slide":
         trainerAt = d.index;
         if (following || trainer) { show(d.index); }
@@ -95,9 +240,17 @@
       case "rollcall": renderRoll(d, false); break;
       case "marked": $("here").hidden = true; $("rollcall-text").textContent = root.dataset.msgMarked; break;
       case "presence":
-        if ($("presence")) { $("presence").textContent = d.expected_online + "/" + d.expected + " · " + d.connected; }
+        if ($("presence")) {
+          var n = [d.expected_online, d.expected, d.connected], k = 0;
+          $("presence").textContent = msg.msgPresence.replace(/%d/g, function () { return n[k++]; });
+        }
         break;
-      case "error": $("live-error").textContent = d.message; break;
+      case "error":
+        $("live-error").textContent = d.message;
+        if (d.code !== "removed" && d.code !== "kicked") {
+          setTimeout(function () { if ($("live-error").textContent === d.message) { $("live-error").textContent = ""; } }, 8000);
+        }
+        break;
     }
   }
 
@@ -107,8 +260,8 @@
     ws.onopen = function () { retry = 0; status(root.dataset.msgConnected); };
     ws.onmessage = function (e) { try { handle(JSON.parse(e.data)); } catch (err) { /* a bad frame is skipped */ } };
     ws.onclose = function (e) {
+      if (e.code === 1008) { status(e.reason); return; } // the server asked us to stop
       status(root.dataset.msgReconnecting);
-      if (e.code === 1008) { return; } // the server asked us to stop
       var wait = Math.min(30000, 500 * Math.pow(2, retry++)) * (0.5 + Math.random());
       setTimeout(connect, wait);
     };
@@ -131,6 +284,17 @@
     if (choices.length) { send("answer", { poll: poll.id, choices: choices }); }
   });
   $("here").addEventListener("click", function () { if (roll) { send("here", { rollcall: roll.id }); } });
+  if ($("hand")) { $("hand").addEventListener("click", function () { send("hand", { up: !handUp }); }); }
+  $("ask-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    send("ask", { text: $("ask-text").value });
+    $("ask-text").value = "";
+  });
+  $("chat-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    send("say", { text: $("chat-text").value });
+    $("chat-text").value = "";
+  });
   if (trainer) {
     $("poll-open").addEventListener("submit", function (e) {
       e.preventDefault();
@@ -143,6 +307,8 @@
       send("rollcall_open", { seconds: Number($("rc-seconds").value) });
     });
     $("rollcall-close").addEventListener("click", function () { send("rollcall_close"); });
+    $("chat-on").addEventListener("change", function (e) { send("chat_toggle", { on: e.target.checked }); });
+    $("moderated").addEventListener("change", function (e) { send("moderation", { on: e.target.checked }); });
     var qr = $("hall-qr"); // the hall code changes every 30 seconds
     if (qr) { setInterval(function () { qr.src = qr.src.split("?")[0] + "?r=" + Date.now(); }, 30000); }
   }
