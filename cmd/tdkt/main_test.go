@@ -343,4 +343,8 @@ func TestLoadtestLiveSmoke(t *testing.T) {
 	if sum["joined"] != 30.0 || sum["join_errors"] != 0.0 || sum["slide_deliveries"] != 60.0 || sum["poll_answers_persisted"] != 30.0 {
 		t.Errorf("summary = %v", sum)
 	}
+	// The stalled client must have been dropped (-1: it was not; 0: not measured).
+	if d, _ := sum["stalled_client_dropped_ms"].(float64); d <= 0 {
+		t.Errorf("stalled client not dropped: %v", sum["stalled_client_dropped_ms"])
+	}
 }

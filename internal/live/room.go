@@ -78,14 +78,17 @@ type savedState struct {
 
 // Limits on what one participant may send.
 const (
-	maxMessage   = 4 << 10 // bytes per message
-	ratePerSec   = 10      // sustained messages per second
-	rateBurst    = 20
-	maxStrikes   = 50 // refused messages before the connection is closed
-	sendQueue    = 64 // broadcasts waiting for a slow connection before it is dropped
-	writeWait    = 10 * time.Second
-	pongWait     = 60 * time.Second
-	pingEvery    = 25 * time.Second
+	maxMessage = 4 << 10 // bytes per message
+	ratePerSec = 10      // sustained messages per second
+	rateBurst  = 20
+	maxStrikes = 50 // refused messages before the connection is closed
+	sendQueue  = 64 // broadcasts waiting for a slow connection before it is dropped
+	writeWait  = 10 * time.Second
+	// A participant that answers no ping for pongWait is gone or frozen:
+	// dropped, so that it neither holds a queue nor counts as present. The
+	// pings are a few bytes each; two may be lost before the drop.
+	pongWait     = 8 * time.Second
+	pingEvery    = 3 * time.Second
 	pushEvery    = 250 * time.Millisecond // tallies and presence counts, coalesced
 	touchEvery   = 30 * time.Second
 	maxOptions   = 10
@@ -224,6 +227,9 @@ func (r *Room) add(c *Client) {
 	r.talk.rosterDue = true
 	r.conns[c.p.ID]++
 	if r.conns[c.p.ID] == 1 {
+		if _, ok := r.talk.names[c.p.ID]; !ok {
+			r.talk.guests[c.p.ID] = RosterView{ID: c.p.ID, Name: c.p.Name, Trainer: c.p.Trainer}
+		}
 		id, uid, at := r.sess.ID, c.p.ID, time.Now()
 		r.writes.Enqueue(func(tx *store.Tx) error { return tx.OpenPresence(context.Background(), id, uid, "online", at) })
 	}
@@ -241,6 +247,7 @@ func (r *Room) remove(c *Client) {
 	r.conns[c.p.ID]--
 	if r.conns[c.p.ID] <= 0 {
 		delete(r.conns, c.p.ID)
+		delete(r.talk.guests, c.p.ID)
 		if _, up := r.talk.hands[c.p.ID]; up {
 			delete(r.talk.hands, c.p.ID) // a hand left behind would wait for no one
 			r.toTrainers(MsgHands, r.handList())

@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -33,6 +34,7 @@ type question struct {
 
 type talkState struct {
 	names      map[int64]RosterView // expected participants
+	guests     map[int64]RosterView // connected people who are not expected
 	hands      map[int64]int64      // user → raised at (ms)
 	questions  []*question          // by seq-1
 	voteDirty  map[int64]bool       // questions whose votes changed since the last push
@@ -48,7 +50,7 @@ type talkState struct {
 }
 
 func newTalk() talkState {
-	return talkState{names: map[int64]RosterView{}, hands: map[int64]int64{}, voteDirty: map[int64]bool{}, chatOn: true,
+	return talkState{names: map[int64]RosterView{}, guests: map[int64]RosterView{}, hands: map[int64]int64{}, voteDirty: map[int64]bool{}, chatOn: true,
 		lastChat: map[int64]time.Time{}, lastAsk: map[int64]time.Time{}, muted: map[int64]bool{}, removed: map[int64]bool{}}
 }
 
@@ -141,6 +143,9 @@ func (r *Room) nameOf(uid int64) string {
 	if n, ok := r.talk.names[uid]; ok {
 		return n.Name
 	}
+	if g, ok := r.talk.guests[uid]; ok {
+		return g.Name
+	}
 	for c := range r.clients {
 		if c.p.ID == uid {
 			return c.p.Name
@@ -152,24 +157,18 @@ func (r *Room) nameOf(uid int64) string {
 // roster is who is connected right now; the console derives who is absent
 // from the expected list it received at hello.
 func (r *Room) roster() RosterData {
-	d := RosterData{Online: make([]int64, 0, len(r.conns)), Guests: []RosterView{}, Muted: []int64{}}
-	seen := map[int64]bool{}
-	for c := range r.clients {
-		uid := c.p.ID
-		if seen[uid] {
-			continue
-		}
-		seen[uid] = true
+	d := RosterData{Online: make([]int64, 0, len(r.conns)), Guests: make([]RosterView, 0, len(r.talk.guests)), Muted: []int64{}}
+	for uid := range r.conns {
 		d.Online = append(d.Online, uid)
-		if _, ok := r.talk.names[uid]; !ok {
-			d.Guests = append(d.Guests, RosterView{ID: uid, Name: c.p.Name, Trainer: c.p.Trainer})
-		}
+	}
+	for _, g := range r.talk.guests {
+		d.Guests = append(d.Guests, g)
 	}
 	for uid := range r.talk.muted {
 		d.Muted = append(d.Muted, uid)
 	}
-	sort.Slice(d.Online, func(i, j int) bool { return d.Online[i] < d.Online[j] })
-	sort.Slice(d.Muted, func(i, j int) bool { return d.Muted[i] < d.Muted[j] })
+	slices.Sort(d.Online)
+	slices.Sort(d.Muted)
 	sort.Slice(d.Guests, func(i, j int) bool { return d.Guests[i].ID < d.Guests[j].ID })
 	return d
 }

@@ -38,25 +38,31 @@ type LiveConfig struct {
 
 // LiveSummary is what the live test measured.
 type LiveSummary struct {
-	Server           string  `json:"server"`
-	Participants     int     `json:"participants"`
-	Joined           int64   `json:"joined"`
-	JoinErrors       int64   `json:"join_errors"`
-	JoinP50Ms        float64 `json:"join_p50_ms"`
-	JoinP99Ms        float64 `json:"join_p99_ms"`
-	Slides           int     `json:"slides"`
-	SlideDeliveries  int64   `json:"slide_deliveries"`
-	BroadcastP50Ms   float64 `json:"broadcast_p50_ms"`
-	BroadcastP99Ms   float64 `json:"broadcast_p99_ms"`
-	BroadcastMaxMs   float64 `json:"broadcast_max_ms"`
-	PollAnswersSent  int64   `json:"poll_answers_sent"`
-	PollAnswersAcked int64   `json:"poll_answers_acked"`
-	PollAnswersSaved int64   `json:"poll_answers_persisted"` // -1: not known (against --server)
-	PollAnsweredMs   float64 `json:"poll_all_answered_ms"`
-	PollPersistedMs  float64 `json:"poll_all_persisted_ms"`
-	ServerRSSMB      float64 `json:"server_rss_mb"`            // with everyone connected; 0: not known (against --server)
-	ServerIdleRSSMB  float64 `json:"server_rss_idle_mb"`       // before the joins
-	RSSPerConnKB     float64 `json:"server_kb_per_connection"` // (connected − idle) ÷ joined
+	Server            string  `json:"server"`
+	Participants      int     `json:"participants"`
+	Joined            int64   `json:"joined"`
+	JoinErrors        int64   `json:"join_errors"`
+	JoinP50Ms         float64 `json:"join_p50_ms"`
+	JoinP99Ms         float64 `json:"join_p99_ms"`
+	Slides            int     `json:"slides"`
+	SlideDeliveries   int64   `json:"slide_deliveries"`
+	BroadcastP50Ms    float64 `json:"broadcast_p50_ms"`
+	BroadcastP99Ms    float64 `json:"broadcast_p99_ms"`
+	BroadcastMaxMs    float64 `json:"broadcast_max_ms"`
+	PollAnswersSent   int64   `json:"poll_answers_sent"`
+	PollAnswersAcked  int64   `json:"poll_answers_acked"`
+	PollAnswersSaved  int64   `json:"poll_answers_persisted"` // -1: not known (against --server)
+	PollAnsweredMs    float64 `json:"poll_all_answered_ms"`
+	PollPersistedMs   float64 `json:"poll_all_persisted_ms"`
+	ServerRSSMB       float64 `json:"server_rss_mb"`            // after the slides and the poll storm; 0: not known (against --server)
+	ServerIdleRSSMB   float64 `json:"server_rss_idle_mb"`       // before the joins
+	ServerJoinedRSSMB float64 `json:"server_rss_joined_mb"`     // everyone connected, before slides and the poll
+	RSSPerConnKB      float64 `json:"server_kb_per_connection"` // (after the poll − idle) ÷ joined: the heap's growth from the storm included
+	// A participant that stops reading while the others go on: when the
+	// server dropped it (seen in the trainer's presence count) and the
+	// others' slide latency meanwhile.
+	StallDroppedMs   float64 `json:"stalled_client_dropped_ms"` // -1: not dropped within 30 s; 0: not measured
+	StallOthersP99Ms float64 `json:"stall_others_p99_ms"`
 	FirstError       string  `json:"first_error,omitempty"`
 }
 
@@ -150,7 +156,8 @@ func Live(ctx context.Context, cfg LiveConfig) (LiveSummary, error) {
 		defer os.RemoveAll(dir)
 		dbPath = filepath.Join(dir, "tdkt.db")
 		logf("seeding %d participants with sessions in %s", cfg.Participants, dir)
-		if seed, err = seedLive(ctx, dbPath, cfg.Participants); err != nil {
+		// One more than asked: the last is the stalled client.
+		if seed, err = seedLive(ctx, dbPath, cfg.Participants+1); err != nil {
 			return sum, fmt.Errorf("loadtest: seed: %w", err)
 		}
 		url, stop, pid, err := startServerPID(ctx, cfg.Exe, dir)
@@ -165,6 +172,10 @@ func Live(ctx context.Context, cfg LiveConfig) (LiveSummary, error) {
 		return sum, errors.New("loadtest: with --server give --session, --trainer-cookie and --cookies-file")
 	}
 	sum.Server = cfg.Server
+	var stallTok string
+	if len(seed.sessions) > 1 {
+		stallTok, seed.sessions = seed.sessions[len(seed.sessions)-1], seed.sessions[:len(seed.sessions)-1]
+	}
 	sum.Participants = len(seed.sessions)
 	wsURL := "ws" + strings.TrimPrefix(strings.TrimRight(cfg.Server, "/"), "http") + "/live/" + strconv.FormatInt(seed.session, 10) + "/ws"
 	dialer := &websocket.Dialer{HandshakeTimeout: 30 * time.Second, ReadBufferSize: 1024, WriteBufferSize: 1024}
@@ -188,12 +199,19 @@ func Live(ctx context.Context, cfg LiveConfig) (LiveSummary, error) {
 		sum.ServerIdleRSSMB = round(float64(idleKB) / 1024)
 	}
 	defer trainer.Close()
-	var pollID atomic.Int64
-	go func() { // the trainer reads what it is sent and notes the poll id
+	var pollID, connected atomic.Int64
+	go func() { // the trainer reads what it is sent and notes the poll id and presence
 		for {
 			var m wsMsg
 			if trainer.ReadJSON(&m) != nil {
 				return
+			}
+			if m.Type == "presence" {
+				var p struct {
+					Connected int64 `json:"connected"`
+				}
+				_ = json.Unmarshal(m.Data, &p)
+				connected.Store(p.Connected)
 			}
 			if m.Type == "poll" {
 				var p struct {
@@ -205,9 +223,10 @@ func Live(ctx context.Context, cfg LiveConfig) (LiveSummary, error) {
 		}
 	}()
 
+	var stallPhase atomic.Bool
 	var (
 		mu                      sync.Mutex
-		joins, lat              []time.Duration
+		joins, lat, stallLat    []time.Duration
 		joined, joinErr         atomic.Int64
 		deliveries, sent, acked atomic.Int64
 		lastAck                 atomic.Int64
@@ -245,10 +264,11 @@ func Live(ctx context.Context, cfg LiveConfig) (LiveSummary, error) {
 			joins = append(joins, d)
 			mu.Unlock()
 			go func() { // the participant's reader: measures slides, answers polls
-				var mine []time.Duration
+				var mine, inStall []time.Duration
 				defer func() {
 					mu.Lock()
 					lat = append(lat, mine...)
+					stallLat = append(stallLat, inStall...)
 					mu.Unlock()
 				}()
 				for {
@@ -258,6 +278,10 @@ func Live(ctx context.Context, cfg LiveConfig) (LiveSummary, error) {
 					}
 					switch m.Type {
 					case "slide":
+						if stallPhase.Load() {
+							inStall = append(inStall, time.Since(time.UnixMilli(m.TS)))
+							continue
+						}
 						deliveries.Add(1)
 						mine = append(mine, time.Since(time.UnixMilli(m.TS)))
 					case "poll":
@@ -286,6 +310,9 @@ func Live(ctx context.Context, cfg LiveConfig) (LiveSummary, error) {
 		sum.FirstError = v
 	}
 	time.Sleep(time.Second) // let the joins settle before measuring broadcasts
+	if serverPID > 0 {
+		sum.ServerJoinedRSSMB = round(float64(rssKB(serverPID)) / 1024)
+	}
 
 	send := func(typ string, data any) error {
 		b, _ := json.Marshal(map[string]any{"t": typ, "d": data})
@@ -337,6 +364,9 @@ func Live(ctx context.Context, cfg LiveConfig) (LiveSummary, error) {
 			sum.RSSPerConnKB = round(float64(full-idleKB) / float64(sum.Joined))
 		}
 	}
+	if stallTok != "" {
+		sum.StallDroppedMs = stall(ctx, dial, stallTok, send, &connected, &stallPhase, logf)
+	}
 	for _, c := range conns {
 		if c != nil {
 			c.Close()
@@ -348,11 +378,55 @@ func Live(ctx context.Context, cfg LiveConfig) (LiveSummary, error) {
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	sum.JoinP50Ms, sum.JoinP99Ms = pct(joins, 50), pct(joins, 99)
 	sum.BroadcastP50Ms, sum.BroadcastP99Ms = pct(lat, 50), pct(lat, 99)
+	sort.Slice(stallLat, func(i, j int) bool { return stallLat[i] < stallLat[j] })
+	sum.StallOthersP99Ms = pct(stallLat, 99)
 	if len(lat) > 0 {
 		sum.BroadcastMaxMs = ms(lat[len(lat)-1])
 	}
 	mu.Unlock()
 	return sum, nil
+}
+
+// stall joins one more participant that reads its hello and then nothing,
+// as a phone whose app froze, while the trainer goes on moving slides. It
+// returns how long after the stall the server dropped it, by the trainer's
+// presence count, or -1 if it was not dropped within 30 s.
+func stall(ctx context.Context, dial func(string) (*websocket.Conn, error), tok string, send func(string, any) error,
+	connected *atomic.Int64, phase *atomic.Bool, logf func(string, ...any)) float64 {
+	before := connected.Load()
+	ws, err := dial(tok)
+	if err != nil {
+		logf("stalled client could not join: %v", err)
+		return 0
+	}
+	defer ws.Close()
+	var m wsMsg
+	if err := ws.ReadJSON(&m); err != nil {
+		return 0
+	}
+	for end := time.Now().Add(5 * time.Second); connected.Load() <= before && time.Now().Before(end); {
+		time.Sleep(20 * time.Millisecond)
+	}
+	phase.Store(true)
+	defer phase.Store(false)
+	stalled := time.Now() // from here on it reads nothing, answers no ping
+	next := time.Now()
+	for i := 100; time.Since(stalled) < 30*time.Second; time.Sleep(20 * time.Millisecond) {
+		if connected.Load() <= before {
+			d := time.Since(stalled)
+			logf("stalled client dropped after %s", d.Round(time.Millisecond))
+			return ms(d)
+		}
+		if time.Now().After(next) {
+			i++
+			_ = send("goto", map[string]int{"index": i % 50})
+			next = next.Add(time.Second)
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return -1
 }
 
 // rssKB reads a process's resident memory from /proc.
