@@ -8,13 +8,22 @@ import (
 	"github.com/gorilla/websocket"
 )
 
+// frame is one message waiting for a connection: a broadcast prepared
+// once for all, or the bytes of a message for this connection alone (a
+// prepared message costs a 4 KB buffer of its own, too much for one
+// reader, and ten thousand hellos or acknowledgements at once).
+type frame struct {
+	pm  *websocket.PreparedMessage
+	raw []byte
+}
+
 // Client is one websocket connection: a reader and a writer goroutine. Only
 // the room sends on or closes send.
 type Client struct {
 	room *Room
 	conn *websocket.Conn
 	p    Participant
-	send chan *websocket.PreparedMessage
+	send chan *frame // a broadcast shares one frame among all its connections
 
 	tokens float64
 	last   time.Time
@@ -113,7 +122,7 @@ func (c *Client) writePump() {
 	}()
 	for {
 		select {
-		case pm, ok := <-c.send:
+		case f, ok := <-c.send:
 			_ = c.conn.SetWriteDeadline(time.Now().Add(writeWait))
 			if !ok {
 				frame := c.kick
@@ -123,7 +132,13 @@ func (c *Client) writePump() {
 				_ = c.conn.WriteMessage(websocket.CloseMessage, frame)
 				return
 			}
-			if err := c.conn.WritePreparedMessage(pm); err != nil {
+			var err error
+			if f.raw != nil {
+				err = c.conn.WriteMessage(websocket.TextMessage, f.raw)
+			} else {
+				err = c.conn.WritePreparedMessage(f.pm)
+			}
+			if err != nil {
 				return
 			}
 		case <-ping.C:

@@ -421,10 +421,10 @@ func TestRestartRecovery(t *testing.T) {
 func TestSlowClientIsDroppedNotWaitedOn(t *testing.T) {
 	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
 	r := newRoom(e.sess, nil, e.db, e.batch) // not running: the test is its only goroutine
-	slow := &Client{room: r, p: Participant{ID: e.a.ID}, send: make(chan *websocket.PreparedMessage, sendQueue)}
-	fast := &Client{room: r, p: Participant{ID: e.b.ID}, send: make(chan *websocket.PreparedMessage, sendQueue)}
+	slow := &Client{room: r, p: Participant{ID: e.a.ID}, send: make(chan *frame, sendQueue)}
+	fast := &Client{room: r, p: Participant{ID: e.b.ID}, send: make(chan *frame, sendQueue)}
 	for i := 0; i < sendQueue; i++ {
-		slow.send <- encode(MsgSlide, 0, nil)
+		slow.send <- &frame{pm: encode(MsgSlide, 0, nil)}
 	}
 	r.clients[slow], r.clients[fast] = struct{}{}, struct{}{}
 	r.conns[slow.p.ID], r.conns[fast.p.ID] = 1, 1

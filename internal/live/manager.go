@@ -124,7 +124,7 @@ func (m *Manager) Join(w http.ResponseWriter, r *http.Request, id int64, u model
 	if err != nil {
 		return nil // the upgrader has answered the request
 	}
-	c := &Client{room: room, conn: conn, send: make(chan *websocket.PreparedMessage, sendQueue),
+	c := &Client{room: room, conn: conn, send: make(chan *frame, sendQueue),
 		p: Participant{ID: u.ID, Name: u.FullName, Trainer: trainer(sess, u)}}
 	room.register <- c
 	go c.writePump()

@@ -216,8 +216,8 @@ func (r *Room) isTrainer(c *Client) bool { return c.p.Trainer }
 func (r *Room) add(c *Client) {
 	if r.talk.removed[c.p.ID] && !c.p.Trainer {
 		// Never counted as present: the close frame follows the reason.
-		if pm := encode(MsgError, 0, ErrorData{Code: "removed", Message: "the trainer has removed you from this session"}); pm != nil {
-			c.send <- pm // a new connection's queue is empty
+		if b := encodeRaw(MsgError, 0, ErrorData{Code: "removed", Message: "the trainer has removed you from this session"}); b != nil {
+			c.send <- &frame{raw: b} // a new connection's queue is empty
 		}
 		c.kick = websocket.FormatCloseMessage(websocket.ClosePolicyViolation, "removed by the trainer")
 		close(c.send)
@@ -275,9 +275,8 @@ func (r *Room) snapshot(c *Client) Snapshot {
 
 // encode builds one prepared message; a broadcast is encoded once for all.
 func encode(typ string, seq uint64, data any) *websocket.PreparedMessage {
-	b, err := json.Marshal(Outgoing{Type: typ, Seq: seq, TS: now(), Data: data})
-	if err != nil {
-		slog.Error("encode live message", "type", typ, "err", err)
+	b := encodeRaw(typ, seq, data)
+	if b == nil {
 		return nil
 	}
 	pm, err := websocket.NewPreparedMessage(websocket.TextMessage, b)
@@ -285,6 +284,15 @@ func encode(typ string, seq uint64, data any) *websocket.PreparedMessage {
 		return nil
 	}
 	return pm
+}
+
+func encodeRaw(typ string, seq uint64, data any) []byte {
+	b, err := json.Marshal(Outgoing{Type: typ, Seq: seq, TS: now(), Data: data})
+	if err != nil {
+		slog.Error("encode live message", "type", typ, "err", err)
+		return nil
+	}
+	return b
 }
 
 // broadcast sends to every connection, in order, under a new sequence number.
@@ -299,9 +307,10 @@ func (r *Room) broadcast(typ string, data any) {
 // connection whose queue is full is too slow for the room and is dropped;
 // it will reconnect and get a fresh snapshot.
 func (r *Room) deliver(pm *websocket.PreparedMessage) {
+	f := &frame{pm: pm}
 	for c := range r.clients {
 		select {
-		case c.send <- pm:
+		case c.send <- f:
 		default:
 			slog.Warn("dropping a slow live connection", "session", r.sess.ID, "user", c.p.ID)
 			r.remove(c)
@@ -310,14 +319,16 @@ func (r *Room) deliver(pm *websocket.PreparedMessage) {
 }
 
 func (r *Room) sendTo(c *Client, typ string, data any) {
-	if pm := encode(typ, 0, data); pm != nil {
-		r.sendPrepared(c, pm)
+	if b := encodeRaw(typ, 0, data); b != nil {
+		r.sendFrame(c, &frame{raw: b})
 	}
 }
 
-func (r *Room) sendPrepared(c *Client, pm *websocket.PreparedMessage) {
+func (r *Room) sendPrepared(c *Client, pm *websocket.PreparedMessage) { r.sendFrame(c, &frame{pm: pm}) }
+
+func (r *Room) sendFrame(c *Client, f *frame) {
 	select {
-	case c.send <- pm:
+	case c.send <- f:
 	default:
 		r.remove(c)
 	}
