@@ -70,6 +70,7 @@ type PollView struct {
 	Options  []string `json:"options"`
 	Multiple bool     `json:"multiple"`
 	Open     bool     `json:"open"`
+	Correct  []int    `json:"correct,omitempty"` // a quiz question's key, shown once the poll closes
 }
 
 // RollCallView is a roll call as participants see it.

@@ -49,6 +49,7 @@ type Room struct {
 
 type pollState struct {
 	view    PollView
+	correct []int // kept from participants until the poll closes
 	answers map[int64][]int
 	tally   []int
 }
@@ -70,6 +71,7 @@ type savedState struct {
 	Slide     int           `json:"slide"`
 	Poll      *PollView     `json:"poll,omitempty"`
 	RollCall  *RollCallView `json:"rollcall,omitempty"`
+	PollKey   []int         `json:"poll_key,omitempty"`
 	ChatOff   bool          `json:"chat_off,omitempty"`
 	Moderated bool          `json:"moderated,omitempty"`
 	Muted     []int64       `json:"muted,omitempty"`
@@ -126,7 +128,7 @@ func (r *Room) restore(ctx context.Context) error {
 	}
 	r.slide = st.Slide
 	if st.Poll != nil && st.Poll.Open {
-		p := &pollState{view: *st.Poll, answers: map[int64][]int{}, tally: make([]int, len(st.Poll.Options))}
+		p := &pollState{view: *st.Poll, correct: st.PollKey, answers: map[int64][]int{}, tally: make([]int, len(st.Poll.Options))}
 		answers, err := r.db.PollAnswers(ctx, st.Poll.ID)
 		if err != nil {
 			return err
@@ -348,7 +350,7 @@ func (r *Room) saveState() {
 	}
 	if r.poll != nil {
 		v := r.poll.view
-		st.Poll = &v
+		st.Poll, st.PollKey = &v, r.poll.correct
 	}
 	if r.roll != nil {
 		v := r.roll.view
@@ -438,9 +440,15 @@ func (r *Room) openPoll(c *Client, data json.RawMessage) {
 		Text     string   `json:"text"`
 		Options  []string `json:"options"`
 		Multiple bool     `json:"multiple"`
+		Correct  []int    `json:"correct,omitempty"`
+		Source   string   `json:"source,omitempty"` // the bank question it came from
 	}
 	if json.Unmarshal(data, &d) != nil {
 		r.refuse(c, "bad_request", "poll_open needs {\"text\", \"options\", \"multiple\"}")
+		return
+	}
+	if len(d.Source) > 200 {
+		r.refuse(c, "bad_request", "source is too long")
 		return
 	}
 	d.Text = strings.TrimSpace(d.Text)
@@ -454,6 +462,18 @@ func (r *Room) openPoll(c *Client, data json.RawMessage) {
 			r.refuse(c, "bad_request", "option %d is empty or too long", i+1)
 			return
 		}
+	}
+	seen := map[int]bool{}
+	for _, i := range d.Correct {
+		if i < 0 || i >= len(d.Options) || seen[i] {
+			r.refuse(c, "bad_request", "correct: option %d does not exist or is repeated", i)
+			return
+		}
+		seen[i] = true
+	}
+	if !d.Multiple && len(d.Correct) > 1 {
+		r.refuse(c, "bad_request", "a single-choice poll has one correct option")
+		return
 	}
 	if r.poll != nil && r.poll.view.Open {
 		r.closePoll()
@@ -471,7 +491,7 @@ func (r *Room) openPoll(c *Client, data json.RawMessage) {
 		r.refuse(c, "internal", "the poll could not be opened; try again")
 		return
 	}
-	r.poll = &pollState{view: PollView{ID: id, Text: d.Text, Options: d.Options, Multiple: d.Multiple, Open: true},
+	r.poll = &pollState{view: PollView{ID: id, Text: d.Text, Options: d.Options, Multiple: d.Multiple, Open: true}, correct: d.Correct,
 		answers: map[int64][]int{}, tally: make([]int, len(d.Options))}
 	r.broadcast(MsgPoll, r.poll.view)
 	r.saveState()
@@ -482,6 +502,7 @@ func (r *Room) closePoll() {
 		return
 	}
 	r.poll.view.Open = false
+	r.poll.view.Correct = r.poll.correct
 	id, at := r.poll.view.ID, time.Now()
 	r.writes.Enqueue(func(tx *store.Tx) error { return tx.ClosePoll(context.Background(), id, at) })
 	r.broadcast(MsgPoll, r.poll.view)

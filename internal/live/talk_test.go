@@ -216,3 +216,38 @@ func TestHandsQuestionsAndChat(t *testing.T) {
 		t.Fatalf("mute lost in restart: %+v", trs.Roster)
 	}
 }
+
+// A poll made from a bank question keeps its key from participants until it
+// closes, and the key survives a restart.
+func TestPollKeyShownAtClose(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tdkt.db")
+	e := newEnv(t, path)
+	tr, a := e.dial(t, e.trainer), e.dial(t, e.a)
+	tr.expect(MsgHello)
+	a.expect(MsgHello)
+	tr.send(MsgPollOpen, map[string]any{"text": "Đúng hay sai?", "options": []string{"Đúng", "Sai"}, "correct": []int{2}})
+	tr.refused("bad_request")
+	tr.send(MsgPollOpen, map[string]any{"text": "Đúng hay sai?", "options": []string{"Đúng", "Sai", "Không rõ"}, "correct": []int{0, 1}})
+	tr.refused("bad_request") // two keys for a single choice
+	tr.send(MsgPollOpen, map[string]any{"text": "Đúng hay sai?", "options": []string{"Đúng", "Sai"}, "correct": []int{1}, "source": "q-0107"})
+	if p := decode[PollView](t, a.expect(MsgPoll)); !p.Open || p.Correct != nil {
+		t.Fatalf("open poll leaks its key: %+v", p)
+	}
+	// Restart with the poll open: the key is still known at the close.
+	e.srv.Close()
+	e.srv = nil
+	e.m.Close()
+	e.batch.Close()
+	e.batch = store.NewBatcher(e.db, 512, time.Millisecond)
+	e.db.Close()
+	e2 := newEnv(t, path)
+	tr2, a2 := e2.dial(t, e2.trainer), e2.dial(t, e2.a)
+	if h := decode[Snapshot](t, a2.expect(MsgHello)); h.Poll == nil || h.Poll.Correct != nil {
+		t.Fatalf("snapshot of the open poll: %+v", h.Poll)
+	}
+	tr2.expect(MsgHello)
+	tr2.send(MsgPollClose, nil)
+	if p := decode[PollView](t, a2.expect(MsgPoll)); p.Open || len(p.Correct) != 1 || p.Correct[0] != 1 {
+		t.Fatalf("closed poll = %+v", p)
+	}
+}

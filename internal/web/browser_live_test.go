@@ -169,6 +169,25 @@ func TestBrowserLiveSession(t *testing.T) {
 	if err != nil {
 		t.Fatalf("chat: %v", err)
 	}
+	// A poll from the module's bank: the key shows on the phones once it closes.
+	err = chromedp.Run(tr,
+		chromedp.Evaluate(`(() => { const s = document.getElementById('poll-bank'); s.value = "0"; s.dispatchEvent(new Event('change')); return s.options.length > 1 })()`, nil),
+		waitEval(`document.getElementById('poll-q').value.length > 0`),
+		chromedp.Click(`#poll-open button[type=submit]`, chromedp.ByQuery))
+	if err == nil {
+		var want string
+		_ = chromedp.Run(tr, chromedp.Evaluate(`document.getElementById('poll-q').value`, &want))
+		err = chromedp.Run(a, waitText(`#poll-text`, want), waitEval(`!document.querySelector('#poll-options .key')`))
+	}
+	if err == nil {
+		err = chromedp.Run(tr, chromedp.Click(`#poll-close`, chromedp.ByID))
+	}
+	if err == nil {
+		err = chromedp.Run(a, waitEval(`document.querySelectorAll('#poll-options .key').length >= 1`))
+	}
+	if err != nil {
+		t.Fatalf("bank poll: %v", err)
+	}
 	screenshot(t, tr, "live-2-trainer")
 	// The attendance report: A and B present, the third expected trainee absent.
 	// Everyone joined before the start; read the report a little after it, so

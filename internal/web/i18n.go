@@ -276,6 +276,7 @@ var messages = map[string][2]string{
 	"live.rc_open":        {"Bắt đầu điểm danh", "Start a roll call"},
 	"live.rc_close":       {"Kết thúc điểm danh", "End the roll call"},
 	"live.presence":       {"Có mặt %d/%d người dự kiến · %d người đang kết nối", "Present %d of %d expected · %d connected"},
+	"live.from_bank":      {"Lấy câu hỏi từ ngân hàng câu hỏi của bài học (đáp án hiện khi đóng câu hỏi)", "Take a question from the module's bank (the key shows when the poll closes)"},
 	"live.hand_up":        {"Giơ tay phát biểu", "Raise your hand"},
 	"live.hand_down":      {"Hạ tay", "Lower your hand"},
 	"live.hands":          {"Người đang giơ tay", "Raised hands"},

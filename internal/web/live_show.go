@@ -4,12 +4,15 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/tdkt/tdkt/internal/live"
 	"github.com/tdkt/tdkt/internal/model"
+	"github.com/tdkt/tdkt/internal/quiz"
 )
 
 // showLive is the room: the slides (sent once, so a slide change costs a few
@@ -37,12 +40,75 @@ func (h *handler) showLive(c *gin.Context) {
 		return
 	}
 	v := h.newView(c, sess.Title)
+	isTrainer := u.ID == sess.TrainerID || u.Role == model.RoleAdmin
+	var bank []bankPoll
+	if isTrainer {
+		bank = h.bankPolls(sess)
+	}
 	v.D = struct {
 		Session model.LiveSession
 		Slides  []template.HTML
 		Trainer bool
-	}{sess, h.slides(sess), u.ID == sess.TrainerID || u.Role == model.RoleAdmin}
+		Bank    []bankPoll
+	}{sess, h.slides(sess), isTrainer, bank}
 	h.render(c, http.StatusOK, "live_room", v)
+}
+
+// bankPoll is a bank question the trainer can put to the room as a poll.
+type bankPoll struct {
+	ID       string   `json:"id"`
+	Module   string   `json:"module"`
+	Text     string   `json:"text"`
+	Options  []string `json:"options"`
+	Multiple bool     `json:"multiple"`
+	Correct  []int    `json:"correct"`
+}
+
+// bankPolls lists the choice questions of the session's modules (all the
+// course's when it names none); other kinds do not fit a show of hands.
+func (h *handler) bankPolls(s model.LiveSession) []bankPoll {
+	co := h.cat.Course(s.CourseID)
+	if co == nil {
+		return nil
+	}
+	want := map[string]bool{}
+	for _, id := range s.Modules {
+		want[id] = true
+	}
+	var out []bankPoll
+	for _, m := range co.Modules {
+		if len(want) > 0 && !want[m.ID] {
+			continue
+		}
+		for _, q := range m.Questions {
+			if q.Outdated {
+				continue
+			}
+			p := bankPoll{ID: q.ID, Module: m.Title, Text: q.StemText}
+			switch q.Type {
+			case quiz.Single, quiz.Multiple:
+				p.Multiple = q.Type == quiz.Multiple
+				for i, o := range q.Options {
+					p.Options = append(p.Options, o.Text)
+					if slices.Contains(q.Correct, o.ID) {
+						p.Correct = append(p.Correct, i)
+					}
+				}
+			case quiz.TrueFalse:
+				p.Options = []string{"Đúng", "Sai"}
+				p.Correct = []int{0}
+				if !q.Answer {
+					p.Correct = []int{1}
+				}
+			default:
+				continue
+			}
+			if len(p.Options) >= 2 && len(p.Options) <= 10 && utf8.RuneCountInString(p.Text) <= 500 {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
 }
 
 // slides cuts the session's modules into one slide per ## section, after a

@@ -45,6 +45,7 @@
       input.disabled = !p.open;
       label.appendChild(input);
       label.appendChild(document.createTextNode(" " + o));
+      if (!p.open && p.correct && p.correct.indexOf(i) >= 0) { label.appendChild(el("strong", " ✓", "key")); }
       li.appendChild(label);
       ul.appendChild(li);
     });
@@ -296,10 +297,27 @@
     $("chat-text").value = "";
   });
   if (trainer) {
+    // A bank question fills the form; its key goes along only if the
+    // trainer left the question and options as they were.
+    var bank = $("bank-data") ? JSON.parse($("bank-data").textContent) : [], picked = null;
+    if ($("poll-bank")) {
+      $("poll-bank").addEventListener("change", function (e) {
+        picked = bank[Number(e.target.value)] || null;
+        if (!picked) { return; }
+        $("poll-q").value = picked.text;
+        $("poll-opts").value = picked.options.join("\n");
+        $("poll-multi").checked = picked.multiple;
+      });
+    }
     $("poll-open").addEventListener("submit", function (e) {
       e.preventDefault();
       var opts = $("poll-opts").value.split("\n").map(function (s) { return s.trim(); }).filter(Boolean);
-      send("poll_open", { text: $("poll-q").value, options: opts, multiple: $("poll-multi").checked });
+      var d = { text: $("poll-q").value, options: opts, multiple: $("poll-multi").checked };
+      if (picked && picked.text === d.text && picked.options.join("\n") === opts.join("\n") && picked.multiple === d.multiple) {
+        d.correct = picked.correct;
+        d.source = picked.id;
+      }
+      send("poll_open", d);
     });
     $("poll-close").addEventListener("click", function () { send("poll_close"); });
     $("rollcall-open").addEventListener("submit", function (e) {
