@@ -77,11 +77,11 @@ func linkCitations(doc ast.Node, src []byte, reg *Register) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
-		switch n.(type) {
+		switch n := n.(type) {
 		case *ast.Link, *ast.AutoLink, *ast.CodeSpan, *ast.CodeBlock, *ast.FencedCodeBlock, *ast.Heading, *ast.Image:
 			return ast.WalkSkipChildren, nil
 		case *ast.Text:
-			texts = append(texts, n.(*ast.Text))
+			texts = append(texts, n)
 		}
 		return ast.WalkContinue, nil
 	})
