@@ -140,9 +140,10 @@ func (s *Sessions) For(ctx context.Context, u model.User, now time.Time) ([]mode
 
 // Row is one expected participant in the attendance report.
 type Row struct {
-	User   model.User
-	Unit   model.Unit
-	Result Result
+	User      model.User
+	Unit      model.Unit
+	Result    Result
+	RollCalls int // roll calls answered
 }
 
 // Report is the attendance of a session as of a time.
@@ -151,6 +152,9 @@ type Report struct {
 	Rows    []Row // expected participants, by unit then Vietnamese name
 	Counts  map[string]int
 	Extra   int // participants who came without being expected
+	// RollCalls is how many roll calls the session has had; a row's
+	// RollCalls below it shows the ones that person missed.
+	RollCalls int
 }
 
 // Attendance works out every expected participant's status as of now.
@@ -175,8 +179,12 @@ func (s *Sessions) Attendance(ctx context.Context, id int64, now time.Time) (Rep
 		}
 		spans[p.UserID] = append(spans[p.UserID], iv)
 	}
+	rolls, marks, err := s.db.RollCallTally(ctx, id)
+	if err != nil {
+		return Report{}, err
+	}
 	rules := Rules{Start: sess.StartsAt, End: sess.EndsAt, LateAfter: sess.LateAfter, PresentPct: sess.PresentPct}
-	rep := Report{Session: sess, Counts: map[string]int{}}
+	rep := Report{Session: sess, Counts: map[string]int{}, RollCalls: rolls}
 	expected := map[int64]bool{}
 	units := map[int64]model.Unit{}
 	for _, uid := range ids {
@@ -193,7 +201,7 @@ func (s *Sessions) Attendance(ctx context.Context, id int64, now time.Time) (Rep
 			units[u.UnitID] = unit
 		}
 		r := Assess(rules, spans[uid], now)
-		rep.Rows = append(rep.Rows, Row{User: u, Unit: unit, Result: r})
+		rep.Rows = append(rep.Rows, Row{User: u, Unit: unit, Result: r, RollCalls: marks[uid]})
 		rep.Counts[r.Status]++
 		if r.Attended {
 			rep.Counts["attended"]++

@@ -37,6 +37,18 @@ func TestScheduleAndReport(t *testing.T) {
 		if err := tx.OpenPresence(ctx, sess.ID, e.stranger.ID, "online", at(0)); err != nil { // came uninvited
 			return err
 		}
+		// Two roll calls: A answers the second only, B neither.
+		for i := 0; i < 2; i++ {
+			id, err := tx.OpenRollCall(ctx, sess.ID, at(20+30*i), at(21+30*i))
+			if err != nil {
+				return err
+			}
+			if i == 1 {
+				if err := tx.MarkRollCall(ctx, id, e.a.ID, at(51)); err != nil {
+					return err
+				}
+			}
+		}
 		return tx.ClosePresence(ctx, sess.ID, e.stranger.ID, at(10))
 	})
 	if err != nil {
@@ -45,6 +57,12 @@ func TestScheduleAndReport(t *testing.T) {
 	rep, err := s.Attendance(ctx, sess.ID, time.Now())
 	if err != nil || len(rep.Rows) != 2 || rep.Counts[Present] != 1 || rep.Counts[Absent] != 1 || rep.Counts["attended"] != 1 || rep.Extra != 1 {
 		t.Fatalf("report = %+v %v", rep, err)
+	}
+	for _, row := range rep.Rows {
+		want := map[int64]int{e.a.ID: 1, e.b.ID: 0}[row.User.ID]
+		if rep.RollCalls != 2 || row.RollCalls != want {
+			t.Fatalf("%s answered %d of %d roll calls, want %d of 2", row.User.Username, row.RollCalls, rep.RollCalls, want)
+		}
 	}
 	mine, _ := s.For(ctx, e.a, time.Now())
 	theirs, _ := s.For(ctx, e.stranger, time.Now())

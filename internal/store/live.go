@@ -403,3 +403,28 @@ func (db *DB) RecentChat(ctx context.Context, sessionID int64, n int) ([]ChatLin
 	}
 	return out, rows.Err()
 }
+
+// RollCallTally returns how many roll calls a session has had and how many
+// each participant answered, in one query.
+func (db *DB) RollCallTally(ctx context.Context, sessionID int64) (int, map[int64]int, error) {
+	var n int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM live_rollcalls WHERE session_id = ?`, sessionID).Scan(&n); err != nil {
+		return 0, nil, fmt.Errorf("store: roll calls: %w", err)
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT m.user_id, count(*) FROM live_rollcall_marks m
+		JOIN live_rollcalls r ON r.id = m.rollcall_id WHERE r.session_id = ? GROUP BY m.user_id`, sessionID)
+	if err != nil {
+		return 0, nil, fmt.Errorf("store: roll-call marks: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var u int64
+		var k int
+		if err := rows.Scan(&u, &k); err != nil {
+			return 0, nil, err
+		}
+		out[u] = k
+	}
+	return n, out, rows.Err()
+}

@@ -338,6 +338,7 @@ var messages = map[string][2]string{
 	"att.col.share":       {"Tỷ lệ dự (%)", "Share (%)"},
 	"att.col.first":       {"Vào lúc", "First seen"},
 	"att.col.last":        {"Rời lúc", "Last seen"},
+	"att.col.rollcalls":   {"Điểm danh (lần có mặt/số lần)", "Roll calls answered"},
 	"att.col.sign":        {"Ký tên", "Signature"},
 	"att.present":         {"Có mặt", "Present"},
 	"att.late":            {"Đến muộn", "Late"},

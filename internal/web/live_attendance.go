@@ -35,13 +35,15 @@ func (h *handler) showLiveAttendance(c *gin.Context) {
 	}
 	lang := langOf(c.Request)
 	header := []string{tr(lang, "att.col.no"), tr(lang, "field.full_name"), tr(lang, "field.username"), tr(lang, "field.unit"),
-		tr(lang, "att.col.status"), tr(lang, "att.col.minutes"), tr(lang, "att.col.share"), tr(lang, "att.col.first"), tr(lang, "att.col.last")}
+		tr(lang, "att.col.status"), tr(lang, "att.col.minutes"), tr(lang, "att.col.share"), tr(lang, "att.col.first"), tr(lang, "att.col.last"),
+		tr(lang, "att.col.rollcalls")}
 	name := fmt.Sprintf("diem-danh-%s-%d", rep.Session.StartsAt.Format("2006-01-02"), rep.Session.ID)
 	if c.Query("format") == "xlsx" {
 		rows := make([][]xlsx.Cell, len(rep.Rows))
 		for i, r := range rep.Rows {
 			rows[i] = []xlsx.Cell{i + 1, r.User.FullName, r.User.Username, r.Unit.Name, tr(lang, "att."+r.Result.Status),
-				math.Round(r.Result.Minutes), math.Round(r.Result.Share), clockOrEmpty(r.Result.FirstSeen), clockOrEmpty(r.Result.LastSeen)}
+				math.Round(r.Result.Minutes), math.Round(r.Result.Share), clockOrEmpty(r.Result.FirstSeen), clockOrEmpty(r.Result.LastSeen),
+				rollCalls(r, rep)}
 		}
 		var b bytes.Buffer
 		if err := xlsx.Write(&b, tr(lang, "att.title"), header, rows); err != nil {
@@ -60,7 +62,7 @@ func (h *handler) showLiveAttendance(c *gin.Context) {
 		for i, r := range rep.Rows {
 			_ = w.Write([]string{strconv.Itoa(i + 1), r.User.FullName, r.User.Username, r.Unit.Name, tr(lang, "att."+r.Result.Status),
 				strconv.FormatFloat(r.Result.Minutes, 'f', 0, 64), strconv.FormatFloat(r.Result.Share, 'f', 0, 64),
-				clockOrEmpty(r.Result.FirstSeen), clockOrEmpty(r.Result.LastSeen)})
+				clockOrEmpty(r.Result.FirstSeen), clockOrEmpty(r.Result.LastSeen), rollCalls(r, rep)})
 		}
 		w.Flush()
 		c.Header("Content-Disposition", `attachment; filename="`+name+`.csv"`)
@@ -80,4 +82,9 @@ func clockOrEmpty(t time.Time) string {
 		return ""
 	}
 	return t.Local().Format("15:04:05 02/01/2006")
+}
+
+// rollCalls shows roll calls answered out of those held, e.g. "2/3".
+func rollCalls(r live.Row, rep live.Report) string {
+	return strconv.Itoa(r.RollCalls) + "/" + strconv.Itoa(rep.RollCalls)
 }

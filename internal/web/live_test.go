@@ -99,7 +99,8 @@ func TestAttendanceExports(t *testing.T) {
 	path := "/manage/live/" + strconv.FormatInt(s.ID, 10) + "/attendance"
 	w := e.do(req{method: "GET", path: path + "?format=csv", cookie: ck})
 	body := w.Body.String()
-	if w.Code != 200 || !strings.HasPrefix(body, "\ufeffSTT,Họ và tên") || !strings.Contains(body, "Trần Văn Bình,hocvien,Xã Tam Đa,Đến muộn,30,60") {
+	if w.Code != 200 || !strings.HasPrefix(body, "\ufeffSTT,Họ và tên") || !strings.Contains(body, "Trần Văn Bình,hocvien,Xã Tam Đa,Đến muộn,30,60") ||
+		!strings.Contains(body, "Điểm danh (lần có mặt/số lần)") || !strings.Contains(body, ",0/0") {
 		t.Fatalf("csv: %d %q", w.Code, body)
 	}
 	w = e.do(req{method: "GET", path: path + "?format=xlsx", cookie: ck})
