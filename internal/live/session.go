@@ -111,6 +111,22 @@ func (s *Sessions) ByCode(ctx context.Context, code string) (model.LiveSession, 
 	return s.db.LiveSessionByCode(ctx, strings.TrimSpace(code))
 }
 
+// Between returns the sessions that ended between from and to, the latest
+// first.
+func (s *Sessions) Between(ctx context.Context, from, to time.Time) ([]model.LiveSession, error) {
+	all, err := s.db.LiveSessions(ctx, from)
+	if err != nil {
+		return nil, err
+	}
+	var out []model.LiveSession
+	for i := len(all) - 1; i >= 0; i-- {
+		if all[i].EndsAt.Before(to) {
+			out = append(out, all[i])
+		}
+	}
+	return out, nil
+}
+
 // For returns the sessions not yet over that u may join: all of them for
 // trainers and admins.
 func (s *Sessions) For(ctx context.Context, u model.User, now time.Time) ([]model.LiveSession, error) {
@@ -256,4 +272,30 @@ func (a CertAttendance) Attendance(ctx context.Context, userID int64, courseID s
 		}
 	}
 	return attended, required, nil
+}
+
+// UnitGroup is the rows of one unit in the report, with its totals.
+type UnitGroup struct {
+	Unit   model.Unit
+	First  int // number of the group's first row in the whole list
+	Rows   []Row
+	Counts map[string]int
+}
+
+// Groups splits the rows, already sorted by unit, into one group per unit,
+// for the printed list with a total under each unit.
+func (r Report) Groups() []UnitGroup {
+	var out []UnitGroup
+	for i, row := range r.Rows {
+		if len(out) == 0 || out[len(out)-1].Unit.ID != row.Unit.ID {
+			out = append(out, UnitGroup{Unit: row.Unit, First: i + 1, Counts: map[string]int{}})
+		}
+		g := &out[len(out)-1]
+		g.Rows = append(g.Rows, row)
+		g.Counts[row.Result.Status]++
+		if row.Result.Attended {
+			g.Counts["attended"]++
+		}
+	}
+	return out
 }

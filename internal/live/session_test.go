@@ -111,3 +111,17 @@ func TestHallCheckin(t *testing.T) {
 		}
 	}
 }
+
+func TestReportGroupsByUnit(t *testing.T) {
+	xa, phuong := model.Unit{ID: 1, Name: "Xã A"}, model.Unit{ID: 2, Name: "Phường B"}
+	rep := Report{Rows: []Row{
+		{Unit: phuong, Result: Result{Status: Present, Attended: true}},
+		{Unit: xa, Result: Result{Status: Absent}},
+		{Unit: xa, Result: Result{Status: Late, Attended: true}},
+	}}
+	g := rep.Groups()
+	if len(g) != 2 || g[0].Unit.ID != 2 || len(g[0].Rows) != 1 || g[1].First != 2 || len(g[1].Rows) != 2 ||
+		g[1].Counts[Absent] != 1 || g[1].Counts[Late] != 1 || g[1].Counts["attended"] != 1 || g[0].Counts["attended"] != 1 {
+		t.Fatalf("groups = %+v", g)
+	}
+}

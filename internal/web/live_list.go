@@ -25,10 +25,21 @@ func (h *handler) listLive(c *gin.Context) {
 	if c.Query("code") != "" {
 		v.Notice = tr(v.Lang, "live.bad_code")
 	}
+	// Trainers keep reaching the attendance of sessions that are over.
+	var past []model.LiveSession
+	if u.Role != model.RoleTrainee {
+		all, err := h.lives.Between(c.Request.Context(), time.Now().AddDate(0, 0, -365), time.Now().Add(-time.Hour))
+		if err != nil {
+			h.fail(c, http.StatusInternalServerError, "error.internal", err)
+			return
+		}
+		past = all
+	}
 	v.D = struct {
 		Sessions []model.LiveSession
+		Past     []model.LiveSession
 		Now      time.Time
-	}{list, time.Now()}
+	}{list, past, time.Now()}
 	h.render(c, http.StatusOK, "live_list", v)
 }
 

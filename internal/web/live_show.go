@@ -50,8 +50,20 @@ func (h *handler) showLive(c *gin.Context) {
 		Slides  []template.HTML
 		Trainer bool
 		Bank    []bankPoll
-	}{sess, h.slides(sess), isTrainer, bank}
+		Errors  map[string]string
+	}{sess, h.slides(sess), isTrainer, bank, liveErrors(v.Lang)}
 	h.render(c, http.StatusOK, "live_room", v)
+}
+
+// liveErrors are the room's error codes (docs/live-protocol.md) in the
+// reader's language; the server's own messages are English, for other clients.
+func liveErrors(lang string) map[string]string {
+	out := map[string]string{}
+	for _, code := range []string{"bad_json", "unknown_type", "forbidden", "bad_request", "closed", "rate_limited", "kicked",
+		"removed", "muted", "chat_off", "slow_down", "not_found", "full", "internal"} {
+		out[code] = tr(lang, "live.err."+code)
+	}
+	return out
 }
 
 // bankPoll is a bank question the trainer can put to the room as a poll.

@@ -154,3 +154,27 @@ func TestHallCheckinOverHTTP(t *testing.T) {
 		t.Fatalf("admin check-in: %d", w.Code) // admins may join any session
 	}
 }
+
+// Sessions that are over stay reachable for trainers, with their attendance.
+func TestPastSessionsListedForTrainers(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	trainer := mustUser(t, e, "giangvien")
+	unit, _ := e.db.UnitByCode(ctx, "24")
+	start := time.Now().Add(-30 * 24 * time.Hour)
+	s := model.LiveSession{Code: "454545", Title: "Hội nghị tháng trước", StartsAt: start, EndsAt: start.Add(2 * time.Hour),
+		LateAfter: 10 * time.Minute, PresentPct: 80, TrainerID: trainer.ID}
+	if err := e.db.WithTx(ctx, func(tx *store.Tx) error { return tx.CreateLiveSession(ctx, &s, []int64{unit.ID}, nil) }); err != nil {
+		t.Fatal(err)
+	}
+	w := e.do(req{method: "GET", path: "/live", cookie: e.login(t, "giangvien")})
+	body := w.Body.String()
+	if w.Code != 200 || !strings.Contains(body, `id="past-sessions"`) || !strings.Contains(body, "Hội nghị tháng trước") ||
+		!strings.Contains(body, "/manage/live/"+strconv.FormatInt(s.ID, 10)+"/attendance") {
+		t.Fatalf("trainer's list: %d\n%s", w.Code, body)
+	}
+	w = e.do(req{method: "GET", path: "/live", cookie: e.login(t, "hocvien")})
+	if strings.Contains(w.Body.String(), "Hội nghị tháng trước") {
+		t.Fatal("a trainee sees a session that is over")
+	}
+}

@@ -15,6 +15,7 @@
   var msg = root.dataset;
   var questions = {}, myVotes = {}, handUp = false, chatOn = true, muted = false;
   var expected = [], online = {}, guests = [], mutedIds = {};
+  var errorText = $("live-errors") ? JSON.parse($("live-errors").textContent) : {};
 
   function status(text) { $("live-status").textContent = text; }
   function show(i) {
@@ -247,6 +248,8 @@
         }
         break;
       case "error":
+        if (!d.code) { break; }
+        d.message = errorText[d.code] || d.message;
         $("live-error").textContent = d.message;
         if (d.code !== "removed" && d.code !== "kicked") {
           setTimeout(function () { if ($("live-error").textContent === d.message) { $("live-error").textContent = ""; } }, 8000);
