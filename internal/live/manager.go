@@ -184,5 +184,14 @@ func (m *Manager) CheckIn(ctx context.Context, id int64, u model.User, now time.
 	if err != nil || done {
 		return err
 	}
-	return m.writes.Do(ctx, func(tx *store.Tx) error { return tx.OpenPresence(ctx, id, u.ID, "hall", now) })
+	if err := m.writes.Do(ctx, func(tx *store.Tx) error { return tx.OpenPresence(ctx, id, u.ID, "hall", now) }); err != nil {
+		return err
+	}
+	if r, err := m.room(ctx, id); err == nil {
+		select {
+		case r.hallIn <- u.ID: // the console stops listing them as absent
+		default: // a room this busy learns it at its next start
+		}
+	}
+	return nil
 }

@@ -146,6 +146,7 @@ type RosterData struct {
 	Online []int64      `json:"online"`
 	Guests []RosterView `json:"guests"`
 	Muted  []int64      `json:"muted"`
+	Hall   []int64      `json:"hall"` // checked in in the hall by the QR code
 }
 
 // Participant identifies a connected user.

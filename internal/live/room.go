@@ -33,6 +33,7 @@ type Room struct {
 	register   chan *Client
 	unregister chan *Client
 	inbound    chan inbound
+	hallIn     chan int64 // a participant checked in in the hall
 	stop       chan struct{}
 	done       chan struct{}
 
@@ -103,7 +104,7 @@ func (f localFanout) Broadcast(pm *websocket.PreparedMessage) { f.r.deliver(pm) 
 
 func newRoom(sess model.LiveSession, expected []store.RosterEntry, db *store.DB, writes *store.Batcher) *Room {
 	r := &Room{sess: sess, expected: map[int64]bool{}, db: db, writes: writes,
-		register: make(chan *Client, 256), unregister: make(chan *Client, 256), inbound: make(chan inbound, 4096),
+		register: make(chan *Client, 256), unregister: make(chan *Client, 256), inbound: make(chan inbound, 4096), hallIn: make(chan int64, 256),
 		stop: make(chan struct{}), done: make(chan struct{}), clients: map[*Client]struct{}{}, conns: map[int64]int{},
 		talk: newTalk()}
 	r.fan = localFanout{r}
@@ -172,6 +173,10 @@ func (r *Room) run() {
 			rollEnds = r.rollEnd.C
 		}
 		select {
+		case uid := <-r.hallIn:
+			r.talk.hall[uid] = true
+			r.talk.rosterDue = true
+			r.dirty = true
 		case c := <-r.register:
 			r.add(c)
 		case c := <-r.unregister:
@@ -373,7 +378,12 @@ func (r *Room) pushCounts() {
 			expectedOnline++
 		}
 	}
-	data := map[string]int{"connected": connected, "expected": len(r.expected), "expected_online": expectedOnline}
+	for uid := range r.talk.hall {
+		if _, online := r.conns[uid]; !online && r.expected[uid] {
+			expectedOnline++ // present in the hall without the room open
+		}
+	}
+	data := map[string]int{"connected": connected, "expected": len(r.expected), "expected_online": expectedOnline, "hall": len(r.talk.hall)}
 	for c := range r.clients {
 		if r.isTrainer(c) {
 			r.sendTo(c, MsgPresence, data)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -110,6 +111,20 @@ func TestHallCheckin(t *testing.T) {
 			t.Fatalf("checked in at the hall: %+v", r.Result)
 		}
 	}
+	// The trainer's console counts them present, not absent.
+	tr := e.dial(t, e.trainer)
+	if h := decode[Snapshot](t, tr.expect(MsgHello)); h.Roster == nil || !slices.Equal(h.Roster.Hall, []int64{e.a.ID}) {
+		t.Fatalf("console roster: %+v", h.Roster)
+	}
+	if p := decode[map[string]int](t, tr.expect(MsgPresence)); p["expected_online"] != 1 || p["hall"] != 1 {
+		t.Fatalf("presence = %v", p)
+	}
+	if err := e.m.CheckIn(ctx, e.sess.ID, e.b, now); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the second check-in on the console", func() bool {
+		return slices.Equal(decode[RosterData](t, tr.expect(MsgRoster)).Hall, []int64{e.a.ID, e.b.ID})
+	})
 }
 
 func TestReportGroupsByUnit(t *testing.T) {

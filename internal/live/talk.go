@@ -35,6 +35,7 @@ type question struct {
 type talkState struct {
 	names      map[int64]RosterView // expected participants
 	guests     map[int64]RosterView // connected people who are not expected
+	hall       map[int64]bool       // checked in in the hall by the QR code
 	hands      map[int64]int64      // user → raised at (ms)
 	questions  []*question          // by seq-1
 	voteDirty  map[int64]bool       // questions whose votes changed since the last push
@@ -50,7 +51,7 @@ type talkState struct {
 }
 
 func newTalk() talkState {
-	return talkState{names: map[int64]RosterView{}, guests: map[int64]RosterView{}, hands: map[int64]int64{}, voteDirty: map[int64]bool{}, chatOn: true,
+	return talkState{names: map[int64]RosterView{}, guests: map[int64]RosterView{}, hall: map[int64]bool{}, hands: map[int64]int64{}, voteDirty: map[int64]bool{}, chatOn: true,
 		lastChat: map[int64]time.Time{}, lastAsk: map[int64]time.Time{}, muted: map[int64]bool{}, removed: map[int64]bool{}}
 }
 
@@ -74,6 +75,13 @@ func (r *Room) restoreTalk(ctx context.Context, st savedState) error {
 	}
 	for _, id := range st.Removed {
 		r.talk.removed[id] = true
+	}
+	hall, err := r.db.HallCheckins(ctx, r.sess.ID)
+	if err != nil {
+		return err
+	}
+	for _, uid := range hall {
+		r.talk.hall[uid] = true
 	}
 	qs, err := r.db.Questions(ctx, r.sess.ID)
 	if err != nil {
@@ -157,7 +165,12 @@ func (r *Room) nameOf(uid int64) string {
 // roster is who is connected right now; the console derives who is absent
 // from the expected list it received at hello.
 func (r *Room) roster() RosterData {
-	d := RosterData{Online: make([]int64, 0, len(r.conns)), Guests: make([]RosterView, 0, len(r.talk.guests)), Muted: []int64{}}
+	d := RosterData{Online: make([]int64, 0, len(r.conns)), Guests: make([]RosterView, 0, len(r.talk.guests)), Muted: []int64{},
+		Hall: make([]int64, 0, len(r.talk.hall))}
+	for uid := range r.talk.hall {
+		d.Hall = append(d.Hall, uid)
+	}
+	slices.Sort(d.Hall)
 	for uid := range r.conns {
 		d.Online = append(d.Online, uid)
 	}

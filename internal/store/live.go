@@ -428,3 +428,21 @@ func (db *DB) RollCallTally(ctx context.Context, sessionID int64) (int, map[int6
 	}
 	return n, out, rows.Err()
 }
+
+// HallCheckins returns who has checked in in the hall of a session.
+func (db *DB) HallCheckins(ctx context.Context, sessionID int64) ([]int64, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT user_id FROM live_presence WHERE session_id = ? AND kind = 'hall'`, sessionID)
+	if err != nil {
+		return nil, fmt.Errorf("store: hall check-ins: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var u int64
+		if err := rows.Scan(&u); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}

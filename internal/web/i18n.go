@@ -292,6 +292,7 @@ var messages = map[string][2]string{
 	"live.err.full":         {"Buổi học đã nhận đủ số câu hỏi tối đa.", "The session has reached its limit of questions."},
 	"live.err.internal":     {"Máy chủ chưa lưu được; hãy thử lại.", "The server could not save this; try again."},
 	"live.past":             {"Các buổi đã kết thúc (12 tháng gần nhất)", "Sessions that are over (last 12 months)"},
+	"live.in_hall":          {"tại hội trường", "in the hall"},
 	"live.hand_up":          {"Giơ tay phát biểu", "Raise your hand"},
 	"live.hand_down":        {"Hạ tay", "Lower your hand"},
 	"live.hands":            {"Người đang giơ tay", "Raised hands"},

@@ -14,7 +14,7 @@
   var poll = null, roll = null;
   var msg = root.dataset;
   var questions = {}, myVotes = {}, handUp = false, chatOn = true, muted = false;
-  var expected = [], online = {}, guests = [], mutedIds = {};
+  var expected = [], online = {}, guests = [], mutedIds = {}, hall = {};
   var errorText = $("live-errors") ? JSON.parse($("live-errors").textContent) : {};
 
   function status(text) { $("live-status").textContent = text; }
@@ -157,7 +157,10 @@
     abs.textContent = "";
     on.textContent = "";
     expected.forEach(function (p) {
-      if (online[p.id]) { on.appendChild(personItem(p, true)); nOn++; } else { abs.appendChild(personItem(p, false)); nAbs++; }
+      if (online[p.id]) { on.appendChild(personItem(p, true)); nOn++; return; }
+      if (hall[p.id]) { on.appendChild(personItem({ id: p.id, name: p.name + " (" + msg.msgHall + ")", unit: p.unit }, false)); nOn++; return; }
+      abs.appendChild(personItem(p, false));
+      nAbs++;
     });
     guests.forEach(function (p) { on.appendChild(personItem(p, true)); nOn++; });
     $("absent-n").textContent = nAbs;
@@ -170,6 +173,8 @@
     guests = r.guests || [];
     mutedIds = {};
     (r.muted || []).forEach(function (id) { mutedIds[id] = true; });
+    hall = {};
+    (r.hall || []).forEach(function (id) { hall[id] = true; });
     renderRoster();
   }
   function renderHands(hs) {
