@@ -130,25 +130,8 @@ func (c *conn) send(typ string, data any) {
 // expect reads until a message of type typ arrives (others are skipped).
 func (c *conn) expect(typ string) Outgoing {
 	c.t.Helper()
-	_ = c.ws.SetReadDeadline(time.Now().Add(5 * time.Second))
-	for {
-		_, b, err := c.ws.ReadMessage()
-		if err != nil {
-			c.t.Fatalf("waiting for %s: %v", typ, err)
-		}
-		var m struct {
-			Outgoing
-			Data json.RawMessage `json:"d"`
-		}
-		if err := json.Unmarshal(b, &m); err != nil {
-			c.t.Fatalf("bad JSON from server: %s", b)
-		}
-		if m.Type == typ {
-			out := m.Outgoing
-			out.Data = m.Data
-			return out
-		}
-	}
+	out, _ := c.until(typ)
+	return out
 }
 
 func decode[T any](t *testing.T, o Outgoing) T {
@@ -427,7 +410,7 @@ func TestSlowClientIsDroppedNotWaitedOn(t *testing.T) {
 		slow.send <- &frame{pm: encode(MsgSlide, 0, nil)}
 	}
 	r.clients[slow], r.clients[fast] = struct{}{}, struct{}{}
-	r.conns[slow.p.ID], r.conns[fast.p.ID] = 1, 1
+	r.byUser[slow.p.ID], r.byUser[fast.p.ID] = []*Client{slow}, []*Client{fast}
 	done := make(chan struct{})
 	go func() {
 		r.broadcast(MsgSlide, map[string]int{"index": 1})

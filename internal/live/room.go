@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -37,15 +38,16 @@ type Room struct {
 	stop       chan struct{}
 	done       chan struct{}
 
-	clients map[*Client]struct{}
-	conns   map[int64]int // connections per user
-	seq     uint64
-	slide   int
-	poll    *pollState
-	roll    *rollState
-	rollEnd *time.Timer // fires when the open roll call's window closes
-	dirty   bool        // tally or presence changed since the last push
-	talk    talkState
+	clients  map[*Client]struct{}
+	byUser   map[int64][]*Client  // each user's connections (several devices count once)
+	trainers map[*Client]struct{} // so messages for trainers need not walk every connection
+	seq      uint64
+	slide    int
+	poll     *pollState
+	roll     *rollState
+	rollEnd  *time.Timer // fires when the open roll call's window closes
+	dirty    bool        // tally or presence changed since the last push
+	talk     talkState
 }
 
 type pollState struct {
@@ -105,7 +107,8 @@ func (f localFanout) Broadcast(pm *websocket.PreparedMessage) { f.r.deliver(pm) 
 func newRoom(sess model.LiveSession, expected []store.RosterEntry, db *store.DB, writes *store.Batcher) *Room {
 	r := &Room{sess: sess, expected: map[int64]bool{}, db: db, writes: writes,
 		register: make(chan *Client, 256), unregister: make(chan *Client, 256), inbound: make(chan inbound, 4096), hallIn: make(chan int64, 256),
-		stop: make(chan struct{}), done: make(chan struct{}), clients: map[*Client]struct{}{}, conns: map[int64]int{},
+		stop: make(chan struct{}), done: make(chan struct{}), clients: map[*Client]struct{}{},
+		byUser: map[int64][]*Client{}, trainers: map[*Client]struct{}{},
 		talk: newTalk()}
 	r.fan = localFanout{r}
 	for _, e := range expected {
@@ -231,12 +234,12 @@ func (r *Room) add(c *Client) {
 		return
 	}
 	r.clients[c] = struct{}{}
+	if c.p.Trainer {
+		r.trainers[c] = struct{}{}
+	}
 	r.talk.rosterDue = true
-	r.conns[c.p.ID]++
-	if r.conns[c.p.ID] == 1 {
-		if _, ok := r.talk.names[c.p.ID]; !ok {
-			r.talk.guests[c.p.ID] = RosterView{ID: c.p.ID, Name: c.p.Name, Trainer: c.p.Trainer}
-		}
+	r.byUser[c.p.ID] = append(r.byUser[c.p.ID], c)
+	if len(r.byUser[c.p.ID]) == 1 {
 		id, uid, at := r.sess.ID, c.p.ID, time.Now()
 		r.writes.Enqueue(func(tx *store.Tx) error { return tx.OpenPresence(context.Background(), id, uid, "online", at) })
 	}
@@ -249,12 +252,13 @@ func (r *Room) remove(c *Client) {
 		return
 	}
 	delete(r.clients, c)
+	delete(r.trainers, c)
 	close(c.send)
 	r.talk.rosterDue = true
-	r.conns[c.p.ID]--
-	if r.conns[c.p.ID] <= 0 {
-		delete(r.conns, c.p.ID)
-		delete(r.talk.guests, c.p.ID)
+	if conns := slices.DeleteFunc(r.byUser[c.p.ID], func(x *Client) bool { return x == c }); len(conns) > 0 {
+		r.byUser[c.p.ID] = conns
+	} else {
+		delete(r.byUser, c.p.ID)
 		if _, up := r.talk.hands[c.p.ID]; up {
 			delete(r.talk.hands, c.p.ID) // a hand left behind would wait for no one
 			r.toTrainers(MsgHands, r.handList())
@@ -372,23 +376,18 @@ func (r *Room) pushCounts() {
 	if r.poll != nil && r.poll.view.Open {
 		r.broadcast(MsgTally, map[string]any{"poll": r.poll.view.ID, "counts": r.poll.tally, "answers": len(r.poll.answers)})
 	}
-	connected, expectedOnline := len(r.conns), 0
-	for uid := range r.conns {
+	connected, expectedOnline := len(r.byUser), 0
+	for uid := range r.byUser {
 		if r.expected[uid] {
 			expectedOnline++
 		}
 	}
 	for uid := range r.talk.hall {
-		if _, online := r.conns[uid]; !online && r.expected[uid] {
+		if _, online := r.byUser[uid]; !online && r.expected[uid] {
 			expectedOnline++ // present in the hall without the room open
 		}
 	}
-	data := map[string]int{"connected": connected, "expected": len(r.expected), "expected_online": expectedOnline, "hall": len(r.talk.hall)}
-	for c := range r.clients {
-		if r.isTrainer(c) {
-			r.sendTo(c, MsgPresence, data)
-		}
-	}
+	r.toTrainers(MsgPresence, map[string]int{"connected": connected, "expected": len(r.expected), "expected_online": expectedOnline, "hall": len(r.talk.hall)})
 }
 
 var trainerOnly = map[string]bool{MsgGoto: true, MsgPollOpen: true, MsgPollClose: true, MsgRollCallOpen: true, MsgRollCallClose: true,

@@ -179,7 +179,7 @@ func (s *Sessions) Attendance(ctx context.Context, id int64, now time.Time) (Rep
 	if err != nil {
 		return Report{}, err
 	}
-	ids, err := s.db.ExpectedUsers(ctx, id)
+	users, err := s.db.ExpectedUserList(ctx, id)
 	if err != nil {
 		return Report{}, err
 	}
@@ -203,12 +203,9 @@ func (s *Sessions) Attendance(ctx context.Context, id int64, now time.Time) (Rep
 	rep := Report{Session: sess, Counts: map[string]int{}, RollCalls: rolls}
 	expected := map[int64]bool{}
 	units := map[int64]model.Unit{}
-	for _, uid := range ids {
+	for _, u := range users {
+		uid := u.ID
 		expected[uid] = true
-		u, err := s.db.UserByID(ctx, uid)
-		if err != nil {
-			return rep, err
-		}
 		unit, ok := units[u.UnitID]
 		if !ok {
 			if unit, err = s.db.UnitByID(ctx, u.UnitID); err != nil {

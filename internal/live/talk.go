@@ -34,7 +34,6 @@ type question struct {
 
 type talkState struct {
 	names      map[int64]RosterView // expected participants
-	guests     map[int64]RosterView // connected people who are not expected
 	hall       map[int64]bool       // checked in in the hall by the QR code
 	hands      map[int64]int64      // user → raised at (ms)
 	questions  []*question          // by seq-1
@@ -51,7 +50,7 @@ type talkState struct {
 }
 
 func newTalk() talkState {
-	return talkState{names: map[int64]RosterView{}, guests: map[int64]RosterView{}, hall: map[int64]bool{}, hands: map[int64]int64{}, voteDirty: map[int64]bool{}, chatOn: true,
+	return talkState{names: map[int64]RosterView{}, hall: map[int64]bool{}, hands: map[int64]int64{}, voteDirty: map[int64]bool{}, chatOn: true,
 		lastChat: map[int64]time.Time{}, lastAsk: map[int64]time.Time{}, muted: map[int64]bool{}, removed: map[int64]bool{}}
 }
 
@@ -151,13 +150,8 @@ func (r *Room) nameOf(uid int64) string {
 	if n, ok := r.talk.names[uid]; ok {
 		return n.Name
 	}
-	if g, ok := r.talk.guests[uid]; ok {
-		return g.Name
-	}
-	for c := range r.clients {
-		if c.p.ID == uid {
-			return c.p.Name
-		}
+	if conns := r.byUser[uid]; len(conns) > 0 {
+		return conns[0].p.Name
 	}
 	return ""
 }
@@ -165,17 +159,18 @@ func (r *Room) nameOf(uid int64) string {
 // roster is who is connected right now; the console derives who is absent
 // from the expected list it received at hello.
 func (r *Room) roster() RosterData {
-	d := RosterData{Online: make([]int64, 0, len(r.conns)), Guests: make([]RosterView, 0, len(r.talk.guests)), Muted: []int64{},
+	d := RosterData{Online: make([]int64, 0, len(r.byUser)), Guests: []RosterView{}, Muted: []int64{},
 		Hall: make([]int64, 0, len(r.talk.hall))}
 	for uid := range r.talk.hall {
 		d.Hall = append(d.Hall, uid)
 	}
 	slices.Sort(d.Hall)
-	for uid := range r.conns {
+	for uid, conns := range r.byUser {
 		d.Online = append(d.Online, uid)
-	}
-	for _, g := range r.talk.guests {
-		d.Guests = append(d.Guests, g)
+		if _, expected := r.talk.names[uid]; !expected {
+			p := conns[0].p
+			d.Guests = append(d.Guests, RosterView{ID: uid, Name: p.Name, Trainer: p.Trainer})
+		}
 	}
 	for uid := range r.talk.muted {
 		d.Muted = append(d.Muted, uid)
@@ -188,26 +183,22 @@ func (r *Room) roster() RosterData {
 
 // toTrainers sends one message, encoded once, to every trainer connection.
 func (r *Room) toTrainers(typ string, data any) {
-	var pm *websocket.PreparedMessage
-	for c := range r.clients {
-		if !c.p.Trainer {
-			continue
-		}
-		if pm == nil {
-			if pm = encode(typ, 0, data); pm == nil {
-				return
-			}
-		}
+	if len(r.trainers) == 0 {
+		return
+	}
+	pm := encode(typ, 0, data)
+	if pm == nil {
+		return
+	}
+	for c := range r.trainers {
 		r.sendPrepared(c, pm)
 	}
 }
 
 // toUser sends to every connection of one user.
 func (r *Room) toUser(uid int64, typ string, data any) {
-	for c := range r.clients {
-		if c.p.ID == uid {
-			r.sendTo(c, typ, data)
-		}
+	for _, c := range slices.Clone(r.byUser[uid]) { // a full queue removes c from the list
+		r.sendTo(c, typ, data)
 	}
 }
 
@@ -334,13 +325,10 @@ func (r *Room) announce(q *question, prev string) {
 		r.broadcast(MsgQuestion, q.view)
 		return
 	}
-	var pm *websocket.PreparedMessage
-	for c := range r.clients {
-		if c.p.Trainer || c.p.ID == q.userID {
-			if pm == nil {
-				pm = encode(MsgQuestion, 0, q.view)
-			}
-			r.sendPrepared(c, pm)
+	r.toTrainers(MsgQuestion, q.view)
+	for _, c := range slices.Clone(r.byUser[q.userID]) {
+		if !c.p.Trainer { // a trainer's own devices had it above
+			r.sendTo(c, MsgQuestion, q.view)
 		}
 	}
 }
@@ -351,23 +339,25 @@ func (r *Room) saveQuestion(q *question) {
 	r.writes.Enqueue(func(tx *store.Tx) error { return tx.SaveQuestion(context.Background(), id, lq) })
 }
 
-func (r *Room) questionAt(c *Client, data json.RawMessage, kind string) (*question, bool) {
+// questionMsg reads {"question": seq, …} and finds the question.
+func (r *Room) questionMsg(c *Client, data json.RawMessage, kind string) (*question, string, bool) {
 	var d struct {
-		Question int64 `json:"question"`
+		Question int64  `json:"question"`
+		Action   string `json:"action"`
 	}
 	if json.Unmarshal(data, &d) != nil {
 		r.refuse(c, "bad_request", "%s needs {\"question\": seq}", kind)
-		return nil, false
+		return nil, "", false
 	}
 	if d.Question < 1 || int(d.Question) > len(r.talk.questions) {
 		r.refuse(c, "not_found", "no question %d", d.Question)
-		return nil, false
+		return nil, "", false
 	}
-	return r.talk.questions[d.Question-1], true
+	return r.talk.questions[d.Question-1], d.Action, true
 }
 
 func (r *Room) vote(c *Client, data json.RawMessage) {
-	q, ok := r.questionAt(c, data, "vote")
+	q, _, ok := r.questionMsg(c, data, "vote")
 	if !ok {
 		return
 	}
@@ -390,15 +380,11 @@ func (r *Room) vote(c *Client, data json.RawMessage) {
 }
 
 func (r *Room) moderate(c *Client, data json.RawMessage) {
-	q, ok := r.questionAt(c, data, "moderate")
+	q, action, ok := r.questionMsg(c, data, "moderate")
 	if !ok {
 		return
 	}
-	var d struct {
-		Action string `json:"action"`
-	}
-	_ = json.Unmarshal(data, &d)
-	next := map[string]string{"approve": "open", "answered": "answered", "hide": "hidden"}[d.Action]
+	next := map[string]string{"approve": "open", "answered": "answered", "hide": "hidden"}[action]
 	if next == "" {
 		r.refuse(c, "bad_request", "action must be approve, answered or hide")
 		return
@@ -508,10 +494,8 @@ func (r *Room) removeUser(c *Client, data json.RawMessage) {
 	}
 	r.talk.removed[uid] = true
 	delete(r.talk.hands, uid)
-	for cl := range r.clients {
-		if cl.p.ID == uid {
-			r.kickOut(cl)
-		}
+	for _, cl := range slices.Clone(r.byUser[uid]) {
+		r.kickOut(cl)
 	}
 	r.toTrainers(MsgHands, r.handList())
 	r.talk.rosterDue = true

@@ -61,11 +61,7 @@ type ExamSummary struct {
 
 // Exam runs the exam-start storm and returns its summary.
 func Exam(ctx context.Context, cfg ExamConfig) (ExamSummary, error) {
-	logf := func(format string, args ...any) {
-		if cfg.Log != nil {
-			fmt.Fprintf(cfg.Log, format+"\n", args...)
-		}
-	}
+	logf := logger(cfg.Log)
 	sessions, logins := cfg.Sessions, cfg.Logins
 	if cfg.Server == "" {
 		if cfg.Trainees <= 0 {

@@ -139,11 +139,7 @@ type wsMsg struct {
 
 // Live runs the live-session load and returns its summary.
 func Live(ctx context.Context, cfg LiveConfig) (LiveSummary, error) {
-	logf := func(format string, args ...any) {
-		if cfg.Log != nil {
-			fmt.Fprintf(cfg.Log, format+"\n", args...)
-		}
-	}
+	logf := logger(cfg.Log)
 	sum := LiveSummary{Slides: cfg.Slides, PollAnswersSaved: -1}
 	seed := liveSeed{session: cfg.Session, trainer: cfg.Trainer, sessions: cfg.Sessions}
 	var dbPath string

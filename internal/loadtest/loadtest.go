@@ -71,11 +71,7 @@ func Pages(ctx context.Context, cfg PagesConfig) (Summary, error) {
 	if cfg.Concurrency <= 0 || cfg.Duration <= 0 {
 		return Summary{}, errors.New("loadtest: concurrency and duration must be positive")
 	}
-	logf := func(format string, args ...any) {
-		if cfg.Log != nil {
-			fmt.Fprintf(cfg.Log, format+"\n", args...)
-		}
-	}
+	logf := logger(cfg.Log)
 	logins := cfg.Logins
 	if cfg.Server == "" {
 		if cfg.Users <= 0 {
@@ -495,4 +491,13 @@ func gunzip(b []byte) ([]byte, error) {
 	}
 	defer zr.Close()
 	return io.ReadAll(zr)
+}
+
+// logger writes progress lines to w, or nowhere when w is nil.
+func logger(w io.Writer) func(format string, args ...any) {
+	return func(format string, args ...any) {
+		if w != nil {
+			fmt.Fprintf(w, format+"\n", args...)
+		}
+	}
 }

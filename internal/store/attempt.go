@@ -133,20 +133,11 @@ func (db *DB) Attempts(ctx context.Context, userID int64, courseID, kind string)
 
 // ExpiredAttempts returns the ids of open attempts whose deadline is before now.
 func (db *DB) ExpiredAttempts(ctx context.Context, now time.Time) ([]int64, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id FROM attempts WHERE state = 'open' AND deadline_at > 0 AND deadline_at < ?`, ms(now))
+	ids, err := db.queryIDs(ctx, `SELECT id FROM attempts WHERE state = 'open' AND deadline_at > 0 AND deadline_at < ?`, ms(now))
 	if err != nil {
 		return nil, fmt.Errorf("store: expired attempts: %w", err)
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return ids, nil
 }
 
 // Answers returns the saved answers of an attempt.

@@ -177,3 +177,21 @@ func fromMS(v int64) time.Time {
 	}
 	return time.UnixMilli(v)
 }
+
+// queryIDs runs a query of one integer column on the read pool.
+func (db *DB) queryIDs(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

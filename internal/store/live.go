@@ -91,25 +91,27 @@ func (db *DB) LiveSessions(ctx context.Context, since time.Time) ([]model.LiveSe
 // ExpectedUsers returns the ids of the active trainees a session expects:
 // those named, and those of the named units and every unit below them.
 func (db *DB) ExpectedUsers(ctx context.Context, sessionID int64) ([]int64, error) {
-	rows, err := db.read.QueryContext(ctx, `WITH RECURSIVE tree(id) AS (
-			SELECT unit_id FROM live_expected WHERE session_id = ? AND unit_id IS NOT NULL
-			UNION SELECT u.id FROM units u JOIN tree ON u.parent_id = tree.id)
-		SELECT id FROM users WHERE disabled = 0 AND role = 'trainee' AND unit_id IN (SELECT id FROM tree)
-		UNION SELECT user_id FROM live_expected WHERE session_id = ? AND user_id IS NOT NULL`, sessionID, sessionID)
+	ids, err := db.queryIDs(ctx, expectedIDs+` SELECT id FROM ids`, sessionID, sessionID)
 	if err != nil {
 		return nil, fmt.Errorf("store: expected users: %w", err)
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return ids, nil
 }
+
+// ExpectedUserList returns the accounts a session expects, in one query.
+func (db *DB) ExpectedUserList(ctx context.Context, sessionID int64) ([]model.User, error) {
+	return db.queryUsers(ctx, expectedIDs+` SELECT `+userColumns+` FROM users WHERE id IN (SELECT id FROM ids)`, sessionID, sessionID)
+}
+
+// expectedIDs is a WITH clause naming ids: the active trainees of a
+// session's units and every unit below them, and the trainees named. It
+// takes the session id twice.
+const expectedIDs = `WITH RECURSIVE tree(id) AS (
+		SELECT unit_id FROM live_expected WHERE session_id = ? AND unit_id IS NOT NULL
+		UNION SELECT u.id FROM units u JOIN tree ON u.parent_id = tree.id),
+	ids(id) AS (
+		SELECT id FROM users WHERE disabled = 0 AND role = 'trainee' AND unit_id IN (SELECT id FROM tree)
+		UNION SELECT user_id FROM live_expected WHERE session_id = ? AND user_id IS NOT NULL)`
 
 // OpenPresence starts a presence interval.
 func (tx *Tx) OpenPresence(ctx context.Context, sessionID, userID int64, kind string, at time.Time) error {
@@ -286,12 +288,7 @@ type RosterEntry struct {
 // ExpectedRoster returns the expected participants of a session with their
 // names and units, in one query.
 func (db *DB) ExpectedRoster(ctx context.Context, sessionID int64) ([]RosterEntry, error) {
-	rows, err := db.read.QueryContext(ctx, `WITH RECURSIVE tree(id) AS (
-			SELECT unit_id FROM live_expected WHERE session_id = ? AND unit_id IS NOT NULL
-			UNION SELECT u.id FROM units u JOIN tree ON u.parent_id = tree.id),
-		ids(id) AS (
-			SELECT id FROM users WHERE disabled = 0 AND role = 'trainee' AND unit_id IN (SELECT id FROM tree)
-			UNION SELECT user_id FROM live_expected WHERE session_id = ? AND user_id IS NOT NULL)
+	rows, err := db.read.QueryContext(ctx, expectedIDs+`
 		SELECT u.id, u.full_name, n.name FROM users u JOIN units n ON n.id = u.unit_id WHERE u.id IN (SELECT id FROM ids)`, sessionID, sessionID)
 	if err != nil {
 		return nil, fmt.Errorf("store: expected roster: %w", err)
@@ -355,7 +352,7 @@ func (db *DB) Questions(ctx context.Context, sessionID int64) ([]LiveQuestion, e
 		if err := rows.Scan(&q.Seq, &q.UserID, &q.Name, &q.Body, &q.Status, &at, &voters); err != nil {
 			return nil, err
 		}
-		q.At = time.UnixMilli(at)
+		q.At = fromMS(at)
 		for _, s := range strings.Split(voters, ",") {
 			if v, err := strconv.ParseInt(s, 10, 64); err == nil {
 				q.Voters = append(q.Voters, v)
@@ -398,7 +395,7 @@ func (db *DB) RecentChat(ctx context.Context, sessionID int64, n int) ([]ChatLin
 		if err := rows.Scan(&c.UserID, &c.Name, &c.Body, &at); err != nil {
 			return nil, err
 		}
-		c.At = time.UnixMilli(at)
+		c.At = fromMS(at)
 		out = append(out, c)
 	}
 	return out, rows.Err()
@@ -431,18 +428,9 @@ func (db *DB) RollCallTally(ctx context.Context, sessionID int64) (int, map[int6
 
 // HallCheckins returns who has checked in in the hall of a session.
 func (db *DB) HallCheckins(ctx context.Context, sessionID int64) ([]int64, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT user_id FROM live_presence WHERE session_id = ? AND kind = 'hall'`, sessionID)
+	ids, err := db.queryIDs(ctx, `SELECT DISTINCT user_id FROM live_presence WHERE session_id = ? AND kind = 'hall'`, sessionID)
 	if err != nil {
 		return nil, fmt.Errorf("store: hall check-ins: %w", err)
 	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var u int64
-		if err := rows.Scan(&u); err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return ids, nil
 }

@@ -106,7 +106,11 @@ func (db *DB) UserByUsername(ctx context.Context, username string) (model.User, 
 
 // Users returns every user; callers sort them with Vietnamese collation.
 func (db *DB) Users(ctx context.Context) ([]model.User, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+userColumns+` FROM users`)
+	return db.queryUsers(ctx, `SELECT `+userColumns+` FROM users`)
+}
+
+func (db *DB) queryUsers(ctx context.Context, query string, args ...any) ([]model.User, error) {
+	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list users: %w", err)
 	}

@@ -166,6 +166,12 @@ func TestBrowserLiveSession(t *testing.T) {
 		err = chromedp.Run(a, waitText(`#chat-lines`, "Xin chào cả lớp"),
 			waitEval(`!document.getElementById('chat-off').hidden && document.getElementById('chat-form').hidden`))
 	}
+	if err == nil { // a stale form still sending gets the server's refusal in Vietnamese
+		err = chromedp.Run(a,
+			chromedp.Evaluate(`document.getElementById('chat-form').hidden = false`, nil),
+			chromedp.SendKeys(`#chat-text`, "Còn ai không?", chromedp.ByID), chromedp.Click(`#chat-form button`, chromedp.ByQuery),
+			waitText(`#live-error`, "Giảng viên đã tắt phần trao đổi."))
+	}
 	if err != nil {
 		t.Fatalf("chat: %v", err)
 	}

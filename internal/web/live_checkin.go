@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -10,8 +9,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"rsc.io/qr"
-
-	"github.com/tdkt/tdkt/internal/live"
 )
 
 // showLiveQR is the hall QR code for the trainer's screen: an SVG of the
@@ -84,16 +81,8 @@ func (h *handler) submitLiveCheckin(c *gin.Context) {
 		return
 	}
 	u, _ := currentUser(c)
-	err = h.live.CheckIn(c.Request.Context(), id, u, time.Now())
-	switch {
-	case errors.Is(err, live.ErrNotInvited):
-		h.fail(c, http.StatusForbidden, "live.not_invited", nil)
-		return
-	case errors.Is(err, live.ErrEnded):
-		h.fail(c, http.StatusGone, "live.ended", nil)
-		return
-	case err != nil:
-		h.fail(c, http.StatusInternalServerError, "error.internal", err)
+	if err := h.live.CheckIn(c.Request.Context(), id, u, time.Now()); err != nil {
+		h.failLive(c, err)
 		return
 	}
 	v.Notice = tr(v.Lang, "checkin.done")

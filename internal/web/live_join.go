@@ -17,9 +17,14 @@ func (h *handler) joinLive(c *gin.Context) {
 		return
 	}
 	u, _ := currentUser(c)
-	err := h.live.Join(c.Writer, c.Request, id, u)
+	if err := h.live.Join(c.Writer, c.Request, id, u); err != nil {
+		h.failLive(c, err)
+	}
+}
+
+// failLive explains why a user cannot enter a live session.
+func (h *handler) failLive(c *gin.Context, err error) {
 	switch {
-	case err == nil:
 	case errors.Is(err, live.ErrNoSession):
 		h.fail(c, http.StatusNotFound, "error.notfound", nil)
 	case errors.Is(err, live.ErrNotInvited):

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"html/template"
 	"net/http"
 	"slices"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tdkt/tdkt/internal/live"
 	"github.com/tdkt/tdkt/internal/model"
 	"github.com/tdkt/tdkt/internal/quiz"
 )
@@ -25,18 +23,8 @@ func (h *handler) showLive(c *gin.Context) {
 	}
 	u, _ := currentUser(c)
 	sess, err := h.live.Check(c.Request.Context(), id, u)
-	switch {
-	case errors.Is(err, live.ErrNoSession):
-		h.fail(c, http.StatusNotFound, "error.notfound", nil)
-		return
-	case errors.Is(err, live.ErrNotInvited):
-		h.fail(c, http.StatusForbidden, "live.not_invited", nil)
-		return
-	case errors.Is(err, live.ErrEnded):
-		h.fail(c, http.StatusGone, "live.ended", nil)
-		return
-	case err != nil:
-		h.fail(c, http.StatusInternalServerError, "error.internal", err)
+	if err != nil {
+		h.failLive(c, err)
 		return
 	}
 	v := h.newView(c, sess.Title)
