@@ -26,6 +26,7 @@ import (
 	"github.com/tdkt/tdkt/internal/demo"
 	"github.com/tdkt/tdkt/internal/exam"
 	"github.com/tdkt/tdkt/internal/live"
+	"github.com/tdkt/tdkt/internal/model"
 	"github.com/tdkt/tdkt/internal/store"
 	"github.com/tdkt/tdkt/internal/web"
 	"github.com/tdkt/tdkt/static"
@@ -95,6 +96,10 @@ func openStore(ctx context.Context, dataDir string) (*store.DB, error) {
 }
 
 func runServer(cfg config.Config, stdout, stderr io.Writer) error {
+	loc, err := cfg.Location()
+	if err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// For diagnosing load tests: TDKT_CPUPROFILE=file profiles the server from
@@ -157,12 +162,19 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 	// Live rooms write presence, answers and marks through their own batcher,
 	// so a storm of poll answers costs one commit per batch.
 	liveWrites := store.NewBatcher(db, 1024, 5*time.Millisecond)
-	rooms := live.NewManager(db, liveWrites)
-	sessions := live.NewSessions(db)
+	rooms, err := live.NewManager(ctx, db, liveWrites, live.Options{Clock: time.Now, Inline: course.Inline,
+		Slides: func(s model.LiveSession) int { return len(cat.Slides(s.Title, s.CourseID, s.Modules)) }})
+	if err != nil {
+		liveWrites.Close()
+		batch.Close()
+		return err
+	}
+	sessions := live.NewSessions(db, liveWrites, time.Now)
 	certs := certificate.New(db, cat, certificate.Config{Issuer: cfg.CertIssuer, SignerTitle: cfg.CertSignerRole,
-		SignerName: cfg.CertSigner, Place: cfg.CertPlace}, static.Fonts, live.CertAttendance{S: sessions})
+		SignerName: cfg.CertSigner, Place: cfg.CertPlace, Location: loc}, static.Fonts, live.CertAttendance{S: sessions})
 	handler, err := web.New(web.Deps{Auth: accounts, Catalog: cat, Tracker: tracker, Exams: exams, Certs: certs, Live: rooms, Sessions: sessions, BaseURL: cfg.BaseURL, Static: static.FS,
-		Health: db.Ping, Version: version, SecureCookies: cfg.SecureCookies, SessionTTL: cfg.SessionTTL})
+		Health: db.Ping, Version: version, SecureCookies: cfg.SecureCookies, SessionTTL: cfg.SessionTTL,
+		Clock: time.Now, Location: loc})
 	if err != nil {
 		return err
 	}

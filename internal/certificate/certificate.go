@@ -46,6 +46,9 @@ type Config struct {
 	SignerTitle string // e.g. "CHỦ TỊCH"
 	SignerName  string
 	Place       string // for the date line: "Minh Họa, ngày … tháng … năm …"
+	// Location is the zone of the date line (Vietnam time); nil: the
+	// machine's zone.
+	Location *time.Location
 }
 
 // Service issues and checks certificates.

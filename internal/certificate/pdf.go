@@ -86,6 +86,9 @@ func (s *Service) PDF(w io.Writer, c model.Certificate, verifyURL string) error 
 
 	// Date and signature on the right.
 	d := c.IssuedAt.Local()
+	if s.cfg.Location != nil {
+		d = c.IssuedAt.In(s.cfg.Location) // a certificate issued at 01:00 in Hà Nội is dated that day, not the day before in UTC
+	}
 	dateLine := fmt.Sprintf("ngày %02d tháng %02d năm %d", d.Day(), int(d.Month()), d.Year())
 	if s.cfg.Place != "" {
 		dateLine = s.cfg.Place + ", " + dateLine

@@ -8,6 +8,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	// The zone database is embedded in the binary (about 450 KB) so that a
+	// bare container without /usr/share/zoneinfo still knows Vietnam time;
+	// without it time.LoadLocation("Asia/Ho_Chi_Minh") fails there and the
+	// server could not start.
+	_ "time/tzdata"
 )
 
 // Config is every setting of the server.
@@ -25,12 +31,26 @@ type Config struct {
 	CertSigner     string        // signer's name
 	CertSignerRole string        // signer's title
 	CertPlace      string        // place in the certificate's date line
+	Timezone       string        // IANA zone the platform shows and reads times in
 }
 
 // Defaults returns the settings used when nothing is given.
 func Defaults() Config {
 	return Config{Addr: ":8080", DataDir: "./data", SessionTTL: 14 * 24 * time.Hour, ProgressFlush: 250 * time.Millisecond,
-		CertIssuer: "Hội đồng Thi đua – Khen thưởng", CertSignerRole: "Chủ tịch"}
+		CertIssuer: "Hội đồng Thi đua – Khen thưởng", CertSignerRole: "Chủ tịch", Timezone: "Asia/Ho_Chi_Minh"}
+}
+
+// Location loads c.Timezone. The platform's users live in Vietnam whatever
+// zone the server machine is set to, so times are never shown or read in
+// time.Local but in this location.
+func (c Config) Location() (*time.Location, error) {
+	// LoadLocation reads "" as UTC and "Local" as the machine's zone; both
+	// would quietly undo the point of the setting, so they are refused too.
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil || c.Timezone == "" || c.Timezone == "Local" {
+		return nil, fmt.Errorf("config: --timezone (env TDKT_TIMEZONE) must be an IANA zone like Asia/Ho_Chi_Minh, got %q", c.Timezone)
+	}
+	return loc, nil
 }
 
 // FromEnv overrides c with the TDKT_* environment variables that are set.
@@ -78,6 +98,12 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 		}
 		c.ProgressFlush = d
 	}
+	if v := getenv("TDKT_TIMEZONE"); v != "" {
+		if _, err := time.LoadLocation(v); err != nil || v == "Local" {
+			return fmt.Errorf("config: TDKT_TIMEZONE must be an IANA zone like Asia/Ho_Chi_Minh, got %q", v)
+		}
+		c.Timezone = v
+	}
 	return nil
 }
 
@@ -90,4 +116,5 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark cookies Secure even on plain HTTP, behind a TLS proxy (env TDKT_SECURE_COOKIES)")
 	fs.DurationVar(&c.SessionTTL, "session-ttl", c.SessionTTL, "how long an unused login session lasts (env TDKT_SESSION_TTL)")
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public address printed in certificate QR codes, like https://tdkt.example.gov.vn (env TDKT_BASE_URL)")
+	fs.StringVar(&c.Timezone, "timezone", c.Timezone, "zone dates and times are shown and read in (env TDKT_TIMEZONE)")
 }

@@ -3,6 +3,7 @@ package live
 import (
 	"encoding/json"
 	"errors"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -28,6 +29,13 @@ type Client struct {
 	tokens float64
 	last   time.Time
 
+	// strikes counts refused messages, by the reader (bad JSON, rate) and
+	// by the room (unknown type, forbidden, bad request).
+	strikes atomic.Int32
+	// closing is set once the server has sent its close frame: from then
+	// on the reader only waits for the client's answer.
+	closing atomic.Bool
+
 	// kick is the close frame to end with, set by the room before it closes
 	// send; the close of send orders the write before the writer's read.
 	kick []byte
@@ -51,22 +59,25 @@ func (c *Client) allow(now time.Time) bool {
 	return true
 }
 
-// readPump reads what the participant sends and hands it to the room.
+// readPump reads what the participant sends and hands it to the room. It
+// goes on reading after the server has said goodbye, until the client
+// answers the close frame or closeGrace passes: closing a socket that still
+// has unread data resets the connection, and the client would lose the
+// close frame (and its code, 1008, that tells it not to reconnect).
 func (c *Client) readPump() {
-	kicked := false
 	defer func() {
-		// A kicked connection is removed by the room when it handles the kick
-		// (an unregister could overtake it) and closed by the writer after
-		// its last messages.
-		if !kicked {
-			c.room.unregister <- c
-			c.conn.Close()
-		}
+		c.room.unregister <- c // harmless when the room has removed it already
+		c.conn.Close()
 	}()
 	c.conn.SetReadLimit(maxMessage)
 	_ = c.conn.SetReadDeadline(time.Now().Add(pongWait))
-	c.conn.SetPongHandler(func(string) error { return c.conn.SetReadDeadline(time.Now().Add(pongWait)) })
-	strikes := 0
+	c.conn.SetPongHandler(func(string) error {
+		if c.closing.Load() {
+			return nil
+		}
+		return c.conn.SetReadDeadline(time.Now().Add(pongWait))
+	})
+	kicked := false
 	var noticed time.Time // the last rate_limited notice: one a second is enough
 	for {
 		_, data, err := c.conn.ReadMessage()
@@ -75,6 +86,9 @@ func (c *Client) readPump() {
 				c.closeWith(websocket.CloseMessageTooBig, "message larger than 4 KB")
 			}
 			return
+		}
+		if kicked || c.closing.Load() {
+			continue // said goodbye: read only to reach the client's close
 		}
 		_ = c.conn.SetReadDeadline(time.Now().Add(pongWait))
 		var in Incoming
@@ -85,26 +99,22 @@ func (c *Client) readPump() {
 		case json.Unmarshal(data, &in) != nil || in.Type == "":
 			refused = &ErrorData{Code: "bad_json", Message: "a message is a JSON object like {\"t\": \"answer\", \"d\": {…}}"}
 		}
-		if refused != nil && refused.Code == "rate_limited" {
-			if time.Since(noticed) < time.Second {
-				refused = &ErrorData{} // counted, not answered
-			} else {
-				noticed = time.Now()
-			}
-		}
-		if refused != nil {
-			strikes++
-			if strikes > maxStrikes {
-				kicked = true
-				c.room.inbound <- inbound{c: c, err: &ErrorData{Code: "kicked", Message: "too many refused messages"},
-					kick: websocket.FormatCloseMessage(websocket.ClosePolicyViolation, "too many refused messages")}
-				return
-			}
-		}
-		if refused != nil && refused.Code == "" {
+		if refused == nil {
+			c.room.inbound <- inbound{c: c, msg: in}
 			continue
 		}
-		c.room.inbound <- inbound{c: c, msg: in, err: refused}
+		if c.strikes.Add(1) > maxStrikes {
+			kicked = true
+			c.room.inbound <- inbound{c: c, kick: true}
+			continue
+		}
+		if refused.Code == "rate_limited" {
+			if time.Since(noticed) < time.Second {
+				continue // counted, not answered
+			}
+			noticed = time.Now()
+		}
+		c.room.inbound <- inbound{c: c, err: refused}
 	}
 }
 
@@ -114,12 +124,11 @@ func (c *Client) closeWith(code int, reason string) {
 
 // writePump sends the room's messages and keeps the connection alive with
 // pings; a write that cannot finish within writeWait ends the connection.
+// When the room closes the queue it sends the close frame and leaves the
+// connection to the reader, which waits for the client's answer.
 func (c *Client) writePump() {
 	ping := time.NewTicker(pingEvery)
-	defer func() {
-		ping.Stop()
-		c.conn.Close()
-	}()
+	defer ping.Stop()
 	for {
 		select {
 		case f, ok := <-c.send:
@@ -129,7 +138,12 @@ func (c *Client) writePump() {
 				if frame == nil {
 					frame = websocket.FormatCloseMessage(websocket.CloseGoingAway, "disconnected by the server")
 				}
-				_ = c.conn.WriteMessage(websocket.CloseMessage, frame)
+				c.closing.Store(true)
+				if c.conn.WriteMessage(websocket.CloseMessage, frame) != nil {
+					c.conn.Close()
+					return
+				}
+				_ = c.conn.SetReadDeadline(time.Now().Add(closeGrace))
 				return
 			}
 			var err error
@@ -139,11 +153,13 @@ func (c *Client) writePump() {
 				err = c.conn.WritePreparedMessage(f.pm)
 			}
 			if err != nil {
+				c.conn.Close() // wakes the reader, which unregisters
 				return
 			}
 		case <-ping.C:
 			_ = c.conn.SetWriteDeadline(time.Now().Add(writeWait))
 			if err := c.conn.WriteMessage(websocket.PingMessage, nil); err != nil {
+				c.conn.Close()
 				return
 			}
 		}

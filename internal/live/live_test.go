@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,7 +19,36 @@ import (
 	"github.com/tdkt/tdkt/internal/store"
 )
 
+// fakeClock is the platform clock of a test: it moves only when told.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
+
+// start is when the fixture's session begins: 08:00 on 30/11/2026 in
+// Vietnam. It lasts 100 minutes; the clock starts a minute in.
+var start = time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC)
+
+// at is a time minutes after the start.
+func at(min int) time.Time { return start.Add(time.Duration(min) * time.Minute) }
+
+// testSlides is how many slides the fixture's room shows.
+const testSlides = 8
+
 type env struct {
+	clock    *fakeClock
 	db       *store.DB
 	batch    *store.Batcher
 	m        *Manager
@@ -36,7 +66,7 @@ func newEnv(t *testing.T, path string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{db: db, batch: store.NewBatcher(db, 512, time.Millisecond)}
+	e := &env{db: db, batch: store.NewBatcher(db, 512, time.Millisecond), clock: &fakeClock{t: at(1)}}
 	t.Cleanup(func() {
 		if e.srv != nil {
 			e.srv.Close()
@@ -73,7 +103,7 @@ func newEnv(t *testing.T, path string) *env {
 		}
 		gv, _ := db.UserByUsername(ctx, "gv")
 		xa, _ := db.UnitByCode(ctx, "X1")
-		s := model.LiveSession{Code: "123456", Title: "Hội nghị", StartsAt: time.Now().Add(-time.Minute), EndsAt: time.Now().Add(time.Hour),
+		s := model.LiveSession{Code: "123456", Title: "Hội nghị", StartsAt: start, EndsAt: at(100),
 			LateAfter: 10 * time.Minute, PresentPct: 80, TrainerID: gv.ID}
 		if err := db.WithTx(ctx, func(tx *store.Tx) error { return tx.CreateLiveSession(ctx, &s, []int64{xa.ID}, nil) }); err != nil {
 			t.Fatal(err)
@@ -84,7 +114,11 @@ func newEnv(t *testing.T, path string) *env {
 	e.b, _ = db.UserByUsername(ctx, "hvb")
 	e.stranger, _ = db.UserByUsername(ctx, "la")
 	e.sess, _ = db.LiveSessionByCode(ctx, "123456")
-	e.m = NewManager(db, e.batch)
+	e.m, err = NewManager(ctx, db, e.batch, Options{Clock: e.clock.Now, Inline: func(s string) string { return "<b>" + s + "</b>" },
+		Slides: func(model.LiveSession) int { return testSlides }})
+	if err != nil {
+		t.Fatal(err)
+	}
 	e.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, _ := strconv.ParseInt(r.URL.Query().Get("user"), 10, 64)
 		u, err := db.UserByID(r.Context(), id)
@@ -223,7 +257,7 @@ func TestRoomFlow(t *testing.T) {
 	a2 := e.dial(t, e.a)
 	snap := decode[Snapshot](t, a2.expect(MsgHello))
 	if snap.Slide != 3 || snap.Poll == nil || snap.Poll.ID != poll.ID || len(snap.MyAnswer) != 1 || snap.MyAnswer[0] != 0 ||
-		snap.RollCall == nil || !snap.Marked || snap.Seq < sa.Seq {
+		snap.RollCall == nil || snap.Marked == nil || !*snap.Marked || snap.Seq < sa.Seq {
 		t.Fatalf("snapshot after reconnecting = %+v", snap)
 	}
 	tr.send(MsgRollCallClose, nil)
@@ -403,7 +437,7 @@ func TestRestartRecovery(t *testing.T) {
 // not wait for it and the others get the message.
 func TestSlowClientIsDroppedNotWaitedOn(t *testing.T) {
 	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
-	r := newRoom(e.sess, nil, e.db, e.batch) // not running: the test is its only goroutine
+	r := newRoom(e.sess, nil, e.db, e.batch, Options{}) // not running: the test is its only goroutine
 	slow := &Client{room: r, p: Participant{ID: e.a.ID}, send: make(chan *frame, sendQueue)}
 	fast := &Client{room: r, p: Participant{ID: e.b.ID}, send: make(chan *frame, sendQueue)}
 	for i := 0; i < sendQueue; i++ {
@@ -411,16 +445,9 @@ func TestSlowClientIsDroppedNotWaitedOn(t *testing.T) {
 	}
 	r.clients[slow], r.clients[fast] = struct{}{}, struct{}{}
 	r.byUser[slow.p.ID], r.byUser[fast.p.ID] = []*Client{slow}, []*Client{fast}
-	done := make(chan struct{})
-	go func() {
-		r.broadcast(MsgSlide, map[string]int{"index": 1})
-		close(done)
-	}()
-	select {
-	case <-done:
-	case <-time.After(time.Second):
-		t.Fatal("the broadcast waited on the slow connection")
-	}
+	// On this goroutine: were the broadcast to wait on the full queue, the
+	// test would never get past this line.
+	r.broadcast(MsgSlide, map[string]int{"index": 1})
 	if _, still := r.clients[slow]; still {
 		t.Fatal("the slow connection was kept")
 	}
@@ -429,4 +456,16 @@ func TestSlowClientIsDroppedNotWaitedOn(t *testing.T) {
 	}
 	for range slow.send { // drains, then ends: the room closed the queue
 	}
+}
+
+// addTrainee adds a trainee to the fixture's commune, so the session expects them.
+func (e *env) addTrainee(t *testing.T, name string) model.User {
+	t.Helper()
+	ctx := context.Background()
+	xa, _ := e.db.UnitByCode(ctx, "X1")
+	u := model.User{Username: name, FullName: name, Role: model.RoleTrainee, UnitID: xa.ID, PasswordHash: "h"}
+	if err := e.db.WithTx(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, &u) }); err != nil {
+		t.Fatal(err)
+	}
+	return u
 }

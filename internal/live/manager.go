@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"sync"
@@ -24,7 +25,21 @@ var (
 	ErrNoSession  = errors.New("live: no such session")
 	ErrNotInvited = errors.New("live: not a participant of this session")
 	ErrEnded      = errors.New("live: the session has ended")
+	ErrRemoved    = errors.New("live: the trainer has removed this person from the session")
 )
+
+// Options are what a Manager needs beside the database.
+type Options struct {
+	// Clock is the platform's clock: time.Now, or a fixed one in tests.
+	// Attendance, polls, roll calls and chat times are read from it.
+	Clock func() time.Time
+	// Slides counts the slides a session's room shows, so that the trainer
+	// cannot move past the last; nil leaves goto unbounded.
+	Slides func(model.LiveSession) int
+	// Inline renders a bank question's inline Markdown (bold, italics,
+	// code) to HTML that is safe to insert; nil sends the text only.
+	Inline func(string) string
+}
 
 // Manager keeps one room per live session that has connections.
 type Manager struct {
@@ -35,18 +50,40 @@ type Manager struct {
 	upgrader websocket.Upgrader
 	closed   bool
 	key      []byte // signs hall check-in tokens; new at each start, as the codes live for a minute
+	opt      Options
 }
 
-// NewManager returns a manager writing through writes.
-func NewManager(db *store.DB, writes *store.Batcher) *Manager {
-	m := &Manager{db: db, writes: writes, rooms: map[int64]*Room{}, key: make([]byte, 32)}
+// NewManager returns a manager writing through writes. It first closes the
+// presence a crashed process left open, where each was last seen: from then
+// on an open presence row is a connection of this process, which reports
+// count up to the moment they are read.
+func NewManager(ctx context.Context, db *store.DB, writes *store.Batcher, opt Options) (*Manager, error) {
+	if opt.Clock == nil {
+		opt.Clock = time.Now
+	}
+	var orphans int64
+	err := db.WithTx(ctx, func(tx *store.Tx) error {
+		var err error
+		orphans, err = tx.CloseOrphanPresence(ctx)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("live: recover presence: %w", err)
+	}
+	if orphans > 0 {
+		slog.Info("closed presence left open by a stopped server", "rows", orphans)
+	}
+	m := &Manager{db: db, writes: writes, rooms: map[int64]*Room{}, key: make([]byte, 32), opt: opt}
 	_, _ = rand.Read(m.key)
 	// Ten thousand mostly idle connections: a small read buffer each, and
 	// write buffers shared through a pool, held only while writing.
 	m.upgrader = websocket.Upgrader{ReadBufferSize: 512, WriteBufferSize: 2048, WriteBufferPool: &sync.Pool{},
 		CheckOrigin: sameOrigin, EnableCompression: false}
-	return m
+	return m, nil
 }
+
+// Now is the platform's clock.
+func (m *Manager) Now() time.Time { return m.opt.Clock() }
 
 // sameOrigin accepts a browser only from this site; clients that send no
 // Origin (the load generator, apps) are accepted, as they carry no
@@ -81,7 +118,7 @@ func (m *Manager) room(ctx context.Context, id int64) (*Room, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := newRoom(sess, expected, m.db, m.writes)
+	r := newRoom(sess, expected, m.db, m.writes, m.opt)
 	if err := r.restore(ctx); err != nil {
 		return nil, fmt.Errorf("live: restore room %d: %w", id, err)
 	}
@@ -96,11 +133,14 @@ func (m *Manager) Check(ctx context.Context, id int64, u model.User) (model.Live
 	if err != nil {
 		return model.LiveSession{}, err
 	}
-	if time.Now().After(r.sess.EndsAt.Add(time.Hour)) {
+	if m.Now().After(r.sess.EndsAt.Add(time.Hour)) {
 		return r.sess, ErrEnded
 	}
 	if !r.expected[u.ID] && !r.sess.OpenToAll && !trainer(r.sess, u) {
 		return r.sess, ErrNotInvited
+	}
+	if r.isRemoved(u.ID) && !trainer(r.sess, u) {
+		return r.sess, ErrRemoved
 	}
 	return r.sess, nil
 }
@@ -110,7 +150,9 @@ func trainer(s model.LiveSession, u model.User) bool {
 }
 
 // Join upgrades the request to a websocket and connects u to the room of
-// session id. The caller has authenticated u; Join checks membership.
+// session id. The caller has authenticated u; Join checks membership, and
+// refuses before the upgrade anyone who may not enter, so a client gets a
+// plain HTTP status rather than a socket that closes at once.
 func (m *Manager) Join(w http.ResponseWriter, r *http.Request, id int64, u model.User) error {
 	sess, err := m.Check(r.Context(), id, u)
 	if err != nil {

@@ -71,6 +71,10 @@ type PollView struct {
 	Multiple bool     `json:"multiple"`
 	Open     bool     `json:"open"`
 	Correct  []int    `json:"correct,omitempty"` // a quiz question's key, shown once the poll closes
+	// A poll from the question bank is Markdown: these are its text and
+	// options as inline HTML (strong, em, code), safe to insert.
+	TextHTML    string   `json:"text_html,omitempty"`
+	OptionsHTML []string `json:"options_html,omitempty"`
 }
 
 // RollCallView is a roll call as participants see it.
@@ -80,30 +84,35 @@ type RollCallView struct {
 	Open     bool  `json:"open"`
 }
 
-// Snapshot is the room's state for one participant.
+// Snapshot is the room's state for one participant. Fields without
+// omitzero are always present; the poll fields are present together when
+// there is a poll, the roll-call ones when there is a roll call, and the
+// trainer's fields for trainers only.
 type Snapshot struct {
 	You      Participant   `json:"you"`
 	Title    string        `json:"title"`
 	Slide    int           `json:"slide"`
-	Poll     *PollView     `json:"poll,omitempty"`
-	MyAnswer []int         `json:"my_answer,omitempty"`
-	Tally    []int         `json:"tally,omitempty"`
-	RollCall *RollCallView `json:"rollcall,omitempty"`
-	Marked   bool          `json:"marked,omitempty"`
+	Slides   int           `json:"slides"` // how many slides there are (0: not known)
+	Poll     *PollView     `json:"poll,omitzero"`
+	MyAnswer []int         `json:"my_answer,omitzero"` // [] when this user has not answered
+	Tally    []int         `json:"tally,omitzero"`
+	Answers  *int          `json:"answers,omitzero"` // how many people have answered
+	RollCall *RollCallView `json:"rollcall,omitzero"`
+	Marked   *bool         `json:"marked,omitzero"`
 	Seq      uint64        `json:"seq"`
 
 	ChatOn    bool           `json:"chat_on"`
 	Moderated bool           `json:"moderated"`
-	Muted     bool           `json:"muted,omitempty"`
-	HandUp    bool           `json:"hand_up,omitempty"`
+	Muted     bool           `json:"muted"`
+	HandUp    bool           `json:"hand_up"`
 	Chat      []ChatView     `json:"chat"`
 	Questions []QuestionView `json:"questions"`
-	MyVotes   []int64        `json:"my_votes,omitempty"`
+	MyVotes   []int64        `json:"my_votes"`
 
 	// For trainers only.
-	Expected []RosterView `json:"expected,omitempty"`
-	Roster   *RosterData  `json:"roster,omitempty"`
-	Hands    []HandView   `json:"hands,omitempty"`
+	Expected []RosterView `json:"expected,omitzero"`
+	Roster   *RosterData  `json:"roster,omitzero"`
+	Hands    []HandView   `json:"hands,omitzero"`
 }
 
 // QuestionView is a question to the trainer. Status is pending (waiting
@@ -162,4 +171,6 @@ type ErrorData struct {
 	Message string `json:"message"`
 }
 
-func now() int64 { return time.Now().UnixMilli() }
+// wallMS is the machine's clock for the ts of a frame: it measures delivery,
+// so it is never the platform's (possibly fixed) clock.
+func wallMS() int64 { return time.Now().UnixMilli() }

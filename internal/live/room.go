@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -37,6 +38,14 @@ type Room struct {
 	hallIn     chan int64 // a participant checked in in the hall
 	stop       chan struct{}
 	done       chan struct{}
+	clock      func() time.Time
+	slides     int                 // how many slides the room shows; 0: not known, goto unbounded
+	inline     func(string) string // renders a bank question's inline Markdown; may be nil
+
+	// removedMu guards talk.removed for readers outside the room's
+	// goroutine (a join is refused before the upgrade); the room writes it
+	// under the lock and reads it without.
+	removedMu sync.RWMutex
 
 	clients  map[*Client]struct{}
 	byUser   map[int64][]*Client  // each user's connections (several devices count once)
@@ -66,7 +75,7 @@ type inbound struct {
 	c    *Client
 	msg  Incoming
 	err  *ErrorData // set when the reader refused the message itself
-	kick []byte     // set when the connection must end with this close frame
+	kick bool       // the reader counted too many refusals: end the connection
 }
 
 // savedState is what survives a restart.
@@ -86,9 +95,12 @@ const (
 	maxMessage = 4 << 10 // bytes per message
 	ratePerSec = 10      // sustained messages per second
 	rateBurst  = 20
-	maxStrikes = 50 // refused messages before the connection is closed
+	maxStrikes = 50 // refused messages (of the kinds a correct client never causes) before the connection is closed
 	sendQueue  = 64 // broadcasts waiting for a slow connection before it is dropped
 	writeWait  = 10 * time.Second
+	// closeGrace is how long the server waits for a client to answer its
+	// close frame before dropping the connection.
+	closeGrace = 2 * time.Second
 	// A participant that answers no ping for pongWait is gone or frozen:
 	// dropped, so that it neither holds a queue nor counts as present. The
 	// pings are a few bytes each; two may be lost before the drop.
@@ -104,13 +116,19 @@ type localFanout struct{ r *Room }
 
 func (f localFanout) Broadcast(pm *websocket.PreparedMessage) { f.r.deliver(pm) }
 
-func newRoom(sess model.LiveSession, expected []store.RosterEntry, db *store.DB, writes *store.Batcher) *Room {
-	r := &Room{sess: sess, expected: map[int64]bool{}, db: db, writes: writes,
+func newRoom(sess model.LiveSession, expected []store.RosterEntry, db *store.DB, writes *store.Batcher, opt Options) *Room {
+	r := &Room{sess: sess, expected: map[int64]bool{}, db: db, writes: writes, clock: opt.Clock, inline: opt.Inline,
 		register: make(chan *Client, 256), unregister: make(chan *Client, 256), inbound: make(chan inbound, 4096), hallIn: make(chan int64, 256),
 		stop: make(chan struct{}), done: make(chan struct{}), clients: map[*Client]struct{}{},
 		byUser: map[int64][]*Client{}, trainers: map[*Client]struct{}{},
 		talk: newTalk()}
 	r.fan = localFanout{r}
+	if r.clock == nil {
+		r.clock = time.Now
+	}
+	if opt.Slides != nil {
+		r.slides = opt.Slides(sess)
+	}
 	for _, e := range expected {
 		r.expected[e.ID] = true
 		r.talk.names[e.ID] = RosterView{ID: e.ID, Name: e.Name, Unit: e.Unit}
@@ -118,11 +136,9 @@ func newRoom(sess model.LiveSession, expected []store.RosterEntry, db *store.DB,
 	return r
 }
 
-// restore closes presence left open by a crash and reloads the last state.
+// restore reloads the last saved state. Presence a crash left open was
+// closed at start-up (NewManager), not here: a room may start long after.
 func (r *Room) restore(ctx context.Context) error {
-	if err := r.db.WithTx(ctx, func(tx *store.Tx) error { return tx.CloseAllPresence(ctx, r.sess.ID, time.Time{}) }); err != nil {
-		return err
-	}
 	var st savedState
 	if r.sess.State != "" && json.Unmarshal([]byte(r.sess.State), &st) != nil {
 		st = savedState{}
@@ -150,7 +166,7 @@ func (r *Room) restore(ctx context.Context) error {
 		}
 		r.poll = p
 	}
-	if st.RollCall != nil && st.RollCall.Open && time.Now().UnixMilli() < st.RollCall.ClosesAt {
+	if st.RollCall != nil && st.RollCall.Open && r.clock().UnixMilli() < st.RollCall.ClosesAt {
 		marks, err := r.db.RollCallMarks(ctx, st.RollCall.ID)
 		if err != nil {
 			return err
@@ -188,12 +204,12 @@ func (r *Room) run() {
 			if _, ok := r.clients[in.c]; !ok {
 				continue // from a connection already dropped
 			}
+			if in.kick {
+				r.kickFor(in.c)
+				continue
+			}
 			if in.err != nil {
 				r.sendTo(in.c, MsgError, in.err)
-				if in.kick != nil {
-					in.c.kick = in.kick
-					r.remove(in.c)
-				}
 				continue
 			}
 			r.handle(in.c, in.msg)
@@ -206,10 +222,10 @@ func (r *Room) run() {
 			}
 			r.pushTalk()
 		case <-touch.C:
-			id, at := r.sess.ID, time.Now()
+			id, at := r.sess.ID, r.clock()
 			r.writes.Enqueue(func(tx *store.Tx) error { return tx.TouchPresence(context.Background(), id, at) })
 		case <-r.stop:
-			at := time.Now()
+			at := r.clock()
 			id := r.sess.ID
 			r.writes.Enqueue(func(tx *store.Tx) error { return tx.CloseAllPresence(context.Background(), id, at) })
 			for c := range r.clients {
@@ -240,7 +256,7 @@ func (r *Room) add(c *Client) {
 	r.talk.rosterDue = true
 	r.byUser[c.p.ID] = append(r.byUser[c.p.ID], c)
 	if len(r.byUser[c.p.ID]) == 1 {
-		id, uid, at := r.sess.ID, c.p.ID, time.Now()
+		id, uid, at := r.sess.ID, c.p.ID, r.clock()
 		r.writes.Enqueue(func(tx *store.Tx) error { return tx.OpenPresence(context.Background(), id, uid, "online", at) })
 	}
 	r.sendTo(c, MsgHello, r.snapshot(c))
@@ -263,22 +279,25 @@ func (r *Room) remove(c *Client) {
 			delete(r.talk.hands, c.p.ID) // a hand left behind would wait for no one
 			r.toTrainers(MsgHands, r.handList())
 		}
-		id, uid, at := r.sess.ID, c.p.ID, time.Now()
+		id, uid, at := r.sess.ID, c.p.ID, r.clock()
 		r.writes.Enqueue(func(tx *store.Tx) error { return tx.ClosePresence(context.Background(), id, uid, at) })
 	}
 	r.dirty = true
 }
 
 func (r *Room) snapshot(c *Client) Snapshot {
-	s := Snapshot{You: c.p, Title: r.sess.Title, Slide: r.slide, Seq: r.seq}
+	s := Snapshot{You: c.p, Title: r.sess.Title, Slide: r.slide, Slides: r.slides, Seq: r.seq}
 	if r.poll != nil {
 		v := r.poll.view
-		s.Poll, s.MyAnswer = &v, r.poll.answers[c.p.ID]
-		s.Tally = append([]int(nil), r.poll.tally...)
+		n := len(r.poll.answers)
+		s.Poll, s.Answers = &v, &n
+		s.MyAnswer = append([]int{}, r.poll.answers[c.p.ID]...)
+		s.Tally = append([]int{}, r.poll.tally...)
 	}
 	if r.roll != nil {
 		v := r.roll.view
-		s.RollCall, s.Marked = &v, r.roll.marks[c.p.ID]
+		marked := r.roll.marks[c.p.ID]
+		s.RollCall, s.Marked = &v, &marked
 	}
 	r.talkSnapshot(c, &s)
 	return s
@@ -298,7 +317,7 @@ func encode(typ string, seq uint64, data any) *websocket.PreparedMessage {
 }
 
 func encodeRaw(typ string, seq uint64, data any) []byte {
-	b, err := json.Marshal(Outgoing{Type: typ, Seq: seq, TS: now(), Data: data})
+	b, err := json.Marshal(Outgoing{Type: typ, Seq: seq, TS: wallMS(), Data: data})
 	if err != nil {
 		slog.Error("encode live message", "type", typ, "err", err)
 		return nil
@@ -338,6 +357,9 @@ func (r *Room) sendTo(c *Client, typ string, data any) {
 func (r *Room) sendPrepared(c *Client, pm *websocket.PreparedMessage) { r.sendFrame(c, &frame{pm: pm}) }
 
 func (r *Room) sendFrame(c *Client, f *frame) {
+	if _, ok := r.clients[c]; !ok {
+		return // already removed: its queue is closed
+	}
 	select {
 	case c.send <- f:
 	default:
@@ -345,8 +367,30 @@ func (r *Room) sendFrame(c *Client, f *frame) {
 	}
 }
 
+// strikeCodes are the refusals a correct client never causes; enough of
+// them end the connection. closed, muted, slow_down and the like can happen
+// to anyone (a poll closing as one answers) and do not count.
+var strikeCodes = map[string]bool{"bad_json": true, "rate_limited": true, "unknown_type": true, "forbidden": true, "bad_request": true}
+
 func (r *Room) refuse(c *Client, code, format string, args ...any) {
 	r.sendTo(c, MsgError, ErrorData{Code: code, Message: fmt.Sprintf(format, args...)})
+	if strikeCodes[code] && c.strikes.Add(1) > maxStrikes {
+		r.kickFor(c)
+	}
+}
+
+// kickFor ends a connection that sent too many refused messages: an error
+// kicked, then a close frame 1008, which a client must not reconnect after.
+func (r *Room) kickFor(c *Client) {
+	if _, ok := r.clients[c]; !ok {
+		return
+	}
+	r.sendTo(c, MsgError, ErrorData{Code: "kicked", Message: "too many refused messages"})
+	if _, ok := r.clients[c]; !ok {
+		return // the error did not fit its queue: dropped already
+	}
+	c.kick = websocket.FormatCloseMessage(websocket.ClosePolicyViolation, "too many refused messages")
+	r.remove(c)
 }
 
 func (r *Room) saveState() {
@@ -406,6 +450,10 @@ func (r *Room) handle(c *Client, m Incoming) {
 		}
 		if json.Unmarshal(m.Data, &d) != nil || d.Index < 0 || d.Index > 10000 {
 			r.refuse(c, "bad_request", "goto needs {\"index\": n} with n ≥ 0")
+			return
+		}
+		if r.slides > 0 && d.Index >= r.slides {
+			r.refuse(c, "bad_request", "there is no slide %d: the slides are numbered 0 to %d", d.Index, r.slides-1)
 			return
 		}
 		r.slide = d.Index
@@ -492,7 +540,7 @@ func (r *Room) openPoll(c *Client, data json.RawMessage) {
 	// Opening a poll is rare; waiting for its id keeps every later answer tied to it.
 	err := r.writes.Do(context.Background(), func(tx *store.Tx) error {
 		var err error
-		id, err = tx.OpenPoll(context.Background(), r.sess.ID, string(q), time.Now())
+		id, err = tx.OpenPoll(context.Background(), r.sess.ID, string(q), r.clock())
 		return err
 	})
 	if err != nil {
@@ -500,8 +548,15 @@ func (r *Room) openPoll(c *Client, data json.RawMessage) {
 		r.refuse(c, "internal", "the poll could not be opened; try again")
 		return
 	}
-	r.poll = &pollState{view: PollView{ID: id, Text: d.Text, Options: d.Options, Multiple: d.Multiple, Open: true}, correct: d.Correct,
-		answers: map[int64][]int{}, tally: make([]int, len(d.Options))}
+	view := PollView{ID: id, Text: d.Text, Options: d.Options, Multiple: d.Multiple, Open: true}
+	if d.Source != "" && r.inline != nil {
+		// A bank question is Markdown; what a trainer types is plain text.
+		view.TextHTML = r.inline(d.Text)
+		for _, o := range d.Options {
+			view.OptionsHTML = append(view.OptionsHTML, r.inline(o))
+		}
+	}
+	r.poll = &pollState{view: view, correct: d.Correct, answers: map[int64][]int{}, tally: make([]int, len(d.Options))}
 	r.broadcast(MsgPoll, r.poll.view)
 	r.saveState()
 }
@@ -512,7 +567,7 @@ func (r *Room) closePoll() {
 	}
 	r.poll.view.Open = false
 	r.poll.view.Correct = r.poll.correct
-	id, at := r.poll.view.ID, time.Now()
+	id, at := r.poll.view.ID, r.clock()
 	r.writes.Enqueue(func(tx *store.Tx) error { return tx.ClosePoll(context.Background(), id, at) })
 	r.broadcast(MsgPoll, r.poll.view)
 	r.broadcast(MsgTally, map[string]any{"poll": id, "counts": r.poll.tally, "answers": len(r.poll.answers), "final": true})
@@ -553,7 +608,7 @@ func (r *Room) answer(c *Client, data json.RawMessage) {
 	}
 	p.answers[c.p.ID] = d.Choices
 	b, _ := json.Marshal(d.Choices)
-	pid, uid, at := p.view.ID, c.p.ID, time.Now()
+	pid, uid, at := p.view.ID, c.p.ID, r.clock()
 	r.writes.Enqueue(func(tx *store.Tx) error { return tx.SavePollAnswer(context.Background(), pid, uid, string(b), at) })
 	r.sendTo(c, MsgAnswered, map[string]any{"poll": pid, "choices": d.Choices})
 	r.dirty = true
@@ -567,7 +622,7 @@ func (r *Room) openRollCall(c *Client, data json.RawMessage) {
 		r.refuse(c, "bad_request", "rollcall_open takes {\"seconds\": 10 to 1800}")
 		return
 	}
-	opened := time.Now()
+	opened := r.clock()
 	closes := opened.Add(time.Duration(d.Seconds) * time.Second)
 	var id int64
 	err := r.writes.Do(context.Background(), func(tx *store.Tx) error {
@@ -590,7 +645,9 @@ func (r *Room) startRollTimer() {
 	if r.rollEnd != nil {
 		r.rollEnd.Stop()
 	}
-	r.rollEnd = time.NewTimer(time.Until(time.UnixMilli(r.roll.view.ClosesAt)))
+	// The window is on the platform clock; the timer that ends it runs on
+	// the machine's, for as long as the window has left.
+	r.rollEnd = time.NewTimer(time.UnixMilli(r.roll.view.ClosesAt).Sub(r.clock()))
 }
 
 func (r *Room) closeRollCall() {
@@ -615,13 +672,13 @@ func (r *Room) here(c *Client, data json.RawMessage) {
 		return
 	}
 	rc := r.roll
-	if rc == nil || !rc.view.Open || rc.view.ID != d.RollCall || time.Now().UnixMilli() > rc.view.ClosesAt {
+	if rc == nil || !rc.view.Open || rc.view.ID != d.RollCall || r.clock().UnixMilli() > rc.view.ClosesAt {
 		r.refuse(c, "closed", "this roll call is closed")
 		return
 	}
 	if !rc.marks[c.p.ID] {
 		rc.marks[c.p.ID] = true
-		id, uid, at := rc.view.ID, c.p.ID, time.Now()
+		id, uid, at := rc.view.ID, c.p.ID, r.clock()
 		r.writes.Enqueue(func(tx *store.Tx) error { return tx.MarkRollCall(context.Background(), id, uid, at) })
 	}
 	r.sendTo(c, MsgMarked, map[string]int64{"rollcall": rc.view.ID})

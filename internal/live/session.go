@@ -20,10 +20,24 @@ import (
 )
 
 // Sessions schedules live sessions and reports their attendance.
-type Sessions struct{ db *store.DB }
+type Sessions struct {
+	db     *store.DB
+	writes *store.Batcher // the rooms' writer, flushed before a report reads presence
+	clock  func() time.Time
+}
 
-// NewSessions returns the scheduling service.
-func NewSessions(db *store.DB) *Sessions { return &Sessions{db: db} }
+// NewSessions returns the scheduling service. writes is the batching writer
+// the rooms record presence through; clock is the platform's clock
+// (time.Now, or a fixed one in tests).
+func NewSessions(db *store.DB, writes *store.Batcher, clock func() time.Time) *Sessions {
+	if clock == nil {
+		clock = time.Now
+	}
+	return &Sessions{db: db, writes: writes, clock: clock}
+}
+
+// Now is the platform's clock.
+func (s *Sessions) Now() time.Time { return s.clock() }
 
 // Input is a scheduling form.
 type Input struct {
@@ -165,19 +179,37 @@ type Row struct {
 // Report is the attendance of a session as of a time.
 type Report struct {
 	Session model.LiveSession
-	Rows    []Row // expected participants, by unit then Vietnamese name
-	Counts  map[string]int
-	Extra   int // participants who came without being expected
+	Now     time.Time // the moment the report was read
+	// Final is set once the session is over; before that every status is
+	// provisional (attending, away, not arrived).
+	Final  bool
+	Rows   []Row // expected participants, by unit then Vietnamese name
+	Counts map[string]int
+	Extra  int // participants who came without being expected
 	// RollCalls is how many roll calls the session has had; a row's
 	// RollCalls below it shows the ones that person missed.
 	RollCalls int
 }
 
+// Started says whether the session had begun when the report was read.
+func (r Report) Started() bool { return !r.Now.Before(r.Session.StartsAt) }
+
 // Attendance works out every expected participant's status as of now.
+//
+// Presence is read from the database after the rooms' pending writes are
+// committed, so it holds every join and leave up to this moment. An open
+// online row belongs to a connection of this process: rows a crash left
+// open were closed at start-up (Manager's recovery), the one place that
+// has to guess. Open rows therefore count as present up to now.
 func (s *Sessions) Attendance(ctx context.Context, id int64, now time.Time) (Report, error) {
 	sess, err := s.db.LiveSession(ctx, id)
 	if err != nil {
 		return Report{}, err
+	}
+	if s.writes != nil {
+		if err := s.writes.Do(ctx, func(*store.Tx) error { return nil }); err != nil {
+			return Report{}, fmt.Errorf("live: flush presence: %w", err)
+		}
 	}
 	users, err := s.db.ExpectedUserList(ctx, id)
 	if err != nil {
@@ -189,18 +221,14 @@ func (s *Sessions) Attendance(ctx context.Context, id int64, now time.Time) (Rep
 	}
 	spans := map[int64][]Interval{}
 	for _, p := range presence {
-		iv := Interval{From: p.JoinedAt, To: p.LeftAt}
-		if p.LeftAt.IsZero() && p.Kind == "online" && now.Sub(p.SeenAt) > 2*touchEvery {
-			iv.To = p.SeenAt // left open by a crash: count to where it was last seen
-		}
-		spans[p.UserID] = append(spans[p.UserID], iv)
+		spans[p.UserID] = append(spans[p.UserID], Interval{From: p.JoinedAt, To: p.LeftAt})
 	}
 	rolls, marks, err := s.db.RollCallTally(ctx, id)
 	if err != nil {
 		return Report{}, err
 	}
 	rules := Rules{Start: sess.StartsAt, End: sess.EndsAt, LateAfter: sess.LateAfter, PresentPct: sess.PresentPct}
-	rep := Report{Session: sess, Counts: map[string]int{}, RollCalls: rolls}
+	rep := Report{Session: sess, Now: now, Final: !now.Before(sess.EndsAt), Counts: map[string]int{}, RollCalls: rolls}
 	expected := map[int64]bool{}
 	units := map[int64]model.Unit{}
 	for _, u := range users {
@@ -241,7 +269,8 @@ func (s *Sessions) Attendance(ctx context.Context, id int64, now time.Time) (Rep
 
 // CertAttendance answers the certificate rule on live attendance: of the
 // course's required sessions that have started and expect the trainee, how
-// many did the trainee attend.
+// many did the trainee attend. A session still running counts as required
+// and not yet attended: attendance is decided at its end.
 type CertAttendance struct{ S *Sessions }
 
 // Attendance implements certificate.Attendance.
@@ -250,7 +279,7 @@ func (a CertAttendance) Attendance(ctx context.Context, userID int64, courseID s
 	if err != nil {
 		return 0, 0, err
 	}
-	now := time.Now()
+	now := a.S.clock()
 	for _, sess := range all {
 		if !sess.Required || sess.CourseID != courseID || sess.StartsAt.After(now) {
 			continue

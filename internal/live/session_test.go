@@ -15,8 +15,8 @@ import (
 func TestScheduleAndReport(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
-	s := NewSessions(e.db)
-	start := time.Now().Add(-2 * time.Hour).Truncate(time.Minute)
+	s := NewSessions(e.db, e.batch, e.clock.Now)
+	start := start.Add(-2 * time.Hour)
 	_, err := s.Create(ctx, Input{Title: "x", Start: start, End: start.Add(-time.Hour), UnitCodes: []string{"nope"}, PresentPct: 120}, e.trainer.ID)
 	var v model.ValidationError
 	if !errors.As(err, &v) || len(v) != 4 {
@@ -55,7 +55,8 @@ func TestScheduleAndReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := s.Attendance(ctx, sess.ID, time.Now())
+	e.clock.Set(start.Add(2 * time.Hour))
+	rep, err := s.Attendance(ctx, sess.ID, e.clock.Now())
 	if err != nil || len(rep.Rows) != 2 || rep.Counts[Present] != 1 || rep.Counts[Absent] != 1 || rep.Counts["attended"] != 1 || rep.Extra != 1 {
 		t.Fatalf("report = %+v %v", rep, err)
 	}
@@ -65,8 +66,8 @@ func TestScheduleAndReport(t *testing.T) {
 			t.Fatalf("%s answered %d of %d roll calls, want %d of 2", row.User.Username, row.RollCalls, rep.RollCalls, want)
 		}
 	}
-	mine, _ := s.For(ctx, e.a, time.Now())
-	theirs, _ := s.For(ctx, e.stranger, time.Now())
+	mine, _ := s.For(ctx, e.a, e.clock.Now())
+	theirs, _ := s.For(ctx, e.stranger, e.clock.Now())
 	if len(mine) != 2 || len(theirs) != 0 { // the fixture's session and this one
 		t.Fatalf("sessions for a trainee: %d, for a stranger: %d", len(mine), len(theirs))
 	}
@@ -82,7 +83,7 @@ func TestScheduleAndReport(t *testing.T) {
 func TestHallCheckin(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
-	now := time.Now()
+	now := e.clock.Now()
 	tok := e.m.CheckinToken(e.sess.ID, now)
 	if !e.m.ValidCheckin(e.sess.ID, tok, now.Add(50*time.Second)) {
 		t.Fatal("a token from under a minute ago was refused")
@@ -105,10 +106,16 @@ func TestHallCheckin(t *testing.T) {
 	if len(ps) != 1 || ps[0].Kind != "hall" || ps[0].UserID != e.a.ID {
 		t.Fatalf("presence = %+v", ps)
 	}
-	rep, _ := NewSessions(e.db).Attendance(ctx, e.sess.ID, now.Add(10*time.Minute))
-	for _, r := range rep.Rows {
-		if r.User.ID == e.a.ID && r.Result.Status != Present {
-			t.Fatalf("checked in at the hall: %+v", r.Result)
+	s := NewSessions(e.db, e.batch, e.clock.Now)
+	for _, tc := range []struct {
+		now    time.Time
+		status string
+	}{{now.Add(10 * time.Minute), Attending}, {e.sess.EndsAt.Add(time.Minute), Present}} {
+		rep, _ := s.Attendance(ctx, e.sess.ID, tc.now)
+		for _, r := range rep.Rows {
+			if r.User.ID == e.a.ID && r.Result.Status != tc.status {
+				t.Fatalf("checked in at the hall, report at %v: %+v, want %s", tc.now, r.Result, tc.status)
+			}
 		}
 	}
 	// The trainer's console counts them present, not absent.

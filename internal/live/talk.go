@@ -72,9 +72,11 @@ func (r *Room) restoreTalk(ctx context.Context, st savedState) error {
 	for _, id := range st.Muted {
 		r.talk.muted[id] = true
 	}
+	r.removedMu.Lock()
 	for _, id := range st.Removed {
 		r.talk.removed[id] = true
 	}
+	r.removedMu.Unlock()
 	hall, err := r.db.HallCheckins(ctx, r.sess.ID)
 	if err != nil {
 		return err
@@ -115,6 +117,7 @@ func (r *Room) talkSnapshot(c *Client, s *Snapshot) {
 	_, s.HandUp = t.hands[c.p.ID]
 	s.Chat = append([]ChatView{}, t.chat...)
 	s.Questions = []QuestionView{}
+	s.MyVotes = []int64{}
 	for _, q := range t.questions {
 		if q.visible(c.p.ID, c.p.Trainer) {
 			s.Questions = append(s.Questions, q.view)
@@ -281,7 +284,7 @@ func (r *Room) hand(c *Client, data json.RawMessage) {
 		return
 	}
 	if d.Up {
-		r.talk.hands[uid] = now()
+		r.talk.hands[uid] = r.clock().UnixMilli()
 	} else {
 		delete(r.talk.hands, uid)
 	}
@@ -311,7 +314,7 @@ func (r *Room) ask(c *Client, data json.RawMessage) {
 	if t.moderated && !c.p.Trainer {
 		status = "pending"
 	}
-	q := &question{view: QuestionView{Seq: int64(len(t.questions) + 1), Name: c.p.Name, Text: body, Status: status, At: now()},
+	q := &question{view: QuestionView{Seq: int64(len(t.questions) + 1), Name: c.p.Name, Text: body, Status: status, At: r.clock().UnixMilli()},
 		userID: c.p.ID, voters: map[int64]bool{}}
 	t.questions = append(t.questions, q)
 	r.saveQuestion(q)
@@ -435,7 +438,7 @@ func (r *Room) chat(c *Client, data json.RawMessage) {
 		return
 	}
 	t.lastChat[c.p.ID] = time.Now()
-	line := ChatView{From: c.p.ID, Name: c.p.Name, Text: body, At: now()}
+	line := ChatView{From: c.p.ID, Name: c.p.Name, Text: body, At: r.clock().UnixMilli()}
 	t.chat = append(t.chat, line)
 	if len(t.chat) > chatKeep {
 		t.chat = append(t.chat[:0:0], t.chat[len(t.chat)-chatKeep:]...)
@@ -468,6 +471,7 @@ func (r *Room) mute(c *Client, data json.RawMessage) {
 	if !ok {
 		return
 	}
+	_, handUp := r.talk.hands[uid]
 	if on {
 		r.talk.muted[uid] = true
 		delete(r.talk.hands, uid)
@@ -475,6 +479,9 @@ func (r *Room) mute(c *Client, data json.RawMessage) {
 		delete(r.talk.muted, uid)
 	}
 	r.toUser(uid, MsgMuted, map[string]bool{"on": on})
+	if on && handUp {
+		r.toUser(uid, MsgHand, map[string]bool{"up": false}) // their hand went down with the mute
+	}
 	r.toTrainers(MsgHands, r.handList())
 	r.talk.rosterDue = true
 	r.saveState()
@@ -487,12 +494,17 @@ func (r *Room) removeUser(c *Client, data json.RawMessage) {
 	if !ok {
 		return
 	}
-	if !on {
+	r.removedMu.Lock()
+	if on {
+		r.talk.removed[uid] = true
+	} else {
 		delete(r.talk.removed, uid)
+	}
+	r.removedMu.Unlock()
+	if !on {
 		r.saveState()
 		return
 	}
-	r.talk.removed[uid] = true
 	delete(r.talk.hands, uid)
 	for _, cl := range slices.Clone(r.byUser[uid]) {
 		r.kickOut(cl)
@@ -509,4 +521,12 @@ func (r *Room) kickOut(c *Client) {
 	}
 	c.kick = websocket.FormatCloseMessage(websocket.ClosePolicyViolation, "removed by the trainer")
 	r.remove(c)
+}
+
+// isRemoved says whether the trainer has removed uid from the room; safe
+// from any goroutine.
+func (r *Room) isRemoved(uid int64) bool {
+	r.removedMu.RLock()
+	defer r.removedMu.RUnlock()
+	return r.talk.removed[uid]
 }

@@ -3,13 +3,18 @@ package live
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"net/http"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
 
+	"github.com/tdkt/tdkt/internal/model"
 	"github.com/tdkt/tdkt/internal/store"
 )
 
@@ -38,6 +43,22 @@ func (c *conn) until(typ string) (Outgoing, []string) {
 		}
 		seen = append(seen, m.Type)
 	}
+}
+
+// dialStatus dials as u and returns the HTTP status of a refused upgrade
+// (0 if the upgrade went through).
+func (e *env) dialStatus(t *testing.T, u model.User) int {
+	t.Helper()
+	url := "ws" + strings.TrimPrefix(e.srv.URL, "http") + "/?user=" + strconv.FormatInt(u.ID, 10)
+	ws, resp, err := websocket.DefaultDialer.Dial(url, nil)
+	if err == nil {
+		ws.Close()
+		return 0
+	}
+	if resp == nil {
+		t.Fatalf("dial as %s: %v", u.Username, err)
+	}
+	return resp.StatusCode
 }
 
 func (c *conn) refused(code string) {
@@ -164,10 +185,23 @@ func TestHandsQuestionsAndChat(t *testing.T) {
 	tr.send(MsgChatToggle, map[string]string{"on": "x"})
 	tr.refused("bad_request")
 
-	// Mute: the muted person can neither ask nor raise a hand.
+	// Mute: the muted person's raised hand goes down, and they are told;
+	// they can neither ask nor raise a hand again.
+	b.send(MsgHand, map[string]bool{"up": true})
+	if d := decode[map[string]bool](t, b.expect(MsgHand)); !d["up"] {
+		t.Fatalf("hand = %v", d)
+	}
 	tr.send(MsgMute, map[string]any{"user": e.b.ID, "on": true})
 	if d := decode[map[string]bool](t, b.expect(MsgMuted)); !d["on"] {
 		t.Fatalf("muted = %v", d)
+	}
+	if d := decode[map[string]bool](t, b.expect(MsgHand)); d["up"] {
+		t.Fatalf("the muted person's hand = %v, want it down", d)
+	}
+	for {
+		if hands := decode[[]HandView](t, tr.expect(MsgHands)); len(hands) == 0 {
+			break // the trainer's queue no longer has it
+		}
 	}
 	b.send(MsgHand, map[string]bool{"up": true})
 	b.refused("muted")
@@ -180,10 +214,12 @@ func TestHandsQuestionsAndChat(t *testing.T) {
 	if _, _, err := b.ws.ReadMessage(); !websocket.IsCloseError(err, websocket.ClosePolicyViolation) {
 		t.Fatalf("removed connection ended with %v", err)
 	}
-	b2 := e.dial(t, e.b)
-	b2.refused("removed")
-	if _, _, err := b2.ws.ReadMessage(); !websocket.IsCloseError(err, websocket.ClosePolicyViolation) {
-		t.Fatalf("removed person's reconnection ended with %v", err)
+	// Coming back is refused before the upgrade, with a plain 403.
+	if code := e.dialStatus(t, e.b); code != http.StatusForbidden {
+		t.Fatalf("removed person's reconnection: HTTP %d, want 403", code)
+	}
+	if _, err := e.m.Check(ctx, e.sess.ID, e.b); !errors.Is(err, ErrRemoved) {
+		t.Fatalf("check a removed person: %v", err)
 	}
 	waitRoster([]int64{e.trainer.ID, e.a.ID})
 
@@ -209,8 +245,9 @@ func TestHandsQuestionsAndChat(t *testing.T) {
 	if snap.ChatOn || !snap.Moderated || len(snap.Questions) != 2 || snap.Questions[0].Votes != 2 || len(snap.Chat) != 2 {
 		t.Fatalf("after restart: chat %v moderated %v questions %+v chat %+v", snap.ChatOn, snap.Moderated, snap.Questions, snap.Chat)
 	}
-	b3 := e2.dial(t, e2.b)
-	b3.refused("removed")
+	if code := e2.dialStatus(t, e2.b); code != http.StatusForbidden {
+		t.Fatalf("removed person after a restart: HTTP %d, want 403", code)
+	}
 	trs := decode[Snapshot](t, e2.dial(t, e2.trainer).expect(MsgHello))
 	if trs.Roster == nil || !slices.Contains(trs.Roster.Muted, e2.b.ID) {
 		t.Fatalf("mute lost in restart: %+v", trs.Roster)

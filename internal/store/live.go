@@ -142,19 +142,29 @@ func (tx *Tx) TouchPresence(ctx context.Context, sessionID int64, at time.Time) 
 	return nil
 }
 
-// CloseAllPresence ends every open online interval of a session: at at
-// (a shutdown), or where each was last seen when at is zero (after a crash).
+// CloseAllPresence ends every open online interval of a session at at: the
+// room stops (a graceful shutdown).
 func (tx *Tx) CloseAllPresence(ctx context.Context, sessionID int64, at time.Time) error {
-	q := `UPDATE live_presence SET left_at = seen_at WHERE session_id = ? AND kind = 'online' AND left_at = 0`
-	args := []any{sessionID}
-	if !at.IsZero() {
-		q = `UPDATE live_presence SET left_at = ?, seen_at = ? WHERE session_id = ? AND kind = 'online' AND left_at = 0`
-		args = []any{ms(at), ms(at), sessionID}
-	}
-	if _, err := tx.tx.ExecContext(ctx, q, args...); err != nil {
+	_, err := tx.tx.ExecContext(ctx, `UPDATE live_presence SET left_at = ?, seen_at = ? WHERE session_id = ? AND kind = 'online' AND left_at = 0`,
+		ms(at), ms(at), sessionID)
+	if err != nil {
 		return fmt.Errorf("store: close presence: %w", err)
 	}
 	return nil
+}
+
+// CloseOrphanPresence ends the online intervals of every session that a
+// stopped process left open (a crash: a graceful stop closes its own), each
+// where it was last seen, and returns how many. It runs once at start-up,
+// before any room opens, so that afterwards an open row always belongs to a
+// connection of the running process.
+func (tx *Tx) CloseOrphanPresence(ctx context.Context) (int64, error) {
+	res, err := tx.tx.ExecContext(ctx, `UPDATE live_presence SET left_at = seen_at WHERE kind = 'online' AND left_at = 0`)
+	if err != nil {
+		return 0, fmt.Errorf("store: close orphan presence: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
 }
 
 // Presence returns every interval of a session.

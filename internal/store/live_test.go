@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -61,7 +62,13 @@ func TestLiveSessionStore(t *testing.T) {
 		func(tx *Tx) error { return tx.ClosePresence(ctx, s.ID, u, at(20)) },
 		func(tx *Tx) error { return tx.OpenPresence(ctx, s.ID, u, "online", at(25)) },
 		func(tx *Tx) error { return tx.TouchPresence(ctx, s.ID, at(40)) },
-		func(tx *Tx) error { return tx.CloseAllPresence(ctx, s.ID, time.Time{}) },
+		func(tx *Tx) error {
+			n, err := tx.CloseOrphanPresence(ctx)
+			if err == nil && n != 1 {
+				return fmt.Errorf("closed %d orphan rows, want 1", n)
+			}
+			return err
+		},
 		func(tx *Tx) error { return tx.OpenPresence(ctx, s.ID, users[1].ID, "hall", at(5)) },
 	}
 	for _, st := range steps {

@@ -52,7 +52,7 @@ func (h *handler) showAttempt(c *gin.Context) {
 			Views    []qview
 			Answered int
 			Now      time.Time
-		}{co, a, views, len(answers), time.Now()}
+		}{co, a, views, len(answers), h.now()}
 		h.render(c, http.StatusOK, "attempt", v)
 		return
 	}

@@ -29,8 +29,13 @@ func TestBrowserLiveSession(t *testing.T) {
 	}
 	trainerU := mustUser(t, e, "giangvien")
 	unit, _ := e.db.UnitByCode(ctx, "24")
+	// The platform clock is the test's: everyone joins five minutes before
+	// the start, and the report is read half an hour in, then after the end,
+	// without waiting for either.
+	start := time.Now().Truncate(time.Minute).Add(-time.Hour)
+	e.clock.Set(start.Add(-5 * time.Minute))
 	sess := model.LiveSession{Code: "777777", Title: "Hội nghị tập huấn trực tuyến", CourseID: "nghiep-vu-thi-dua-khen-thuong",
-		Modules: []string{"nhung-van-de-chung"}, StartsAt: time.Now().Add(5 * time.Second), EndsAt: time.Now().Add(2 * time.Hour),
+		Modules: []string{"nhung-van-de-chung"}, StartsAt: start, EndsAt: start.Add(2 * time.Hour),
 		LateAfter: 10 * time.Minute, PresentPct: 80, TrainerID: trainerU.ID}
 	if err := e.db.WithTx(ctx, func(tx *store.Tx) error { return tx.CreateLiveSession(ctx, &sess, []int64{unit.ID}, nil) }); err != nil {
 		t.Fatal(err)
@@ -180,41 +185,87 @@ func TestBrowserLiveSession(t *testing.T) {
 		chromedp.Evaluate(`(() => { const s = document.getElementById('poll-bank'); s.value = "0"; s.dispatchEvent(new Event('change')); return s.options.length > 1 })()`, nil),
 		waitEval(`document.getElementById('poll-q').value.length > 0`),
 		chromedp.Click(`#poll-open button[type=submit]`, chromedp.ByQuery))
+	// Its Markdown shows as bold on the phones, not as asterisks; A answers.
 	if err == nil {
-		var want string
-		_ = chromedp.Run(tr, chromedp.Evaluate(`document.getElementById('poll-q').value`, &want))
-		err = chromedp.Run(a, waitText(`#poll-text`, want), waitEval(`!document.querySelector('#poll-options .key')`))
+		err = chromedp.Run(a, waitText(`#poll-text`, "nguyên tắc của thi đua"),
+			waitEval(`document.querySelector('#poll-text strong') !== null && document.getElementById('poll-text').textContent.indexOf('**') < 0`),
+			waitEval(`!document.querySelector('#poll-options .key')`),
+			chromedp.Click(`#poll-options input[value="1"]`, chromedp.ByQuery),
+			chromedp.Click(`#poll-send`, chromedp.ByID),
+			waitText(`#poll-status`, "Đã ghi nhận câu trả lời."))
 	}
 	if err == nil {
 		err = chromedp.Run(tr, chromedp.Click(`#poll-close`, chromedp.ByID))
 	}
+	// Once closed, A's phone shows the key and, beside it, A's own choice.
 	if err == nil {
-		err = chromedp.Run(a, waitEval(`document.querySelectorAll('#poll-options .key').length >= 1`))
+		err = chromedp.Run(a, waitEval(`document.querySelectorAll('#poll-options .key').length >= 1`),
+			waitEval(`document.querySelector('#poll-options input[value="1"]').checked && document.querySelector('#poll-options .yours') !== null`))
 	}
 	if err != nil {
-		t.Fatalf("bank poll: %v", err)
+		var dump string
+		_ = chromedp.Run(a, chromedp.Evaluate(`document.getElementById('poll').innerHTML`, &dump))
+		t.Fatalf("bank poll: %v\n%s", err, dump)
 	}
 	screenshot(t, tr, "live-2-trainer")
-	// The attendance report: A and B present, the third expected trainee absent.
-	// Everyone joined before the start; read the report a little after it, so
-	// presence since the start is the whole elapsed time.
-	time.Sleep(time.Until(sess.StartsAt.Add(3 * time.Second)))
-	var totals, table string
-	err = chromedp.Run(tr,
-		chromedp.Navigate(srv.URL+"/manage/live/"+strconv.FormatInt(sess.ID, 10)+"/attendance"),
-		chromedp.WaitVisible(`#att-totals`, chromedp.ByID),
-		chromedp.Text(`#att-totals`, &totals, chromedp.ByID),
-		chromedp.Text(`table.att tbody`, &table, chromedp.ByQuery),
-	)
-	if err != nil {
-		t.Fatal(err)
+	// The attendance list read half-way through: both connected trainees
+	// are attending (provisional), the third has not come.
+	vn, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
+	hm := func(t time.Time) string { return t.In(vn).Format("15:04") } // the platform shows Vietnam time
+	report := srv.URL + "/manage/live/" + strconv.FormatInt(sess.ID, 10) + "/attendance"
+	e.clock.Set(start.Add(30 * time.Minute))
+	var totals, notice string
+	var rows []string
+	read := func() {
+		t.Helper()
+		err := chromedp.Run(tr,
+			chromedp.Navigate(report),
+			chromedp.WaitVisible(`#att-totals`, chromedp.ByID),
+			chromedp.Text(`#att-totals`, &totals, chromedp.ByID),
+			chromedp.Evaluate(`(document.getElementById('att-provisional')||{}).textContent || ""`, &notice),
+			chromedp.Evaluate(`Array.from(document.querySelectorAll('table.att tbody tr:not(.unit-head)')).map(r => Array.from(r.cells).map(c => c.textContent.trim()).join(' | '))`, &rows),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
+	row := func(name string) string {
+		for _, r := range rows {
+			if strings.Contains(r, name) {
+				return r
+			}
+		}
+		t.Fatalf("no row for %s in %q", name, rows)
+		return ""
+	}
+	read()
 	screenshot(t, tr, "live-3-attendance")
-	if !strings.Contains(totals, "Dự kiến 3 người · đạt yêu cầu 2 · có mặt 2") || !strings.Contains(totals, "vắng 1") {
-		t.Fatalf("totals = %q\n%s", totals, table)
+	if !strings.Contains(totals, "Dự kiến 3 người · đang tham dự 2 · đã rời 0 · chưa vào 1") || !strings.Contains(notice, "tạm thời") {
+		t.Fatalf("during the session: totals %q, notice %q\n%q", totals, notice, rows)
 	}
-	if !strings.Contains(table, "Trần Văn Bình") || !strings.Contains(table, "Học Viên hocvien3") {
-		t.Fatalf("table = %q", table)
+	for _, name := range []string{"Trần Văn Bình", "Học Viên hocvien2"} {
+		if r := row(name); !strings.Contains(r, "| Đang tham dự | 30 | "+hm(start.Add(-5*time.Minute))+" |") {
+			t.Fatalf("%s during the session: %q", name, r)
+		}
+	}
+	if r := row("Học Viên hocvien3"); !strings.Contains(r, "| Chưa vào | 0 |") {
+		t.Fatalf("hocvien3 during the session: %q", r)
+	}
+	// At 360 px every row shows its status within the screen.
+	var fits bool
+	err = chromedp.Run(tr, chromedp.Evaluate(`Array.from(document.querySelectorAll('table.att td.status')).every(td => {
+		const r = td.getBoundingClientRect(); return r.width > 0 && r.height > 0 && r.left >= 0 && r.right <= window.innerWidth })`, &fits))
+	if err != nil || !fits {
+		t.Fatalf("at 360 px a status is off screen or hidden (%v)", err)
+	}
+	// After the end the list is final: both were there throughout.
+	e.clock.Set(start.Add(2*time.Hour + 10*time.Minute))
+	read()
+	if !strings.Contains(totals, "Dự kiến 3 người · đạt yêu cầu 2 · có mặt 2") || !strings.Contains(totals, "vắng 1") || notice != "" {
+		t.Fatalf("after the end: totals %q, notice %q\n%q", totals, notice, rows)
+	}
+	if r := row("Trần Văn Bình"); !strings.Contains(r, "| Có mặt | 120 | "+hm(start.Add(-5*time.Minute))+" | "+hm(sess.EndsAt)+" |") {
+		t.Fatalf("after the end: %q", r)
 	}
 }
 

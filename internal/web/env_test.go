@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/tdkt/tdkt/internal/course"
 	"github.com/tdkt/tdkt/internal/exam"
 	"github.com/tdkt/tdkt/internal/live"
+	"github.com/tdkt/tdkt/internal/model"
 	"github.com/tdkt/tdkt/internal/store"
 	"github.com/tdkt/tdkt/static"
 )
@@ -31,6 +33,29 @@ type env struct {
 	tracker *course.Tracker
 	exams   *exam.Service
 	rooms   *live.Manager
+	clock   *testClock
+}
+
+// testClock is the platform clock of a test: the machine's until a test
+// sets it, then fixed where the test puts it.
+type testClock struct {
+	mu    sync.Mutex
+	fixed time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.fixed.IsZero() {
+		return time.Now()
+	}
+	return c.fixed
+}
+
+func (c *testClock) Set(t time.Time) {
+	c.mu.Lock()
+	c.fixed = t
+	c.mu.Unlock()
 }
 
 const testPassword = "mat-khau-thu"
@@ -60,14 +85,20 @@ func newEnvFS(t testing.TB, fsys fs.FS) *env {
 	})
 	certs := certificate.New(db, cat, certificate.Config{Issuer: "Hội đồng Thi đua – Khen thưởng tỉnh Minh Họa",
 		SignerTitle: "Chủ tịch", SignerName: "Nguyễn Văn Thắng", Place: "Minh Họa"}, static.Fonts, nil)
-	rooms := live.NewManager(db, batch)
-	lives := live.NewSessions(db)
-	t.Cleanup(rooms.Close)
-	h, err := New(Deps{Auth: a, Catalog: cat, Tracker: tr, Exams: exams, Certs: certs, Live: rooms, Sessions: lives, Static: static.FS, Health: db.Ping, Version: "test"})
+	clock := &testClock{}
+	rooms, err := live.NewManager(ctx, db, batch, live.Options{Clock: clock.Now, Inline: course.Inline,
+		Slides: func(s model.LiveSession) int { return len(cat.Slides(s.Title, s.CourseID, s.Modules)) }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{h: h, auth: a, db: db, cat: cat, tracker: tr, exams: exams, rooms: rooms}
+	lives := live.NewSessions(db, batch, clock.Now)
+	t.Cleanup(rooms.Close)
+	h, err := New(Deps{Auth: a, Catalog: cat, Tracker: tr, Exams: exams, Certs: certs, Live: rooms, Sessions: lives, Static: static.FS, Health: db.Ping, Version: "test",
+		Clock: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{h: h, auth: a, db: db, cat: cat, tracker: tr, exams: exams, rooms: rooms, clock: clock}
 	for _, in := range []auth.UnitInput{
 		{Code: "24", Name: "Tỉnh Bắc Ninh", Kind: "tinh"},
 		{Code: "07441", Name: "Xã Tam Đa", Kind: "xa", ParentCode: "24"},

@@ -14,17 +14,20 @@ import (
 
 	"github.com/tdkt/tdkt/internal/live"
 	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/internal/viet"
 	"github.com/tdkt/tdkt/internal/xlsx"
 )
 
 // showLiveAttendance is the attendance report of a session: a page, a CSV
 // for Excel (UTF-8 with BOM), and a printable list with signature column.
+// It can be read at any moment: before the end the statuses are marked
+// provisional.
 func (h *handler) showLiveAttendance(c *gin.Context) {
 	id, ok := h.pathID(c)
 	if !ok {
 		return
 	}
-	rep, err := h.lives.Attendance(c.Request.Context(), id, time.Now())
+	rep, err := h.lives.Attendance(c.Request.Context(), id, h.now())
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			h.fail(c, http.StatusNotFound, "error.notfound", nil)
@@ -34,15 +37,38 @@ func (h *handler) showLiveAttendance(c *gin.Context) {
 		return
 	}
 	lang := langOf(c.Request)
+	if f := c.Query("format"); f == "xlsx" || f == "csv" {
+		h.exportAttendance(c, rep, lang, f)
+		return
+	}
+	v := h.newView(c, tr(lang, "att.title")+": "+rep.Session.Title)
+	v.D = struct {
+		Report live.Report
+		Print  bool
+	}{rep, c.Query("print") == "1"}
+	h.render(c, http.StatusOK, "live_attendance", v)
+}
+
+// exportAttendance writes the report as XLSX or CSV. Times are in the
+// platform's zone, which the time columns' headings name, and the status
+// says whether it is final.
+func (h *handler) exportAttendance(c *gin.Context, rep live.Report, lang, format string) {
+	zone := viet.ZoneLabel(rep.Session.StartsAt, h.loc)
 	header := []string{tr(lang, "att.col.no"), tr(lang, "field.full_name"), tr(lang, "field.username"), tr(lang, "field.unit"),
-		tr(lang, "att.col.status"), tr(lang, "att.col.minutes"), tr(lang, "att.col.share"), tr(lang, "att.col.first"), tr(lang, "att.col.last"),
-		tr(lang, "att.col.rollcalls")}
-	name := fmt.Sprintf("diem-danh-%s-%d", rep.Session.StartsAt.Format("2006-01-02"), rep.Session.ID)
-	if c.Query("format") == "xlsx" {
+		tr(lang, "att.col.status"), tr(lang, "att.col.minutes"), tr(lang, "att.col.share"),
+		tr(lang, "att.col.first") + " (" + zone + ")", tr(lang, "att.col.last") + " (" + zone + ")", tr(lang, "att.col.rollcalls")}
+	stamp := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(h.loc).Format("02/01/2006 15:04")
+	}
+	name := fmt.Sprintf("diem-danh-%s-%d", rep.Session.StartsAt.In(h.loc).Format("2006-01-02"), rep.Session.ID)
+	if format == "xlsx" {
 		rows := make([][]xlsx.Cell, len(rep.Rows))
 		for i, r := range rep.Rows {
-			rows[i] = []xlsx.Cell{i + 1, r.User.FullName, r.User.Username, r.Unit.Name, tr(lang, "att."+r.Result.Status),
-				math.Round(r.Result.Minutes), math.Round(r.Result.Share), clockOrEmpty(r.Result.FirstSeen), clockOrEmpty(r.Result.LastSeen),
+			rows[i] = []xlsx.Cell{i + 1, r.User.FullName, r.User.Username, r.Unit.Name, statusText(lang, r.Result),
+				math.Round(r.Result.Minutes), math.Round(r.Result.Share), stamp(r.Result.FirstSeen), stamp(r.Result.LastSeen),
 				rollCalls(r, rep)}
 		}
 		var b bytes.Buffer
@@ -54,34 +80,32 @@ func (h *handler) showLiveAttendance(c *gin.Context) {
 		c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b.Bytes())
 		return
 	}
-	if c.Query("format") == "csv" {
-		var b bytes.Buffer
-		b.WriteString("\ufeff") // so Excel reads the file as UTF-8
-		w := csv.NewWriter(&b)
-		_ = w.Write(header)
-		for i, r := range rep.Rows {
-			_ = w.Write([]string{strconv.Itoa(i + 1), r.User.FullName, r.User.Username, r.Unit.Name, tr(lang, "att."+r.Result.Status),
-				strconv.FormatFloat(r.Result.Minutes, 'f', 0, 64), strconv.FormatFloat(r.Result.Share, 'f', 0, 64),
-				clockOrEmpty(r.Result.FirstSeen), clockOrEmpty(r.Result.LastSeen), rollCalls(r, rep)})
-		}
-		w.Flush()
-		c.Header("Content-Disposition", `attachment; filename="`+name+`.csv"`)
-		c.Data(http.StatusOK, "text/csv; charset=utf-8", b.Bytes())
-		return
+	var b bytes.Buffer
+	b.WriteString("\ufeff") // so Excel reads the file as UTF-8
+	w := csv.NewWriter(&b)
+	_ = w.Write(header)
+	for i, r := range rep.Rows {
+		_ = w.Write([]string{strconv.Itoa(i + 1), r.User.FullName, r.User.Username, r.Unit.Name, statusText(lang, r.Result),
+			strconv.FormatFloat(r.Result.Minutes, 'f', 0, 64), strconv.FormatFloat(r.Result.Share, 'f', 0, 64),
+			stamp(r.Result.FirstSeen), stamp(r.Result.LastSeen), rollCalls(r, rep)})
 	}
-	v := h.newView(c, tr(lang, "att.title")+": "+rep.Session.Title)
-	v.D = struct {
-		Report live.Report
-		Print  bool
-	}{rep, c.Query("print") == "1"}
-	h.render(c, http.StatusOK, "live_attendance", v)
+	w.Flush()
+	c.Header("Content-Disposition", `attachment; filename="`+name+`.csv"`)
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", b.Bytes())
 }
 
-func clockOrEmpty(t time.Time) string {
-	if t.IsZero() {
-		return ""
+// statusText is a status as a reader sees it: while the session runs, a
+// late arrival is said beside "attending" or "away", and the word
+// "provisional" travels with an export read before the end.
+func statusText(lang string, r live.Result) string {
+	s := tr(lang, "att."+r.Status)
+	if !r.Final {
+		if r.Late {
+			s += " · " + tr(lang, "att.late_flag")
+		}
+		s += " (" + tr(lang, "att.provisional_word") + ")"
 	}
-	return t.Local().Format("15:04:05 02/01/2006")
+	return s
 }
 
 // rollCalls shows roll calls answered out of those held, e.g. "2/3".

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 	"rsc.io/qr"
@@ -22,7 +21,7 @@ func (h *handler) showLiveQR(c *gin.Context) {
 		h.fail(c, http.StatusNotFound, "error.notfound", nil)
 		return
 	}
-	target := h.publicBase(c) + "/live/" + strconv.FormatInt(id, 10) + "/checkin?t=" + h.live.CheckinToken(id, time.Now())
+	target := h.publicBase(c) + "/live/" + strconv.FormatInt(id, 10) + "/checkin?t=" + h.live.CheckinToken(id, h.now())
 	code, err := qr.Encode(target, qr.M)
 	if err != nil {
 		h.fail(c, http.StatusInternalServerError, "error.internal", err)
@@ -75,13 +74,13 @@ func (h *handler) submitLiveCheckin(c *gin.Context) {
 	v := h.newView(c, tr(langOf(c.Request), "checkin.title"))
 	v.Form = map[string]string{"t": c.Request.PostForm.Get("t")}
 	v.D = s
-	if !h.live.ValidCheckin(id, c.Request.PostForm.Get("t"), time.Now()) {
+	if !h.live.ValidCheckin(id, c.Request.PostForm.Get("t"), h.now()) {
 		v.Notice = tr(v.Lang, "checkin.expired")
 		h.render(c, http.StatusUnprocessableEntity, "live_checkin", v)
 		return
 	}
 	u, _ := currentUser(c)
-	if err := h.live.CheckIn(c.Request.Context(), id, u, time.Now()); err != nil {
+	if err := h.live.CheckIn(c.Request.Context(), id, u, h.now()); err != nil {
 		h.failLive(c, err)
 		return
 	}

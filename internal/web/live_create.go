@@ -22,7 +22,7 @@ type liveFormData struct {
 // newLive shows the scheduling form.
 func (h *handler) newLive(c *gin.Context) {
 	h.showLiveForm(c, http.StatusOK, map[string]string{"late_after": "10", "present_pct": "80",
-		"date": time.Now().Format("2006-01-02"), "start": "08:00", "end": "11:00"}, nil)
+		"date": h.now().In(h.loc).Format("2006-01-02"), "start": "08:00", "end": "11:00"}, nil)
 }
 
 func (h *handler) showLiveForm(c *gin.Context, status int, form map[string]string, verr model.ValidationError) {
@@ -47,7 +47,7 @@ func (h *handler) createLive(c *gin.Context) {
 	for _, k := range []string{"title", "course", "date", "start", "end", "late_after", "present_pct", "stream_url", "required", "open_to_all"} {
 		form[k] = f.Get(k)
 	}
-	loc := time.Local
+	loc := h.loc // the form is in the platform's zone, whatever the machine's
 	start, err1 := time.ParseInLocation("2006-01-02 15:04", f.Get("date")+" "+f.Get("start"), loc)
 	end, err2 := time.ParseInLocation("2006-01-02 15:04", f.Get("date")+" "+f.Get("end"), loc)
 	late, err3 := strconv.Atoi(f.Get("late_after"))

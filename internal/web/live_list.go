@@ -16,7 +16,7 @@ import (
 // listLive shows the live sessions the user may join, with the join-by-code form.
 func (h *handler) listLive(c *gin.Context) {
 	u, _ := currentUser(c)
-	list, err := h.lives.For(c.Request.Context(), u, time.Now())
+	list, err := h.lives.For(c.Request.Context(), u, h.now())
 	if err != nil {
 		h.fail(c, http.StatusInternalServerError, "error.internal", err)
 		return
@@ -28,7 +28,7 @@ func (h *handler) listLive(c *gin.Context) {
 	// Trainers keep reaching the attendance of sessions that are over.
 	var past []model.LiveSession
 	if u.Role != model.RoleTrainee {
-		all, err := h.lives.Between(c.Request.Context(), time.Now().AddDate(0, 0, -365), time.Now().Add(-time.Hour))
+		all, err := h.lives.Between(c.Request.Context(), h.now().AddDate(0, 0, -365), h.now().Add(-time.Hour))
 		if err != nil {
 			h.fail(c, http.StatusInternalServerError, "error.internal", err)
 			return
@@ -39,7 +39,7 @@ func (h *handler) listLive(c *gin.Context) {
 		Sessions []model.LiveSession
 		Past     []model.LiveSession
 		Now      time.Time
-	}{list, past, time.Now()}
+	}{list, past, h.now()}
 	h.render(c, http.StatusOK, "live_list", v)
 }
 

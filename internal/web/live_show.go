@@ -4,7 +4,6 @@ import (
 	"html/template"
 	"net/http"
 	"slices"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -39,7 +38,7 @@ func (h *handler) showLive(c *gin.Context) {
 		Trainer bool
 		Bank    []bankPoll
 		Errors  map[string]string
-	}{sess, h.slides(sess), isTrainer, bank, liveErrors(v.Lang)}
+	}{sess, h.cat.Slides(sess.Title, sess.CourseID, sess.Modules), isTrainer, bank, liveErrors(v.Lang)}
 	h.render(c, http.StatusOK, "live_room", v)
 }
 
@@ -106,32 +105,6 @@ func (h *handler) bankPolls(s model.LiveSession) []bankPoll {
 			if len(p.Options) >= 2 && len(p.Options) <= 10 && utf8.RuneCountInString(p.Text) <= 500 {
 				out = append(out, p)
 			}
-		}
-	}
-	return out
-}
-
-// slides cuts the session's modules into one slide per ## section, after a
-// title slide.
-func (h *handler) slides(s model.LiveSession) []template.HTML {
-	out := []template.HTML{template.HTML("<h2>" + template.HTMLEscapeString(s.Title) + "</h2>")}
-	mods := s.Modules
-	if co := h.cat.Course(s.CourseID); co != nil && len(mods) == 0 {
-		for _, m := range co.Modules {
-			mods = append(mods, m.ID)
-		}
-	}
-	for _, id := range mods {
-		m := h.cat.Module(s.CourseID, id)
-		if m == nil {
-			continue
-		}
-		parts := strings.Split(string(m.HTML), "<h2 ")
-		for i, p := range parts {
-			if i == 0 {
-				continue // text before the first section belongs to no slide
-			}
-			out = append(out, template.HTML("<h2 "+p)) // goldmark output, split at tag boundaries
 		}
 	}
 	return out

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/gin-gonic/gin"
 )
@@ -17,7 +16,7 @@ func (h *handler) completeModule(c *gin.Context) {
 		return
 	}
 	u, _ := currentUser(c)
-	if err := h.tracker.Complete(c.Request.Context(), u.ID, m, time.Now()); err != nil {
+	if err := h.tracker.Complete(c.Request.Context(), u.ID, m, h.now()); err != nil {
 		h.fail(c, http.StatusInternalServerError, "error.internal", err)
 		return
 	}

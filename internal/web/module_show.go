@@ -3,7 +3,6 @@ package web
 import (
 	"html/template"
 	"net/http"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -19,7 +18,7 @@ func (h *handler) showModule(c *gin.Context) {
 		return
 	}
 	u, _ := currentUser(c)
-	h.tracker.Visit(u.ID, m, time.Now())
+	h.tracker.Visit(u.ID, m, h.now())
 	p, err := h.tracker.Progress(c.Request.Context(), u.ID)
 	if err != nil {
 		h.fail(c, http.StatusInternalServerError, "error.internal", err)

@@ -20,6 +20,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tdkt/tdkt/internal/model"
+	"github.com/tdkt/tdkt/internal/viet"
 )
 
 //go:embed templates/*.html
@@ -31,7 +32,7 @@ type pages struct {
 	byLang map[string]map[string]*template.Template
 }
 
-func loadPages(as *assets) (*pages, error) {
+func loadPages(as *assets, loc *time.Location) (*pages, error) {
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: list templates: %w", err)
@@ -50,7 +51,7 @@ func loadPages(as *assets) (*pages, error) {
 	p := &pages{byLang: map[string]map[string]*template.Template{}}
 	for _, lang := range []string{"vi", "en"} {
 		p.byLang[lang] = map[string]*template.Template{}
-		funcs := templateFuncs(lang, as)
+		funcs := templateFuncs(lang, as, loc)
 		// The layout and the partials (files named _*.html) go into every page.
 		shared := inlineConstants(src["layout"], lang, as)
 		for base, text := range src {
@@ -94,7 +95,9 @@ func inlineConstants(text, lang string, as *assets) string {
 	})
 }
 
-func templateFuncs(lang string, as *assets) template.FuncMap {
+// templateFuncs are the page helpers of one language. Times are shown in
+// loc, the platform's zone, never the machine's.
+func templateFuncs(lang string, as *assets, loc *time.Location) template.FuncMap {
 	return template.FuncMap{
 		"t": func(key string, args ...any) string {
 			s := tr(lang, key)
@@ -107,33 +110,21 @@ func templateFuncs(lang string, as *assets) template.FuncMap {
 		"lang":     func() string { return lang },
 		"question": func(v qview) template.HTML { return questionHTML(v, lang) },
 		"asset":    as.url,
-		"date": func(t time.Time) string {
-			if t.IsZero() {
-				return ""
-			}
-			return t.Format("02/01/2006")
-		},
-		"datetime": func(t time.Time) string {
-			if t.IsZero() {
-				return ""
-			}
-			return t.Local().Format("15:04 02/01/2006")
-		},
-		"add":    func(a, b int) int { return a + b },
-		"mul100": func(f float64) float64 { return f * 100 },
+		"date":     func(t time.Time) string { return viet.Date(t, loc) },
+		"datetime": func(t time.Time) string { return viet.DateTime(t, loc) },
+		"hm":       func(t time.Time) string { return viet.Clock(t, loc) },
+		"span":     func(from, to time.Time) string { return viet.Span(from, to, loc, lang) },
+		"zone":     func(t time.Time) string { return viet.ZoneLabel(t, loc) },
+		"add":      func(a, b int) int { return a + b },
+		"mul100":   func(f float64) float64 { return f * 100 },
 		// barw rounds a percentage to a bar width class (w0 … w20): the
 		// stylesheet forbids inline styles.
-		"barw": func(p float64) int { return int(math.Round(p / 5)) },
-		"pct":  func(f float64) string { return strconv.FormatFloat(math.Round(f*10)/10, 'f', -1, 64) },
-		"clock": func(t time.Time) string {
-			if t.IsZero() {
-				return ""
-			}
-			return t.Local().Format("15:04:05 02/01/2006")
-		},
-		"ms":   func(t time.Time) int64 { return t.UnixMilli() },
-		"kind": func(k model.UnitKind) string { return tr(lang, "kind."+string(k)) },
-		"role": func(r model.Role) string { return tr(lang, "role."+string(r)) },
+		"barw":  func(p float64) int { return int(math.Round(p / 5)) },
+		"pct":   func(f float64) string { return strconv.FormatFloat(math.Round(f*10)/10, 'f', -1, 64) },
+		"clock": func(t time.Time) string { return viet.DateTime(t, loc) },
+		"ms":    func(t time.Time) int64 { return t.UnixMilli() },
+		"kind":  func(k model.UnitKind) string { return tr(lang, "kind."+string(k)) },
+		"role":  func(r model.Role) string { return tr(lang, "role."+string(r)) },
 		"indent": func(depth int) string {
 			return strings.Repeat("— ", depth)
 		},

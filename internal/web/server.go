@@ -35,6 +35,11 @@ type Deps struct {
 	Version       string
 	SecureCookies bool          // set the Secure flag even on plain HTTP (behind a TLS proxy)
 	SessionTTL    time.Duration // cookie lifetime; matches the server-side session
+	// Clock is the platform's clock (time.Now when nil; a fixed one in tests).
+	Clock func() time.Time
+	// Location is the zone dates and times are shown and read in (Vietnam
+	// time, whatever the machine's zone); nil means Asia/Ho_Chi_Minh.
+	Location *time.Location
 }
 
 type handler struct {
@@ -50,6 +55,8 @@ type handler struct {
 	version string
 	secure  bool
 	ttl     time.Duration
+	now     func() time.Time
+	loc     *time.Location
 	pages   *pages
 	assets  *assets
 	bodies  map[bodyKey]*fragment // module texts, rendered once per language
@@ -68,12 +75,20 @@ func New(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	pg, err := loadPages(as)
+	if d.Clock == nil {
+		d.Clock = time.Now
+	}
+	if d.Location == nil {
+		if d.Location, err = time.LoadLocation("Asia/Ho_Chi_Minh"); err != nil {
+			return nil, fmt.Errorf("web: load Vietnam time: %w", err)
+		}
+	}
+	pg, err := loadPages(as, d.Location)
 	if err != nil {
 		return nil, err
 	}
 	h := &handler{auth: d.Auth, cat: d.Catalog, tracker: d.Tracker, exams: d.Exams, certs: d.Certs, live: d.Live, lives: d.Sessions, baseURL: d.BaseURL, health: d.Health, version: d.Version,
-		secure: d.SecureCookies, ttl: d.SessionTTL, pages: pg, assets: as, bodies: map[bodyKey]*fragment{}}
+		secure: d.SecureCookies, ttl: d.SessionTTL, now: d.Clock, loc: d.Location, pages: pg, assets: as, bodies: map[bodyKey]*fragment{}}
 	if err := h.renderBodies(); err != nil {
 		return nil, err
 	}

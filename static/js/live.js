@@ -11,7 +11,7 @@
   var trainer = root.dataset.trainer === "true";
   var slides = root.querySelectorAll(".slide");
   var current = 0, trainerAt = 0, following = true, lastSeq = 0, retry = 0, ws = null;
-  var poll = null, roll = null;
+  var poll = null, roll = null, myAnswer = null;
   var msg = root.dataset;
   var questions = {}, myVotes = {}, handUp = false, chatOn = true, muted = false;
   var expected = [], online = {}, guests = [], mutedIds = {}, hall = {};
@@ -29,12 +29,22 @@
     if (ws && ws.readyState === 1) { ws.send(JSON.stringify({ t: t, d: d })); }
   }
 
+  // rich puts a poll's text into node: the server's inline HTML for a bank
+  // question (rendered from its Markdown, raw HTML escaped), else plain text.
+  function rich(node, text, html) {
+    if (html) { node.innerHTML = html; } else { node.textContent = text; }
+  }
+  // renderPoll shows a poll; mine is this user's answer, kept when the
+  // same poll closes so the phone shows it beside the key.
   function renderPoll(p, mine, tally) {
+    if (!p || !poll || p.id !== poll.id) { myAnswer = null; }
+    if (mine) { myAnswer = mine.length ? mine : null; }
+    mine = myAnswer;
     poll = p;
     var box = $("poll");
     if (!p) { box.hidden = true; return; }
     box.hidden = false;
-    $("poll-text").textContent = p.text;
+    rich($("poll-text"), p.text, p.text_html);
     var ul = $("poll-options");
     ul.textContent = "";
     p.options.forEach(function (o, i) {
@@ -45,8 +55,12 @@
       input.checked = !!(mine && mine.indexOf(i) >= 0);
       input.disabled = !p.open;
       label.appendChild(input);
-      label.appendChild(document.createTextNode(" " + o));
+      label.appendChild(document.createTextNode(" "));
+      var text = el("span", "", "opt");
+      rich(text, o, p.options_html && p.options_html[i]);
+      label.appendChild(text);
       if (!p.open && p.correct && p.correct.indexOf(i) >= 0) { label.appendChild(el("strong", " ✓", "key")); }
+      if (!p.open && input.checked) { label.appendChild(el("em", " · " + msg.msgYours, "yours")); }
       li.appendChild(label);
       ul.appendChild(li);
     });
@@ -63,7 +77,10 @@
       fill.className = "fill w" + Math.round(n * 20 / total);
       bar.appendChild(fill);
       li.appendChild(bar);
-      li.appendChild(document.createTextNode(" " + n + " · " + (poll ? poll.options[i] : i + 1)));
+      li.appendChild(document.createTextNode(" " + n + " · "));
+      var label = el("span");
+      rich(label, poll ? poll.options[i] : String(i + 1), poll && poll.options_html && poll.options_html[i]);
+      li.appendChild(label);
       ul.appendChild(li);
     });
   }
@@ -243,7 +260,7 @@
         break;
       case "poll": renderPoll(d, null, null); break;
       case "tally": renderTally(d.counts); break;
-      case "answered": $("poll-status").textContent = root.dataset.msgAnswered; break;
+      case "answered": myAnswer = d.choices; $("poll-status").textContent = root.dataset.msgAnswered; break;
       case "rollcall": renderRoll(d, false); break;
       case "marked": $("here").hidden = true; $("rollcall-text").textContent = root.dataset.msgMarked; break;
       case "presence":

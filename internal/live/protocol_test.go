@@ -1,0 +1,299 @@
+package live
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/tdkt/tdkt/internal/store"
+)
+
+// The trainer cannot move past the last slide: the room refuses it and
+// nobody is sent a slide that does not exist.
+func TestGotoStaysWithinTheSlides(t *testing.T) {
+	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
+	tr, a := e.dial(t, e.trainer), e.dial(t, e.a)
+	if h := decode[Snapshot](t, tr.expect(MsgHello)); h.Slides != testSlides {
+		t.Fatalf("hello slides = %d, want %d", h.Slides, testSlides)
+	}
+	a.expect(MsgHello)
+	tr.send(MsgGoto, map[string]int{"index": testSlides})
+	tr.refused("bad_request")
+	tr.send(MsgGoto, map[string]int{"index": 588})
+	tr.refused("bad_request")
+	tr.send(MsgGoto, map[string]int{"index": testSlides - 1})
+	out, skipped := a.until(MsgSlide)
+	if got := decode[map[string]int](t, out)["index"]; got != testSlides-1 || len(skipped) > 0 && strings.Contains(strings.Join(skipped, ","), MsgSlide) {
+		t.Fatalf("slide = %d after %v, want %d and no other slide", got, skipped, testSlides-1)
+	}
+}
+
+// Every refusal a correct client never causes counts toward the limit, not
+// only bad JSON and the rate: past fifty the connection gets the error
+// kicked and is closed with 1008. Refusals anyone can meet (a poll closing
+// as they answer) do not count.
+func TestRefusalsOfEveryKindCount(t *testing.T) {
+	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
+	for _, tc := range []struct {
+		name  string
+		msg   Incoming
+		kicks bool
+	}{
+		{"unknown_type", Incoming{Type: "fly"}, true},
+		{"forbidden", Incoming{Type: MsgGoto, Data: json.RawMessage(`{"index":1}`)}, true},
+		{"bad_request", Incoming{Type: MsgHere, Data: json.RawMessage(`"nope"`)}, true},
+		{"closed", Incoming{Type: MsgAnswer, Data: json.RawMessage(`{"poll":9,"choices":[0]}`)}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newRoom(e.sess, nil, e.db, e.batch, Options{}) // not running: the test is its only goroutine
+			c := &Client{room: r, p: Participant{ID: e.a.ID}, send: make(chan *frame, 2*maxStrikes)}
+			r.clients[c] = struct{}{}
+			r.byUser[c.p.ID] = []*Client{c}
+			for i := 0; i < maxStrikes; i++ {
+				r.handle(c, tc.msg)
+			}
+			if _, ok := r.clients[c]; !ok {
+				t.Fatalf("closed after %d refusals, the limit is %d", maxStrikes, maxStrikes)
+			}
+			r.handle(c, tc.msg)
+			_, still := r.clients[c]
+			if still == tc.kicks {
+				t.Fatalf("after %d refusals: still connected %v", maxStrikes+1, still)
+			}
+			if !tc.kicks {
+				return
+			}
+			var last string
+			for f := range c.send { // the room closed the queue
+				last = string(f.raw)
+			}
+			if !strings.Contains(last, `"kicked"`) || len(c.kick) < 2 || int(c.kick[0])<<8|int(c.kick[1]) != websocket.ClosePolicyViolation {
+				t.Fatalf("last message %s, close frame %v: want kicked, then 1008", last, c.kick)
+			}
+		})
+	}
+}
+
+// A client that floods without reading still receives the kicked error
+// and the close frame 1008: the server reads on until the client answers
+// the close, instead of resetting the connection (1006).
+func TestFloodEndsWithACloseFrame(t *testing.T) {
+	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
+	for round := 0; round < 3; round++ {
+		f := e.dial(t, e.b)
+		f.expect(MsgHello)
+		for i := 0; i < 500; i++ {
+			if f.ws.WriteMessage(websocket.TextMessage, []byte(`{"t":"ping"}`)) != nil {
+				break
+			}
+		}
+		kicked := false
+		_ = f.ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+		for {
+			_, msg, err := f.ws.ReadMessage()
+			if err != nil {
+				var ce *websocket.CloseError
+				if !errors.As(err, &ce) || ce.Code != websocket.ClosePolicyViolation {
+					t.Fatalf("round %d: flood ended with %v, want close 1008", round, err)
+				}
+				break
+			}
+			kicked = kicked || strings.Contains(string(msg), `"kicked"`)
+		}
+		if !kicked {
+			t.Fatalf("round %d: no kicked error before the close", round)
+		}
+	}
+}
+
+// hello always carries the fields the document lists, false or empty
+// ones too; with a poll, the answers total comes with the tally.
+func TestHelloHasEveryField(t *testing.T) {
+	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
+	raw := func(c *conn) map[string]json.RawMessage {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(c.expect(MsgHello).Data.(json.RawMessage), &m); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	must := func(who string, m map[string]json.RawMessage, keys ...string) {
+		t.Helper()
+		for _, k := range keys {
+			if _, ok := m[k]; !ok {
+				t.Errorf("%s's hello lacks %q: %v", who, k, m)
+			}
+		}
+	}
+	mustNot := func(who string, m map[string]json.RawMessage, keys ...string) {
+		t.Helper()
+		for _, k := range keys {
+			if _, ok := m[k]; ok {
+				t.Errorf("%s's hello has %q", who, k)
+			}
+		}
+	}
+	common := []string{"you", "title", "slide", "slides", "seq", "chat_on", "moderated", "muted", "hand_up", "chat", "questions", "my_votes"}
+	tr := e.dial(t, e.trainer)
+	m := raw(tr)
+	must("trainer", m, append(common, "expected", "roster", "hands")...)
+	if string(m["hands"]) != "[]" || string(m["my_votes"]) != "[]" || string(m["hand_up"]) != "false" {
+		t.Errorf("empty values: hands %s my_votes %s hand_up %s", m["hands"], m["my_votes"], m["hand_up"])
+	}
+	a := e.dial(t, e.a)
+	m = raw(a)
+	must("trainee", m, common...)
+	mustNot("trainee", m, "expected", "roster", "hands", "poll", "tally", "answers", "my_answer", "rollcall", "marked")
+
+	tr.send(MsgPollOpen, map[string]any{"text": "Đúng hay sai?", "options": []string{"Đúng", "Sai"}})
+	p := decode[PollView](t, a.expect(MsgPoll))
+	a.send(MsgAnswer, map[string]any{"poll": p.ID, "choices": []int{1}})
+	a.expect(MsgAnswered)
+	tr.send(MsgRollCallOpen, map[string]int{"seconds": 60})
+	a.expect(MsgRollCall)
+	b := e.dial(t, e.b)
+	m = raw(b)
+	must("trainee", m, "poll", "tally", "answers", "my_answer", "rollcall", "marked")
+	if string(m["answers"]) != "1" || string(m["my_answer"]) != "[]" || string(m["marked"]) != "false" || string(m["tally"]) != "[0,1]" {
+		t.Errorf("poll fields: answers %s my_answer %s marked %s tally %s", m["answers"], m["my_answer"], m["marked"], m["tally"])
+	}
+}
+
+// A poll from the question bank carries its Markdown rendered as inline
+// HTML; a poll the trainer types does not.
+func TestBankPollCarriesInlineHTML(t *testing.T) {
+	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
+	tr, a := e.dial(t, e.trainer), e.dial(t, e.a)
+	tr.expect(MsgHello)
+	a.expect(MsgHello)
+	tr.send(MsgPollOpen, map[string]any{"text": "Ai tặng **Giấy khen**?", "options": []string{"Chủ tịch *xã*", "Chủ tịch tỉnh"}, "source": "q1", "correct": []int{0}})
+	p := decode[PollView](t, a.expect(MsgPoll))
+	if p.TextHTML != "<b>Ai tặng **Giấy khen**?</b>" || len(p.OptionsHTML) != 2 || p.OptionsHTML[0] != "<b>Chủ tịch *xã*</b>" || p.Text != "Ai tặng **Giấy khen**?" {
+		t.Fatalf("bank poll = %+v", p)
+	}
+	tr.send(MsgPollOpen, map[string]any{"text": "2*3 bằng mấy?", "options": []string{"6", "5"}})
+	if p := decode[PollView](t, a.expect(MsgPoll)); p.Open && (p.TextHTML != "" || p.OptionsHTML != nil) {
+		t.Fatalf("typed poll = %+v", p)
+	}
+}
+
+// The report read on a fixed clock through a real room: what a person
+// would expect before the start, in the middle and after the end, with a
+// late joiner, someone who leaves and comes back, a hall check-in, and a
+// row a crash left open.
+func TestReportOnFixedClock(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "tdkt.db")
+	e := newEnv(t, path)
+	s := NewSessions(e.db, e.batch, e.clock.Now)
+	status := func(now time.Time) map[string]Result {
+		t.Helper()
+		rep, err := s.Attendance(ctx, e.sess.ID, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]Result{}
+		for _, r := range rep.Rows {
+			out[r.User.Username] = r.Result
+		}
+		return out
+	}
+	closedFor := func(uid int64) func() bool {
+		return func() bool {
+			ps, _ := e.db.Presence(ctx, e.sess.ID)
+			for _, p := range ps {
+				if p.UserID == uid && p.Kind == "online" && p.LeftAt.IsZero() {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	c := e.addTrainee(t, "hvc") // a third trainee of the commune, before the room opens
+	// 07:55: A waits in the room. The hello is sent after the join is
+	// recorded, so the clock can move on once it arrives.
+	e.clock.Set(at(-5))
+	a := e.dial(t, e.a)
+	a.expect(MsgHello)
+	got := status(at(-1))
+	if got["hva"].Status != Attending || got["hvb"].Status != NotArrived || got["hva"].Final {
+		t.Fatalf("before the start: %+v", got)
+	}
+	// 08:20: B joins late. 08:30 A drops; 08:40 A is back.
+	e.clock.Set(at(20))
+	b := e.dial(t, e.b)
+	b.expect(MsgHello)
+	e.clock.Set(at(30))
+	a.ws.Close()
+	waitFor(t, "A's leaving recorded", closedFor(e.a.ID))
+	got = status(at(35))
+	if r := got["hva"]; r.Status != Away || r.Minutes != 30 || !r.LastSeen.Equal(at(30)) {
+		t.Fatalf("08:35, A away since 08:30: %+v", r)
+	}
+	if r := got["hvb"]; r.Status != Attending || !r.Late || r.Minutes != 15 || !r.LastSeen.IsZero() {
+		t.Fatalf("08:35, B attending since 08:20: %+v", r)
+	}
+	e.clock.Set(at(40))
+	a = e.dial(t, e.a)
+	a.expect(MsgHello)
+	got = status(at(50))
+	if r := got["hva"]; r.Status != Attending || r.Minutes != 40 || r.Late || !r.FirstSeen.Equal(at(-5)) {
+		t.Fatalf("08:50, A back since 08:40: %+v", r)
+	}
+	// A check-in in the hall counts from the scan.
+	if err := e.m.CheckIn(ctx, e.sess.ID, c, at(3)); err != nil {
+		t.Fatal(err)
+	}
+	if r := status(at(50))["hvc"]; r.Status != Attending || r.Minutes != 47 {
+		t.Fatalf("08:50, checked in in the hall at 08:03: %+v", r)
+	}
+	// After the end, everyone still connected counts to the end.
+	got = status(at(130))
+	for name, want := range map[string]struct {
+		status   string
+		attended bool
+		minutes  float64
+	}{"hva": {Present, true, 90}, "hvb": {Late, true, 80}, "hvc": {Present, true, 97}} {
+		if r := got[name]; r.Status != want.status || r.Attended != want.attended || r.Minutes != want.minutes || !r.Final {
+			t.Fatalf("after the end, %s: %+v, want %v", name, r, want)
+		}
+	}
+	// A crash: B's row stays open, last seen at 09:00 (the heartbeat). The
+	// next start closes it there, once; reports never guess.
+	e.clock.Set(at(60))
+	a.ws.Close()
+	b.ws.Close()
+	waitFor(t, "both left", func() bool { return closedFor(e.a.ID)() && closedFor(e.b.ID)() })
+	e.srv.Close()
+	e.srv = nil
+	e.m.Close()
+	e.batch.Close()
+	// What a process that then crashed leaves behind: B back at 09:02, the
+	// last heartbeat at 09:15, never closed.
+	err := e.db.WithTx(ctx, func(tx *store.Tx) error {
+		if err := tx.OpenPresence(ctx, e.sess.ID, e.b.ID, "online", at(62)); err != nil {
+			return err
+		}
+		return tx.TouchPresence(ctx, e.sess.ID, at(75))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.db.Close()
+	e2 := newEnv(t, path)
+	rep, err := NewSessions(e2.db, e2.batch, e2.clock.Now).Attendance(ctx, e2.sess.ID, at(130))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rep.Rows {
+		if r.User.Username == "hvb" && (r.Result.Minutes != 40+13 || !r.Result.LastSeen.Equal(at(75))) {
+			t.Fatalf("B after the crash: %+v, want 53 minutes, last seen 09:15", r.Result)
+		}
+	}
+}
