@@ -55,6 +55,12 @@ func TestScheduleAndReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Half-way through, the required session counts for the certificate as
+	// required and not yet attended: attendance is decided at the end.
+	e.clock.Set(at(50))
+	if att, req, err := (CertAttendance{s}).Attendance(ctx, e.a.ID, "khoa"); err != nil || att != 0 || req != 1 {
+		t.Fatalf("certificate attendance mid-session = %d/%d %v, want 0/1", att, req, err)
+	}
 	e.clock.Set(start.Add(2 * time.Hour))
 	rep, err := s.Attendance(ctx, sess.ID, e.clock.Now())
 	if err != nil || len(rep.Rows) != 2 || rep.Counts[Present] != 1 || rep.Counts[Absent] != 1 || rep.Counts["attended"] != 1 || rep.Extra != 1 {

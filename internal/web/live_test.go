@@ -178,3 +178,71 @@ func TestPastSessionsListedForTrainers(t *testing.T) {
 		t.Fatal("a trainee sees a session that is over")
 	}
 }
+
+// Read while the session runs, on a fixed clock: whoever is connected is
+// attending (provisional), with no leaving time; times are Vietnam time and
+// the export says so, whatever the machine's zone.
+func TestAttendanceExportsDuringTheSession(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	trainer := mustUser(t, e, "giangvien")
+	unit, _ := e.db.UnitByCode(ctx, "24")
+	start := time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC) // 08:00 in Vietnam
+	e.clock.Set(start.Add(30 * time.Minute))
+	s := model.LiveSession{Code: "444444", Title: "Tập huấn", StartsAt: start, EndsAt: start.Add(210 * time.Minute),
+		LateAfter: 10 * time.Minute, PresentPct: 80, TrainerID: trainer.ID}
+	hv := mustUser(t, e, "hocvien")
+	err := e.db.WithTx(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateLiveSession(ctx, &s, []int64{unit.ID}, nil); err != nil {
+			return err
+		}
+		return tx.OpenPresence(ctx, s.ID, hv.ID, "online", start.Add(-5*time.Minute)) // still connected
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ck := e.login(t, "giangvien")
+	path := "/manage/live/" + strconv.FormatInt(s.ID, 10) + "/attendance"
+	w := e.do(req{method: "GET", path: path + "?format=csv", cookie: ck})
+	body := w.Body.String()
+	if w.Code != 200 || !strings.Contains(body, "Vào lúc (UTC+07:00 (Asia/Ho_Chi_Minh))") ||
+		!strings.Contains(body, "Trần Văn Bình,hocvien,Xã Tam Đa,Đang tham dự (tạm thời),30,100,30/11/2026 07:55,,0/0") {
+		t.Fatalf("csv during the session: %d %q", w.Code, body)
+	}
+	w = e.do(req{method: "GET", path: path, cookie: ck})
+	body = w.Body.String()
+	for _, want := range []string{"08:00–11:30, thứ Hai, 30/11/2026", "tính đến 08:30", "đang tham dự 1", "Cách xác định tình trạng",
+		"không muộn hơn 08:10 và dự ít nhất 80% thời lượng", "Giờ ghi theo UTC&#43;07:00 (Asia/Ho_Chi_Minh)." /* html/template escapes the plus */} {
+		if !strings.Contains(body, want) {
+			t.Fatalf("page lacks %q: %.3000s", want, body)
+		}
+	}
+	// After the end, final.
+	e.clock.Set(start.Add(4 * time.Hour))
+	w = e.do(req{method: "GET", path: path + "?format=csv", cookie: ck})
+	if body := w.Body.String(); !strings.Contains(body, "Trần Văn Bình,hocvien,Xã Tam Đa,Có mặt,210,100,30/11/2026 07:55,30/11/2026 11:30,0/0") {
+		t.Fatalf("csv after the end: %q", body)
+	}
+}
+
+// The scheduling form is read in Vietnam time: 08:00 is 01:00 UTC.
+func TestScheduleInVietnamTime(t *testing.T) {
+	e := newEnv(t)
+	e.clock.Set(time.Date(2026, 11, 29, 20, 0, 0, 0, time.UTC)) // 03:00 on the 30th in Vietnam
+	ck := e.login(t, "giangvien")
+	w := e.do(req{method: "GET", path: "/manage/live/new", cookie: ck})
+	if !strings.Contains(w.Body.String(), `value="2026-11-30"`) {
+		t.Fatalf("the form's default date is not today in Vietnam: %.2000s", w.Body.String())
+	}
+	form := url.Values{"title": {"Tập huấn quý IV"}, "date": {"2026-12-01"}, "start": {"08:00"}, "end": {"11:30"},
+		"late_after": {"10"}, "present_pct": {"80"}, "units": {"07441"}}
+	w = e.do(req{method: "POST", path: "/manage/live", form: form, cookie: ck})
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("create: %d %.2000s", w.Code, w.Body.String())
+	}
+	id, _ := strconv.ParseInt(strings.TrimPrefix(w.Header().Get("Location"), "/live/"), 10, 64)
+	s, err := e.db.LiveSession(context.Background(), id)
+	if err != nil || !s.StartsAt.Equal(time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC)) || !s.EndsAt.Equal(time.Date(2026, 12, 1, 4, 30, 0, 0, time.UTC)) {
+		t.Fatalf("stored %v – %v, %v; want 01:00–04:30 UTC", s.StartsAt.UTC(), s.EndsAt.UTC(), err)
+	}
+}
