@@ -32,6 +32,23 @@ func chromium(t *testing.T) string {
 
 func browser(t *testing.T) (context.Context, func()) {
 	t.Helper()
+	// The profile is removed by hand rather than by t.TempDir: Chromium's
+	// helper processes can still be writing its cache for a moment after
+	// the browser is closed, and TempDir's cleanup fails the test on the
+	// first "directory not empty".
+	profile, err := os.MkdirTemp("", "tdkt-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for try := 0; try < 100; try++ {
+			if os.RemoveAll(profile) == nil {
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		t.Logf("left the browser profile %s behind", profile)
+	})
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium(t)),
 		chromedp.NoSandbox,
@@ -40,7 +57,7 @@ func browser(t *testing.T) (context.Context, func()) {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(360, 740), // a cheap Android phone
 	)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
