@@ -24,6 +24,9 @@ type UserInput struct {
 	UnitCode string
 	Password string // create only; empty on edit
 	Disabled bool
+	// InCharge lists the codes of the units a trainer is in charge of
+	// (commas or spaces between them); empty: the trainer's own unit.
+	InCharge string
 }
 
 // CreateUser validates in and stores a new account. A password must be given;
@@ -31,6 +34,7 @@ type UserInput struct {
 func (s *Service) CreateUser(ctx context.Context, in UserInput, mustChange bool) (model.User, error) {
 	u, c := s.checkUser(ctx, in)
 	c.password("password", in.Password)
+	inCharge := s.inChargeUnits(ctx, in.InCharge, c)
 	if err := c.err(); err != nil {
 		return model.User{}, err
 	}
@@ -39,7 +43,12 @@ func (s *Service) CreateUser(ctx context.Context, in UserInput, mustChange bool)
 		return model.User{}, err
 	}
 	u.PasswordHash, u.MustChangePassword = hash, mustChange
-	err = s.db.WithTx(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, &u) })
+	err = s.db.WithTx(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateUser(ctx, &u); err != nil {
+			return err
+		}
+		return setInCharge(ctx, tx, u, inCharge)
+	})
 	if errors.Is(err, store.ErrDuplicate) {
 		return model.User{}, duplicateUsername()
 	}
@@ -56,11 +65,17 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, in UserInput) (model
 		return model.User{}, fmt.Errorf("auth: update user: %w", err)
 	}
 	u, c := s.checkUser(ctx, in)
+	inCharge := s.inChargeUnits(ctx, in.InCharge, c)
 	if err := c.err(); err != nil {
 		return model.User{}, err
 	}
 	u.ID = old.ID
-	err = s.db.WithTx(ctx, func(tx *store.Tx) error { return tx.UpdateUser(ctx, &u) })
+	err = s.db.WithTx(ctx, func(tx *store.Tx) error {
+		if err := tx.UpdateUser(ctx, &u); err != nil {
+			return err
+		}
+		return setInCharge(ctx, tx, u, inCharge)
+	})
 	s.cache.dropUser(id) // role, unit or disabled may have changed
 	if errors.Is(err, store.ErrDuplicate) {
 		return model.User{}, duplicateUsername()

@@ -354,9 +354,10 @@ func (s *Service) Get(ctx context.Context, id int64) (model.Certificate, error) 
 	return c, err
 }
 
-// List returns the certificates of a course ("" for all), newest first.
-func (s *Service) List(ctx context.Context, courseID string) ([]model.Certificate, error) {
-	return s.db.Certificates(ctx, courseID)
+// List returns the certificates of a course ("" for all), newest first, of
+// the holders within sc.
+func (s *Service) List(ctx context.Context, courseID string, sc model.Scope) ([]model.Certificate, error) {
+	return s.db.Certificates(ctx, courseID, sc.UnitIDs())
 }
 
 // Events returns what was done to a certificate and by whom.

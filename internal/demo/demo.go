@@ -29,7 +29,9 @@ var units = []auth.UnitInput{
 }
 
 var users = []auth.UserInput{
-	{Username: "giangvien", FullName: "Nguyễn Thị Thanh Hương", Role: "trainer", UnitCode: "DEMO-SNV"},
+	// The trainer sits in the Department of Home Affairs and works for the
+	// whole province.
+	{Username: "giangvien", FullName: "Nguyễn Thị Thanh Hương", Role: "trainer", UnitCode: "DEMO-SNV", InCharge: "DEMO"},
 	{Username: "hocvien1", FullName: "Trần Văn Bình", Role: "trainee", UnitCode: "DEMO-X01"},
 	{Username: "hocvien2", FullName: "Lê Thị Mai", Role: "trainee", UnitCode: "DEMO-P02"},
 	{Username: "hocvien3", FullName: "Phạm Quốc Anh", Role: "trainee", UnitCode: "DEMO-X03"},
@@ -63,6 +65,11 @@ func Seed(ctx context.Context, a *auth.Service) ([]Login, error) {
 		if u, ok := byName[in.Username]; ok {
 			if err := a.SetPassword(ctx, u.ID, pw, false); err != nil {
 				return nil, fmt.Errorf("demo: reset password of %s: %w", in.Username, err)
+			}
+			if in.InCharge != "" {
+				if err := a.SetInCharge(ctx, u, in.InCharge); err != nil {
+					return nil, fmt.Errorf("demo: units in charge of %s: %w", in.Username, err)
+				}
 			}
 		} else {
 			in.Password = pw

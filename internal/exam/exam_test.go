@@ -377,9 +377,25 @@ func TestItemStatistics(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	stats, err := f.svc.Stats(ctx, f.co, model.AttemptExam)
+	stats, err := f.svc.Stats(ctx, f.co, model.AttemptExam, model.Scope{All: true})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// A trainer's scope counts only the answers of trainees in it.
+	if none, _ := f.svc.Stats(ctx, f.co, model.AttemptExam, model.Scope{Units: map[int64]bool{}}); len(none) != 0 {
+		t.Fatalf("an empty scope shows %d questions", len(none))
+	}
+	inUnit := 0
+	for _, u := range f.users {
+		if u.UnitID == f.users[0].UnitID {
+			inUnit++
+		}
+	}
+	one, _ := f.svc.Stats(ctx, f.co, model.AttemptExam, model.Scope{Units: map[int64]bool{f.users[0].UnitID: true}})
+	for _, st := range one {
+		if st.Question.ID == "tn-0" && st.Responses != inUnit {
+			t.Fatalf("tn-0 in one unit: %d responses, want %d", st.Responses, inUnit)
+		}
 	}
 	by := map[string]ItemStat{}
 	for _, s := range stats {

@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/tdkt/tdkt/internal/course"
+	"github.com/tdkt/tdkt/internal/model"
 	"github.com/tdkt/tdkt/internal/quiz"
 )
 
@@ -30,8 +31,10 @@ type OptionStat struct {
 // Stats returns the item statistics of a course's questions from graded
 // answers of the given kind ("exam" or "practice"), hardest first: the
 // questions officers get wrong most often are the ones to teach again.
-func (s *Service) Stats(ctx context.Context, co *course.Course, kind string) ([]ItemStat, error) {
-	rows, err := s.db.ItemResponses(ctx, co.ID, kind)
+//
+// sc limits them to trainees of the units in scope.
+func (s *Service) Stats(ctx context.Context, co *course.Course, kind string, sc model.Scope) ([]ItemStat, error) {
+	rows, err := s.db.ItemResponses(ctx, co.ID, kind, sc.UnitIDs())
 	if err != nil {
 		return nil, fmt.Errorf("exam: stats: %w", err)
 	}

@@ -168,6 +168,50 @@ func (s *Sessions) For(ctx context.Context, u model.User, now time.Time) ([]mode
 	return out, nil
 }
 
+// Visible says whether u may see and act on session sess from the
+// management pages (its attendance, its hall QR code): its trainer and
+// administrators always; another trainer when a unit the session expects
+// is within their scope. A session open to all with no units is its
+// trainer's alone.
+func (s *Sessions) Visible(ctx context.Context, sess model.LiveSession, u model.User, sc model.Scope) (bool, error) {
+	if sc.All || u.ID == sess.TrainerID {
+		return true, nil
+	}
+	units, err := s.db.LiveExpectedUnits(ctx, sess.ID)
+	if err != nil {
+		return false, err
+	}
+	for _, id := range units {
+		if sc.Has(id) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// Only cuts the report to the expected participants of units within sc,
+// with the totals recounted: a trainer of one province sees only their
+// own people in a session that spans several.
+func (r Report) Only(sc model.Scope) Report {
+	if sc.All {
+		return r
+	}
+	rows := r.Rows[:0:0]
+	counts := map[string]int{}
+	for _, row := range r.Rows {
+		if !sc.Has(row.User.UnitID) {
+			continue
+		}
+		rows = append(rows, row)
+		counts[row.Result.Status]++
+		if row.Result.Attended {
+			counts["attended"]++
+		}
+	}
+	r.Rows, r.Counts = rows, counts
+	return r
+}
+
 // Row is one expected participant in the attendance report.
 type Row struct {
 	User      model.User

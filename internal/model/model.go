@@ -2,6 +2,7 @@
 package model
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -73,6 +74,31 @@ type Unit struct {
 	ParentID  int64 // 0 when the unit has no parent
 	CreatedAt time.Time
 	UpdatedAt time.Time
+}
+
+// Scope is the part of the unit tree a user sees and acts on: everything
+// for an administrator; for a trainer, the units in charge and every unit
+// below them.
+type Scope struct {
+	All   bool
+	Units map[int64]bool
+	Roots []int64 // the units in charge, for display; empty when All
+}
+
+// Has says whether unit id is within the scope.
+func (s Scope) Has(id int64) bool { return s.All || s.Units[id] }
+
+// UnitIDs lists the units of a limited scope, sorted; nil when All.
+func (s Scope) UnitIDs() []int64 {
+	if s.All {
+		return nil
+	}
+	out := make([]int64, 0, len(s.Units))
+	for id := range s.Units {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // User is an account on the platform.

@@ -169,11 +169,12 @@ type ItemResponse struct {
 }
 
 // ItemResponses returns every graded answer of submitted attempts of a kind
-// in a course.
-func (db *DB) ItemResponses(ctx context.Context, courseID, kind string) ([]ItemResponse, error) {
+// in a course, by trainees of the given units (nil: everyone's).
+func (db *DB) ItemResponses(ctx context.Context, courseID, kind string, unitIDs []int64) ([]ItemResponse, error) {
+	units := unitsArg(unitIDs)
 	rows, err := db.read.QueryContext(ctx, `SELECT aa.question_id, aa.answer, aa.score FROM attempt_answers aa
 		JOIN attempts a ON a.id = aa.attempt_id
-		WHERE a.course_id = ? AND a.kind = ? AND aa.score IS NOT NULL`, courseID, kind)
+		WHERE a.course_id = ? AND a.kind = ? AND aa.score IS NOT NULL AND `+inUnits("a.user_id"), courseID, kind, units, units)
 	if err != nil {
 		return nil, fmt.Errorf("store: item responses: %w", err)
 	}

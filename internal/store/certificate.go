@@ -102,8 +102,12 @@ func (db *DB) ValidCertificate(ctx context.Context, userID int64, courseID strin
 }
 
 // Certificates returns certificates, newest first, of one course ("" for all).
-func (db *DB) Certificates(ctx context.Context, courseID string) ([]model.Certificate, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+certColumns+` FROM certificates WHERE ? = '' OR course_id = ? ORDER BY id DESC`, courseID, courseID)
+//
+// unitIDs limits the list to holders of those units; nil lists everyone's.
+func (db *DB) Certificates(ctx context.Context, courseID string, unitIDs []int64) ([]model.Certificate, error) {
+	units := unitsArg(unitIDs)
+	rows, err := db.read.QueryContext(ctx, `SELECT `+certColumns+` FROM certificates WHERE (? = '' OR course_id = ?) AND `+inUnits("user_id")+`
+		ORDER BY id DESC`, courseID, courseID, units, units)
 	if err != nil {
 		return nil, fmt.Errorf("store: certificates: %w", err)
 	}

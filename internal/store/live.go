@@ -98,6 +98,17 @@ func (db *DB) ExpectedUsers(ctx context.Context, sessionID int64) ([]int64, erro
 	return ids, nil
 }
 
+// LiveExpectedUnits returns the ids of the units a session expects, and of
+// the units of the trainees it names.
+func (db *DB) LiveExpectedUnits(ctx context.Context, sessionID int64) ([]int64, error) {
+	ids, err := db.queryIDs(ctx, `SELECT unit_id FROM live_expected WHERE session_id = ? AND unit_id IS NOT NULL
+		UNION SELECT u.unit_id FROM live_expected e JOIN users u ON u.id = e.user_id WHERE e.session_id = ?`, sessionID, sessionID)
+	if err != nil {
+		return nil, fmt.Errorf("store: expected units of session %d: %w", sessionID, err)
+	}
+	return ids, nil
+}
+
 // ExpectedUserList returns the accounts a session expects, in one query.
 func (db *DB) ExpectedUserList(ctx context.Context, sessionID int64) ([]model.User, error) {
 	return db.queryUsers(ctx, expectedIDs+` SELECT `+userColumns+` FROM users WHERE id IN (SELECT id FROM ids)`, sessionID, sessionID)

@@ -23,19 +23,37 @@ func (h *handler) bulkIssueCertificates(c *gin.Context) {
 		h.fail(c, http.StatusUnprocessableEntity, "cert.bad_course", nil)
 		return
 	}
-	f := auth.UserFilter{Role: model.RoleTrainee}
-	if code := c.Request.PostForm.Get("unit"); code != "" {
-		unit, err := h.auth.UnitByCode(ctx, code)
-		if err != nil {
-			h.fail(c, http.StatusUnprocessableEntity, "cert.bad_unit", nil)
-			return
-		}
-		f.UnitID = unit.ID
-	}
-	users, _, err := h.auth.FindUsers(ctx, f)
+	sc, err := h.scopeOf(c)
 	if err != nil {
 		h.fail(c, http.StatusInternalServerError, "error.internal", err)
 		return
+	}
+	// One unit (and those below it) within the scope, or the whole scope.
+	roots := sc.Roots
+	if code := c.Request.PostForm.Get("unit"); code != "" {
+		unit, err := h.auth.UnitByCode(ctx, code)
+		if err != nil || !sc.Has(unit.ID) {
+			h.fail(c, http.StatusUnprocessableEntity, "cert.bad_unit", nil)
+			return
+		}
+		roots = []int64{unit.ID}
+	} else if sc.All {
+		roots = []int64{0}
+	}
+	var users []model.User
+	seen := map[int64]bool{}
+	for _, root := range roots {
+		found, _, err := h.auth.FindUsers(ctx, auth.UserFilter{Role: model.RoleTrainee, UnitID: root})
+		if err != nil {
+			h.fail(c, http.StatusInternalServerError, "error.internal", err)
+			return
+		}
+		for _, u := range found {
+			if !seen[u.ID] && sc.Has(u.UnitID) {
+				seen[u.ID] = true
+				users = append(users, u)
+			}
+		}
 	}
 	me, _ := currentUser(c)
 	r, err := h.certs.BulkIssue(ctx, co, users, me.ID)

@@ -24,6 +24,18 @@ func (h *handler) downloadCertificate(c *gin.Context) {
 		h.fail(c, http.StatusNotFound, "error.notfound", nil)
 		return
 	}
+	if err == nil && cert.UserID != u.ID {
+		// A trainer downloads the certificates of people in their charge only.
+		var sc model.Scope
+		var in bool
+		if sc, err = h.scopeOf(c); err == nil {
+			in, err = h.userInScope(c.Request.Context(), sc, cert.UserID)
+		}
+		if err == nil && !in {
+			h.fail(c, http.StatusNotFound, "error.notfound", nil)
+			return
+		}
+	}
 	if err != nil {
 		h.fail(c, http.StatusInternalServerError, "error.internal", err)
 		return

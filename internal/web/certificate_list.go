@@ -18,12 +18,17 @@ func (h *handler) listCertificates(c *gin.Context) {
 
 func (h *handler) renderCertificates(c *gin.Context, courseID, notice string) {
 	ctx := c.Request.Context()
-	certs, err := h.certs.List(ctx, courseID)
+	sc, err := h.scopeOf(c)
 	if err != nil {
 		h.fail(c, http.StatusInternalServerError, "error.internal", err)
 		return
 	}
-	tree, err := h.auth.UnitTree(ctx)
+	certs, err := h.certs.List(ctx, courseID, sc)
+	if err != nil {
+		h.fail(c, http.StatusInternalServerError, "error.internal", err)
+		return
+	}
+	tree, err := h.scopedTree(ctx, sc)
 	if err != nil {
 		h.fail(c, http.StatusInternalServerError, "error.internal", err)
 		return

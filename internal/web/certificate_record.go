@@ -27,8 +27,20 @@ func (h *handler) renderCertificateRecord(c *gin.Context, id int64, status int, 
 		h.fail(c, http.StatusNotFound, "error.notfound", nil)
 		return
 	}
+	var in bool
+	var sc model.Scope
+	if err == nil {
+		sc, err = h.scopeOf(c)
+	}
+	if err == nil {
+		in, err = h.userInScope(ctx, sc, cert.UserID)
+	}
 	if err != nil {
 		h.fail(c, http.StatusInternalServerError, "error.internal", err)
+		return
+	}
+	if !in {
+		h.fail(c, http.StatusNotFound, "error.notfound", nil)
 		return
 	}
 	events, err := h.certs.Events(ctx, id)

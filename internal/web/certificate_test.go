@@ -131,13 +131,13 @@ func TestBulkIssueAndReissue(t *testing.T) {
 	if w := e.do(req{method: "GET", path: "/manage/certificates", cookie: e.login(t, "hocvien")}); w.Code != 403 {
 		t.Errorf("trainee list: %d", w.Code)
 	}
-	certs, _ := e.db.Certificates(context.Background(), "khoa")
+	certs, _ := e.db.Certificates(context.Background(), "khoa", nil)
 	admin := e.login(t, "quantri")
 	w = e.do(req{method: "POST", path: fmt.Sprintf("/manage/certificates/%d/reissue", certs[0].ID), cookie: admin, form: url.Values{"reason": {"Sửa họ tên"}}})
 	if w.Code != 303 {
 		t.Fatalf("reissue: %d", w.Code)
 	}
-	after, _ := e.db.Certificates(context.Background(), "khoa")
+	after, _ := e.db.Certificates(context.Background(), "khoa", nil)
 	if len(after) != 2 || after[0].Status != "valid" || after[1].Status != "revoked" || after[1].ReplacedBy != after[0].ID {
 		t.Fatalf("after reissue: %+v", after)
 	}

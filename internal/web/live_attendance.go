@@ -23,11 +23,11 @@ import (
 // It can be read at any moment: before the end the statuses are marked
 // provisional.
 func (h *handler) showLiveAttendance(c *gin.Context) {
-	id, ok := h.pathID(c)
+	sess, ok := h.managedSession(c)
 	if !ok {
 		return
 	}
-	rep, err := h.lives.Attendance(c.Request.Context(), id, h.now())
+	rep, err := h.lives.Attendance(c.Request.Context(), sess.ID, h.now())
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			h.fail(c, http.StatusNotFound, "error.notfound", nil)
@@ -35,6 +35,16 @@ func (h *handler) showLiveAttendance(c *gin.Context) {
 		}
 		h.fail(c, http.StatusInternalServerError, "error.internal", err)
 		return
+	}
+	// The session's trainer sees everyone; another trainer only the people
+	// of their own units.
+	if u, _ := currentUser(c); u.ID != sess.TrainerID {
+		sc, err := h.scopeOf(c)
+		if err != nil {
+			h.fail(c, http.StatusInternalServerError, "error.internal", err)
+			return
+		}
+		rep = rep.Only(sc)
 	}
 	lang := langOf(c.Request)
 	if f := c.Query("format"); f == "xlsx" || f == "csv" {

@@ -13,14 +13,11 @@ import (
 // showLiveQR is the hall QR code for the trainer's screen: an SVG of the
 // check-in address with the token of the current 30 seconds.
 func (h *handler) showLiveQR(c *gin.Context) {
-	id, ok := h.pathID(c)
+	sess, ok := h.managedSession(c)
 	if !ok {
 		return
 	}
-	if _, err := h.lives.Get(c.Request.Context(), id); err != nil {
-		h.fail(c, http.StatusNotFound, "error.notfound", nil)
-		return
-	}
+	id := sess.ID
 	target := h.publicBase(c) + "/live/" + strconv.FormatInt(id, 10) + "/checkin?t=" + h.live.CheckinToken(id, h.now())
 	code, err := qr.Encode(target, qr.M)
 	if err != nil {

@@ -26,7 +26,11 @@ func (h *handler) newLive(c *gin.Context) {
 }
 
 func (h *handler) showLiveForm(c *gin.Context, status int, form map[string]string, verr model.ValidationError) {
-	tree, err := h.auth.UnitTree(c.Request.Context())
+	sc, err := h.scopeOf(c)
+	var tree []auth.UnitNode
+	if err == nil {
+		tree, err = h.scopedTree(c.Request.Context(), sc)
+	}
 	if err != nil {
 		h.fail(c, http.StatusInternalServerError, "error.internal", err)
 		return
@@ -62,6 +66,20 @@ func (h *handler) createLive(c *gin.Context) {
 		LateAfter: late, PresentPct: pct, Required: f.Get("required") == "1", OpenToAll: f.Get("open_to_all") == "1", StreamURL: f.Get("stream_url")}
 	if in.CourseID != "" && h.cat.Course(in.CourseID) == nil {
 		in.CourseID = ""
+	}
+	// A trainer schedules only for units in their charge.
+	sc, err := h.scopeOf(c)
+	if err != nil {
+		h.fail(c, http.StatusInternalServerError, "error.internal", err)
+		return
+	}
+	for _, code := range in.UnitCodes {
+		if unit, err := h.auth.UnitByCode(c.Request.Context(), code); err == nil && !sc.Has(unit.ID) {
+			h.showLiveForm(c, http.StatusUnprocessableEntity, form, model.ValidationError{{Field: "units", Msg: model.Text{
+				VI: "Đơn vị " + unit.Name + " không thuộc phạm vi bạn phụ trách.",
+				EN: "The unit " + unit.Name + " is not in your charge."}}})
+			return
+		}
 	}
 	u, _ := currentUser(c)
 	sess, err := h.lives.Create(c.Request.Context(), in, u.ID)

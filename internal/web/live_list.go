@@ -17,6 +17,9 @@ import (
 func (h *handler) listLive(c *gin.Context) {
 	u, _ := currentUser(c)
 	list, err := h.lives.For(c.Request.Context(), u, h.now())
+	if err == nil {
+		list, err = h.visibleSessions(c, list)
+	}
 	if err != nil {
 		h.fail(c, http.StatusInternalServerError, "error.internal", err)
 		return
@@ -29,6 +32,9 @@ func (h *handler) listLive(c *gin.Context) {
 	var past []model.LiveSession
 	if u.Role != model.RoleTrainee {
 		all, err := h.lives.Between(c.Request.Context(), h.now().AddDate(0, 0, -365), h.now().Add(-time.Hour))
+		if err == nil {
+			all, err = h.visibleSessions(c, all)
+		}
 		if err != nil {
 			h.fail(c, http.StatusInternalServerError, "error.internal", err)
 			return

@@ -43,7 +43,10 @@ func (h *handler) routes(r *gin.Engine) {
 	in.GET("/certificates/:id/pdf", h.downloadCertificate)
 
 	// Certificates: trainers and admins issue; only admins revoke and re-issue.
-	manage := r.Group("/manage", h.requireLogin, h.requireRole("admin", "trainer"))
+	// Everything under /manage is cut to the user's scope: a trainer sees and
+	// acts on the units in their charge and those below (scope_test.go holds
+	// every route here to it).
+	manage := r.Group("/manage", h.requireLogin, h.requireRole("admin", "trainer"), h.loadScope)
 	manage.GET("/courses/:course/stats", h.showStats)
 	manage.GET("/live/new", h.newLive)
 	manage.POST("/live", h.createLive)

@@ -22,7 +22,12 @@ func (h *handler) showStats(c *gin.Context) {
 	if kind != model.AttemptPractice {
 		kind = model.AttemptExam
 	}
-	stats, err := h.exams.Stats(c.Request.Context(), co, kind)
+	sc, err := h.scopeOf(c)
+	if err != nil {
+		h.fail(c, http.StatusInternalServerError, "error.internal", err)
+		return
+	}
+	stats, err := h.exams.Stats(c.Request.Context(), co, kind, sc)
 	if err != nil {
 		h.fail(c, http.StatusInternalServerError, "error.internal", err)
 		return

@@ -22,7 +22,12 @@ func (h *handler) editUser(c *gin.Context) {
 		h.fail(c, http.StatusInternalServerError, "error.internal", err)
 		return
 	}
-	form := map[string]string{"username": u.Username, "full_name": u.FullName, "role": string(u.Role), "unit": unit.Code}
+	inCharge, err := h.auth.InCharge(c.Request.Context(), u)
+	if err != nil {
+		h.fail(c, http.StatusInternalServerError, "error.internal", err)
+		return
+	}
+	form := map[string]string{"username": u.Username, "full_name": u.FullName, "role": string(u.Role), "unit": unit.Code, "in_charge": inCharge}
 	if u.Disabled {
 		form["disabled"] = "1"
 	}

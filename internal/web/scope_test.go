@@ -1,0 +1,226 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tdkt/tdkt/internal/auth"
+	"github.com/tdkt/tdkt/internal/model"
+	"github.com/tdkt/tdkt/internal/store"
+)
+
+// otherProvince adds a second province with its own trainer and a trainee
+// who has passed the exam (so holds a certificate) and is expected at the
+// other trainer's live session. The env's trainer, giangvien, works for
+// province 24 and must see and change nothing of it.
+type otherProvince struct {
+	trainee model.User
+	session int64
+	cert    int64
+}
+
+func addOtherProvince(t *testing.T, e *env) otherProvince {
+	t.Helper()
+	ctx := context.Background()
+	for _, in := range []auth.UnitInput{{Code: "27", Name: "Tỉnh Bắc Giang", Kind: "tinh"}, {Code: "07500", Name: "Xã Yên Dũng", Kind: "xa", ParentCode: "27"}} {
+		if _, err := e.auth.CreateUnit(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var o otherProvince
+	gv, err := e.auth.CreateUser(ctx, auth.UserInput{Username: "gvbacgiang", FullName: "Hoàng Văn Giang", Role: "trainer", UnitCode: "27", Password: testPassword}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.trainee, err = e.auth.CreateUser(ctx, auth.UserInput{Username: "hvbacgiang", FullName: "Vũ Thị Yên", Role: "trainee", UnitCode: "07500", Password: testPassword}, false); err != nil {
+		t.Fatal(err)
+	}
+	passExam(t, e, e.login(t, "hvbacgiang"))
+	certs, _ := e.db.Certificates(ctx, "khoa", []int64{o.trainee.UnitID})
+	if len(certs) != 1 {
+		t.Fatalf("the other province's trainee holds %d certificates", len(certs))
+	}
+	o.cert = certs[0].ID
+	unit, _ := e.db.UnitByCode(ctx, "27")
+	s := model.LiveSession{Code: "272727", Title: "Tập huấn Bắc Giang", CourseID: "khoa", StartsAt: time.Now().Add(-time.Hour), EndsAt: time.Now().Add(time.Hour),
+		LateAfter: 10 * time.Minute, PresentPct: 80, TrainerID: gv.ID}
+	if err := e.db.WithTx(ctx, func(tx *store.Tx) error { return tx.CreateLiveSession(ctx, &s, []int64{unit.ID}, nil) }); err != nil {
+		t.Fatal(err)
+	}
+	o.session = s.ID
+	return o
+}
+
+// scopeChecks holds, for every route under /manage and the other routes
+// that show one person's records, what a trainer of another province gets.
+// TestEveryManageRouteIsScoped fails when a route under /manage has no
+// entry here: a new route needs a decision.
+var scopeChecks = map[string]func(t *testing.T, e *env, o otherProvince, ck *http.Cookie){
+	"GET /manage/courses/:course/stats": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		// The other province's answers are the only ones: nothing to show.
+		body := mustGet(t, e, "/manage/courses/khoa/stats", ck)
+		if !strings.Contains(body, tr("vi", "stats.none")) {
+			t.Errorf("stats show another province's answers: %.1500s", body)
+		}
+		if admin := mustGet(t, e, "/manage/courses/khoa/stats", e.login(t, "quantri")); strings.Contains(admin, tr("vi", "stats.none")) {
+			t.Error("the administrator sees no answers: the check proves nothing")
+		}
+	},
+	"GET /manage/live/new": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		if body := mustGet(t, e, "/manage/live/new", ck); strings.Contains(body, "Bắc Giang") || !strings.Contains(body, "Tam Đa") {
+			t.Errorf("the scheduling form offers units outside the scope")
+		}
+	},
+	"POST /manage/live": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		form := url.Values{"title": {"Tập huấn hộ"}, "date": {"2026-12-01"}, "start": {"08:00"}, "end": {"11:00"},
+			"late_after": {"10"}, "present_pct": {"80"}, "units": {"07500"}}
+		before, _ := e.db.LiveSessions(context.Background(), time.Time{})
+		w := e.do(req{method: "POST", path: "/manage/live", form: form, cookie: ck})
+		after, _ := e.db.LiveSessions(context.Background(), time.Time{})
+		if w.Code != http.StatusUnprocessableEntity || len(after) != len(before) || !strings.Contains(w.Body.String(), "không thuộc phạm vi") {
+			t.Errorf("scheduling for another province's unit: %d, sessions %d → %d", w.Code, len(before), len(after))
+		}
+	},
+	"GET /manage/live/:id/attendance": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		for _, q := range []string{"", "?format=csv", "?format=xlsx", "?print=1"} {
+			expectStatus(t, e, "GET", "/manage/live/"+strconv.FormatInt(o.session, 10)+"/attendance"+q, ck, http.StatusNotFound)
+		}
+	},
+	"GET /manage/live/:id/qr.svg": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		expectStatus(t, e, "GET", "/manage/live/"+strconv.FormatInt(o.session, 10)+"/qr.svg", ck, http.StatusNotFound)
+	},
+	"GET /manage/certificates": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		if body := mustGet(t, e, "/manage/certificates?course=khoa", ck); strings.Contains(body, o.trainee.FullName) || strings.Contains(body, "Bắc Giang") {
+			t.Errorf("the certificate list shows another province")
+		}
+	},
+	"POST /manage/certificates/bulk": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		w := e.do(req{method: "POST", path: "/manage/certificates/bulk", cookie: ck, form: url.Values{"course": {"khoa"}, "unit": {"07500"}}})
+		if w.Code != http.StatusUnprocessableEntity {
+			t.Errorf("bulk issue for another province's unit: %d", w.Code)
+		}
+		// Issuing over the whole scope reaches its one trainee, who is not
+		// eligible, and not the other province's, who already holds one.
+		w = e.do(req{method: "POST", path: "/manage/certificates/bulk", cookie: ck, form: url.Values{"course": {"khoa"}}})
+		if want := "Đã cấp mới 0; đã có từ trước 0; chưa đủ điều kiện 1;"; !strings.Contains(w.Body.String(), want) {
+			t.Errorf("a bulk issue over the scope: want %q in %.2000s", want, w.Body.String())
+		}
+		if w := e.do(req{method: "POST", path: "/manage/certificates/bulk", cookie: e.login(t, "quantri"), form: url.Values{"course": {"khoa"}}}); !strings.Contains(w.Body.String(), "đã có từ trước 1;") {
+			t.Error("the administrator's bulk issue does not reach the other province: the check proves nothing")
+		}
+	},
+	"GET /manage/certificates/:id": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		expectStatus(t, e, "GET", "/manage/certificates/"+strconv.FormatInt(o.cert, 10), ck, http.StatusNotFound)
+	},
+	"POST /manage/certificates/:id/revoke": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		w := e.do(req{method: "POST", path: "/manage/certificates/" + strconv.FormatInt(o.cert, 10) + "/revoke", cookie: ck, form: url.Values{"reason": {"thử"}}})
+		if c, _ := e.db.Certificate(context.Background(), o.cert); w.Code != http.StatusForbidden || c.Status != "valid" {
+			t.Errorf("revoke: %d, status %s", w.Code, c.Status)
+		}
+	},
+	"POST /manage/certificates/:id/reissue": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		expectStatus(t, e, "POST", "/manage/certificates/"+strconv.FormatInt(o.cert, 10)+"/reissue", ck, http.StatusForbidden)
+	},
+	// Outside /manage, the routes that show one person's or one session's records.
+	"GET /certificates/:id/pdf": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		expectStatus(t, e, "GET", "/certificates/"+strconv.FormatInt(o.cert, 10)+"/pdf", ck, http.StatusNotFound)
+	},
+	"GET /live": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		if body := mustGet(t, e, "/live", ck); strings.Contains(body, "Tập huấn Bắc Giang") {
+			t.Errorf("the session list shows another province's session")
+		}
+	},
+	"GET /live/:id": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		expectStatus(t, e, "GET", "/live/"+strconv.FormatInt(o.session, 10), ck, http.StatusForbidden)
+	},
+}
+
+func mustGet(t *testing.T, e *env, path string, ck *http.Cookie) string {
+	t.Helper()
+	w := e.do(req{method: "GET", path: path, cookie: ck})
+	if w.Code != http.StatusOK {
+		t.Fatalf("GET %s: %d", path, w.Code)
+	}
+	return w.Body.String()
+}
+
+func expectStatus(t *testing.T, e *env, method, path string, ck *http.Cookie, want int) {
+	t.Helper()
+	r := req{method: method, path: path, cookie: ck}
+	if method == "POST" {
+		r.form = url.Values{}
+	}
+	if w := e.do(r); w.Code != want {
+		t.Errorf("%s %s: %d, want %d", method, path, w.Code, want)
+	}
+}
+
+// Every route under /manage, listed from the router itself, is checked: a
+// trainer of province 24 sees and changes nothing of province 27. Every
+// route under /admin refuses trainers.
+func TestEveryManageRouteIsScoped(t *testing.T) {
+	eng := gin.New()
+	(&handler{}).routes(eng) // only registers the routes; nothing runs
+	e := newEnvFS(t, examContent())
+	o := addOtherProvince(t, e)
+	ck := e.login(t, "giangvien")
+	for _, rt := range eng.Routes() {
+		key := rt.Method + " " + rt.Path
+		check, ok := scopeChecks[key]
+		switch {
+		case strings.HasPrefix(rt.Path, "/admin"):
+			path := strings.NewReplacer(":id", "1").Replace(rt.Path)
+			t.Run(key, func(t *testing.T) { expectStatus(t, e, rt.Method, path, ck, http.StatusForbidden) })
+		case ok:
+			t.Run(key, func(t *testing.T) { check(t, e, o, ck) })
+		case strings.HasPrefix(rt.Path, "/manage"):
+			t.Errorf("%s has no scoping decision in scopeChecks: say what a trainer of another province gets", key)
+		}
+	}
+	// The check list names no route that is gone.
+	have := map[string]bool{}
+	for _, rt := range eng.Routes() {
+		have[rt.Method+" "+rt.Path] = true
+	}
+	for key := range scopeChecks {
+		if !have[key] {
+			t.Errorf("scopeChecks names %s, which the router no longer has", key)
+		}
+	}
+	// And the other province's own trainer does see their session.
+	mine := e.login(t, "gvbacgiang")
+	expectStatus(t, e, "GET", "/manage/live/"+strconv.FormatInt(o.session, 10)+"/attendance", mine, http.StatusOK)
+	expectStatus(t, e, "GET", "/manage/certificates/"+strconv.FormatInt(o.cert, 10), mine, http.StatusOK)
+}
+
+// The administrator puts a trainer in charge of units on the user form;
+// the trainer then sees them, and an unknown code is refused by name.
+func TestInChargeFromTheUserForm(t *testing.T) {
+	e := newEnvFS(t, examContent())
+	o := addOtherProvince(t, e)
+	gv := mustUser(t, e, "giangvien")
+	admin := e.login(t, "quantri")
+	ck := e.login(t, "giangvien")
+	path := "/manage/live/" + strconv.FormatInt(o.session, 10) + "/attendance"
+	expectStatus(t, e, "GET", path, ck, http.StatusNotFound)
+	form := url.Values{"username": {"giangvien"}, "full_name": {gv.FullName}, "role": {"trainer"}, "unit": {"24"}, "in_charge": {"24, 99"}}
+	w := e.do(req{method: "POST", path: "/admin/users/" + strconv.FormatInt(gv.ID, 10), form: form, cookie: admin})
+	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), `Không có đơn vị mã &#34;99&#34;`) {
+		t.Fatalf("unknown unit in charge: %d %.2000s", w.Code, w.Body.String())
+	}
+	form.Set("in_charge", "24, 27")
+	if w := e.do(req{method: "POST", path: "/admin/users/" + strconv.FormatInt(gv.ID, 10), form: form, cookie: admin}); w.Code != http.StatusSeeOther {
+		t.Fatalf("save: %d %.2000s", w.Code, w.Body.String())
+	}
+	if body := mustGet(t, e, "/admin/users/"+strconv.FormatInt(gv.ID, 10)+"/edit", admin); !strings.Contains(body, `value="24, 27"`) {
+		t.Fatalf("the form does not show the units in charge: %.3000s", body)
+	}
+	expectStatus(t, e, "GET", path, ck, http.StatusOK)
+}
