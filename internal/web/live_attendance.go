@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"math"
@@ -13,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tdkt/tdkt/internal/live"
+	"github.com/tdkt/tdkt/internal/report"
 	"github.com/tdkt/tdkt/internal/store"
 	"github.com/tdkt/tdkt/internal/viet"
 	"github.com/tdkt/tdkt/internal/xlsx"
@@ -90,16 +90,17 @@ func (h *handler) exportAttendance(c *gin.Context, rep live.Report, lang, format
 		c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b.Bytes())
 		return
 	}
-	var b bytes.Buffer
-	b.WriteString("\ufeff") // so Excel reads the file as UTF-8
-	w := csv.NewWriter(&b)
-	_ = w.Write(header)
+	rows := make([][]string, len(rep.Rows))
 	for i, r := range rep.Rows {
-		_ = w.Write([]string{strconv.Itoa(i + 1), r.User.FullName, r.User.Username, r.Unit.Name, statusText(lang, r.Result),
+		rows[i] = []string{strconv.Itoa(i + 1), r.User.FullName, r.User.Username, r.Unit.Name, statusText(lang, r.Result),
 			strconv.FormatFloat(r.Result.Minutes, 'f', 0, 64), strconv.FormatFloat(r.Result.Share, 'f', 0, 64),
-			stamp(r.Result.FirstSeen), stamp(r.Result.LastSeen), rollCalls(r, rep)})
+			stamp(r.Result.FirstSeen), stamp(r.Result.LastSeen), rollCalls(r, rep)}
 	}
-	w.Flush()
+	var b bytes.Buffer
+	if err := report.WriteCSV(&b, header, rows); err != nil {
+		h.fail(c, http.StatusInternalServerError, "error.internal", err)
+		return
+	}
 	c.Header("Content-Disposition", `attachment; filename="`+name+`.csv"`)
 	c.Data(http.StatusOK, "text/csv; charset=utf-8", b.Bytes())
 }

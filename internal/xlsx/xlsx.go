@@ -1,134 +1,144 @@
-// Package xlsx writes simple spreadsheets in the Office Open XML format that
-// Excel and LibreOffice open directly: one sheet, a bold header row, text and
-// numbers. It needs nothing beyond the standard library.
+// Package xlsx reads and writes spreadsheets in the Office Open XML format
+// that Excel and LibreOffice open directly. It is the one owner of
+// github.com/xuri/excelize: the rest of the platform sees rows of cells.
 package xlsx
 
 import (
-	"archive/zip"
-	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // Cell is a value in a sheet: a string, or a number (int, int64, float64).
 type Cell any
 
-// Write writes a workbook with one sheet named sheet: header, then rows.
+// Write writes a workbook with one sheet named sheet: a bold, frozen header
+// row, then rows. Strings stay text even when they look like numbers or
+// formulas (a phone number keeps its leading zero; "=…" is not evaluated).
 func Write(w io.Writer, sheet string, header []string, rows [][]Cell) error {
-	z := zip.NewWriter(w)
-	files := []struct{ name, body string }{
-		{"[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
-<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
-<Default Extension="xml" ContentType="application/xml"/>
-<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
-<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
-<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>
-</Types>`},
-		{"_rels/.rels", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>
-</Relationships>`},
-		{"xl/workbook.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
-<sheets><sheet name="` + escape(sheetName(sheet)) + `" sheetId="1" r:id="rId1"/></sheets>
-</workbook>`},
-		{"xl/_rels/workbook.xml.rels", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>
-<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>
-</Relationships>`},
-		{"xl/styles.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
-<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>
-<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>
-<borders count="1"><border/></borders>
-<cellStyleXfs count="1"><xf/></cellStyleXfs>
-<cellXfs count="2"><xf fontId="0"/><xf fontId="1" applyFont="1"/></cellXfs>
-</styleSheet>`},
+	f := excelize.NewFile()
+	defer f.Close()
+	name := sheetName(sheet)
+	if err := f.SetSheetName("Sheet1", name); err != nil {
+		return fmt.Errorf("xlsx: name sheet: %w", err)
 	}
-	for _, f := range files {
-		fw, err := z.Create(f.name)
-		if err != nil {
-			return fmt.Errorf("xlsx: %w", err)
-		}
-		if _, err := io.WriteString(fw, f.body); err != nil {
-			return fmt.Errorf("xlsx: %w", err)
-		}
-	}
-	fw, err := z.Create("xl/worksheets/sheet1.xml")
+	sw, err := f.NewStreamWriter(name)
 	if err != nil {
-		return fmt.Errorf("xlsx: %w", err)
+		return fmt.Errorf("xlsx: stream: %w", err)
 	}
-	var b strings.Builder
-	b.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
-		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`)
-	row := func(n int, cells []Cell, style string) error {
-		fmt.Fprintf(&b, `<row r="%d">`, n)
-		for i, c := range cells {
-			ref := column(i) + strconv.Itoa(n)
-			switch v := c.(type) {
-			case string:
-				fmt.Fprintf(&b, `<c r="%s" t="inlineStr"%s><is><t xml:space="preserve">%s</t></is></c>`, ref, style, escape(v))
-			case int:
-				fmt.Fprintf(&b, `<c r="%s"%s><v>%d</v></c>`, ref, style, v)
-			case int64:
-				fmt.Fprintf(&b, `<c r="%s"%s><v>%d</v></c>`, ref, style, v)
-			case float64:
-				fmt.Fprintf(&b, `<c r="%s"%s><v>%s</v></c>`, ref, style, strconv.FormatFloat(v, 'f', -1, 64))
-			case nil:
-			default:
-				return fmt.Errorf("xlsx: cell %s: unsupported %T", ref, c)
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return fmt.Errorf("xlsx: style: %w", err)
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return fmt.Errorf("xlsx: freeze header: %w", err)
+	}
+	// Columns wide enough for their longest value, within reason.
+	widths := make([]int, len(header))
+	for i, h := range header {
+		widths[i] = utf8.RuneCountInString(h)
+	}
+	for _, r := range rows {
+		for i, c := range r {
+			if s, ok := c.(string); ok && i < len(widths) && utf8.RuneCountInString(s) > widths[i] {
+				widths[i] = utf8.RuneCountInString(s)
 			}
 		}
-		b.WriteString(`</row>`)
-		return nil
 	}
-	head := make([]Cell, len(header))
-	for i, h := range header {
-		head[i] = h
-	}
-	if err := row(1, head, ` s="1"`); err != nil {
-		return err
-	}
-	for i, r := range rows {
-		if err := row(i+2, r, ""); err != nil {
-			return err
+	for i, n := range widths {
+		if err := sw.SetColWidth(i+1, i+1, float64(min(max(n+2, 6), 60))); err != nil {
+			return fmt.Errorf("xlsx: column width: %w", err)
 		}
 	}
-	b.WriteString(`</sheetData></worksheet>`)
-	if _, err := io.WriteString(fw, b.String()); err != nil {
-		return fmt.Errorf("xlsx: %w", err)
+	head := make([]any, len(header))
+	for i, h := range header {
+		head[i] = excelize.Cell{StyleID: bold, Value: clean(h)}
 	}
-	return z.Close()
+	if err := sw.SetRow("A1", head); err != nil {
+		return fmt.Errorf("xlsx: header: %w", err)
+	}
+	for n, r := range rows {
+		vals := make([]any, len(r))
+		for i, c := range r {
+			switch v := c.(type) {
+			case string:
+				vals[i] = excelize.Cell{Value: clean(v)}
+			case int, int64, float64:
+				vals[i] = v
+			case nil:
+				vals[i] = nil
+			default:
+				return fmt.Errorf("xlsx: row %d column %d: cannot write a %T", n+1, i+1, c)
+			}
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, n+2)
+		if err := sw.SetRow(cell, vals); err != nil {
+			return fmt.Errorf("xlsx: row %d: %w", n+1, err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return fmt.Errorf("xlsx: flush: %w", err)
+	}
+	if _, err := f.WriteTo(w); err != nil {
+		return fmt.Errorf("xlsx: write: %w", err)
+	}
+	return nil
 }
 
-// column turns 0 into A, 25 into Z, 26 into AA.
-func column(i int) string {
-	s := ""
-	for i++; i > 0; i = (i - 1) / 26 {
-		s = string(rune('A'+(i-1)%26)) + s
+// ErrNotWorkbook is returned for a file that is not an XLSX workbook.
+var ErrNotWorkbook = errors.New("xlsx: not an Excel workbook (.xlsx)")
+
+// Read returns the rows of the first sheet as text, as a person sees them
+// in Excel (numbers formatted, dates as shown). Empty rows at the end are
+// dropped; shorter rows are not padded.
+func Read(r io.Reader) ([][]string, error) {
+	f, err := excelize.OpenReader(r)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNotWorkbook, err)
 	}
-	return s
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, ErrNotWorkbook
+	}
+	rows, err := f.GetRows(sheets[0])
+	if err != nil {
+		return nil, fmt.Errorf("xlsx: read sheet %q: %w", sheets[0], err)
+	}
+	for len(rows) > 0 && blank(rows[len(rows)-1]) {
+		rows = rows[:len(rows)-1]
+	}
+	return rows, nil
 }
 
-func escape(s string) string {
-	var b strings.Builder
-	_ = xml.EscapeText(&b, []byte(strings.Map(func(r rune) rune {
-		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' { // not allowed in XML 1.0
+func blank(row []string) bool {
+	for _, c := range row {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// clean drops the control characters XML cannot carry.
+func clean(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' {
 			return -1
 		}
 		return r
-	}, s)))
-	return b.String()
+	}, s)
 }
 
-// sheetName keeps to Excel's rules: at most 31 characters, none of []:*?/\.
+// sheetName makes s a valid sheet name: at most 31 characters, none of
+// : \ / ? * [ ].
 func sheetName(s string) string {
 	s = strings.Map(func(r rune) rune {
-		if strings.ContainsRune(`[]:*?/\`, r) {
+		if strings.ContainsRune(`:\/?*[]`, r) {
 			return '-'
 		}
 		return r
@@ -136,7 +146,7 @@ func sheetName(s string) string {
 	if r := []rune(s); len(r) > 31 {
 		s = string(r[:31])
 	}
-	if s == "" {
+	if strings.TrimSpace(s) == "" {
 		s = "Sheet1"
 	}
 	return s
