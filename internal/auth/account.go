@@ -90,7 +90,7 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, in UserInput) (model
 // the next login, and ends their sessions.
 func (s *Service) ResetPassword(ctx context.Context, id int64) (string, error) {
 	pw := GeneratePassword()
-	hash, err := HashPassword(pw)
+	hash, err := hashGenerated(pw)
 	if err != nil {
 		return "", err
 	}

@@ -111,6 +111,8 @@ type User struct {
 	PasswordHash       string
 	MustChangePassword bool
 	Disabled           bool
+	Phone              string // 0xxxxxxxxx, or empty
+	Email              string
 	FailedLogins       int
 	LockedUntil        time.Time
 	CreatedAt          time.Time
@@ -293,4 +295,20 @@ type Presence struct {
 	JoinedAt time.Time
 	LeftAt   time.Time // zero while open
 	SeenAt   time.Time
+}
+
+// RosterImport is a roster file uploaded for import (of accounts or of
+// units), and what came of it.
+type RosterImport struct {
+	ID         int64
+	ActorID    int64
+	Kind       string // users or units
+	Filename   string
+	Content    []byte
+	UploadedAt time.Time
+	ImportedAt time.Time // zero until imported
+	Created    int
+	Skipped    int
+	Slips      string // JSON of the generated logins; wiped after SlipsUntil
+	SlipsUntil time.Time
 }

@@ -97,3 +97,12 @@ func (db *DB) CountUnits(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// UnitByCode returns the unit with the given code, as this transaction sees it.
+func (tx *Tx) UnitByCode(ctx context.Context, code string) (model.Unit, error) {
+	u, err := scanUnit(tx.tx.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units WHERE code = ?`, code))
+	if err != nil {
+		return u, fmt.Errorf("store: unit %q: %w", code, mapErr(err))
+	}
+	return u, nil
+}

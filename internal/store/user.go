@@ -9,14 +9,14 @@ import (
 )
 
 const userColumns = `id, username, full_name, role, unit_id, password_hash, must_change_password, disabled,
-	failed_logins, locked_until, created_at, updated_at`
+	failed_logins, locked_until, created_at, updated_at, phone, email`
 
 func scanUser(row interface{ Scan(...any) error }) (model.User, error) {
 	var u model.User
 	var role string
 	var locked, created, updated int64
 	if err := row.Scan(&u.ID, &u.Username, &u.FullName, &role, &u.UnitID, &u.PasswordHash, &u.MustChangePassword,
-		&u.Disabled, &u.FailedLogins, &locked, &created, &updated); err != nil {
+		&u.Disabled, &u.FailedLogins, &locked, &created, &updated, &u.Phone, &u.Email); err != nil {
 		return u, err
 	}
 	u.Role = model.Role(role)
@@ -28,8 +28,8 @@ func scanUser(row interface{ Scan(...any) error }) (model.User, error) {
 func (tx *Tx) CreateUser(ctx context.Context, u *model.User) error {
 	now := time.Now()
 	res, err := tx.tx.ExecContext(ctx, `INSERT INTO users (username, full_name, role, unit_id, password_hash,
-		must_change_password, disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		u.Username, u.FullName, string(u.Role), u.UnitID, u.PasswordHash, u.MustChangePassword, u.Disabled, ms(now), ms(now))
+		must_change_password, disabled, created_at, updated_at, phone, email) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		u.Username, u.FullName, string(u.Role), u.UnitID, u.PasswordHash, u.MustChangePassword, u.Disabled, ms(now), ms(now), u.Phone, u.Email)
 	if err != nil {
 		return fmt.Errorf("store: create user %q: %w", u.Username, mapErr(err))
 	}
