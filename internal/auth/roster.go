@@ -606,3 +606,30 @@ func (s *Service) RosterSlips(imp model.RosterImport, now time.Time) []Slip {
 	_ = json.Unmarshal([]byte(imp.Slips), &out)
 	return out
 }
+
+// SaveRosterUpload keeps an uploaded roster file for its preview and import.
+func (s *Service) SaveRosterUpload(ctx context.Context, actorID int64, kind, filename string, content []byte, now time.Time) (int64, error) {
+	imp := model.RosterImport{ActorID: actorID, Kind: kind, Filename: filename, Content: content, UploadedAt: now}
+	if err := s.db.WithTx(ctx, func(tx *store.Tx) error { return tx.CreateRosterImport(ctx, &imp) }); err != nil {
+		return 0, fmt.Errorf("auth: save roster upload: %w", err)
+	}
+	return imp.ID, nil
+}
+
+// RosterImport returns one upload.
+func (s *Service) RosterImport(ctx context.Context, id int64) (model.RosterImport, error) {
+	return s.db.RosterImport(ctx, id)
+}
+
+// RosterImports lists the latest uploads of actorID (0: everyone's).
+func (s *Service) RosterImports(ctx context.Context, actorID int64, limit int) ([]model.RosterImport, error) {
+	return s.db.RosterImports(ctx, actorID, limit)
+}
+
+// WipeOldSlips forgets the generated passwords whose day has passed.
+func (s *Service) WipeOldSlips(ctx context.Context, now time.Time) error {
+	return s.db.WithTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.WipeSlips(ctx, now)
+		return err
+	})
+}

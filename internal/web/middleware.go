@@ -20,6 +20,7 @@ const (
 	sessionCookie = "tdkt_session"
 	langCookie    = "tdkt_lang"
 	maxBody       = 1 << 20
+	maxUpload     = 16 << 20
 	userKey       = "user"
 	sessKey       = "session"
 )
@@ -55,7 +56,11 @@ func (h *handler) securityHeaders(c *gin.Context) {
 
 func (h *handler) limitBody(c *gin.Context) {
 	if c.Request.Body != nil {
-		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBody)
+		limit := int64(maxBody)
+		if c.Request.Method == http.MethodPost && c.Request.URL.Path == "/manage/roster" {
+			limit = maxUpload // a province's roster
+		}
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 	}
 	c.Next()
 }

@@ -1,8 +1,11 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -24,6 +27,7 @@ type otherProvince struct {
 	trainee model.User
 	session int64
 	cert    int64
+	upload  int64 // a roster the other trainer uploaded
 }
 
 func addOtherProvince(t *testing.T, e *env) otherProvince {
@@ -55,7 +59,23 @@ func addOtherProvince(t *testing.T, e *env) otherProvince {
 		t.Fatal(err)
 	}
 	o.session = s.ID
+	w := postRoster(t, e, e.login(t, "gvbacgiang"), "users", "bac-giang.csv", []byte("Họ và tên,Mã đơn vị\nNgô Văn Khánh,07500\n"))
+	if o.upload, err = strconv.ParseInt(strings.TrimPrefix(w.Header().Get("Location"), "/manage/roster/"), 10, 64); err != nil {
+		t.Fatalf("upload as the other trainer: %d %s", w.Code, w.Header().Get("Location"))
+	}
 	return o
+}
+
+// postRoster uploads a roster file as the form does.
+func postRoster(t *testing.T, e *env, ck *http.Cookie, kind, name string, data []byte) *httptest.ResponseRecorder {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	_ = mw.WriteField("kind", kind)
+	fw, _ := mw.CreateFormFile("file", name)
+	_, _ = fw.Write(data)
+	_ = mw.Close()
+	return e.do(req{method: "POST", path: "/manage/roster", body: body.String(), cookie: ck, header: map[string]string{"Content-Type": mw.FormDataContentType()}})
 }
 
 // scopeChecks holds, for every route under /manage and the other routes
@@ -127,6 +147,45 @@ var scopeChecks = map[string]func(t *testing.T, e *env, o otherProvince, ck *htt
 	},
 	"POST /manage/certificates/:id/reissue": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
 		expectStatus(t, e, "POST", "/manage/certificates/"+strconv.FormatInt(o.cert, 10)+"/reissue", ck, http.StatusForbidden)
+	},
+	"GET /manage/roster": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		if body := mustGet(t, e, "/manage/roster", ck); strings.Contains(body, "bac-giang.csv") {
+			t.Errorf("the roster page lists another trainer's upload")
+		}
+	},
+	"GET /manage/roster/template": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		// Headings and an example line only: nobody's data.
+		w := e.do(req{method: "GET", path: "/manage/roster/template?kind=users&format=csv", cookie: ck})
+		if w.Code != http.StatusOK || strings.Count(w.Body.String(), "\n") != 2 {
+			t.Errorf("template: %d %q", w.Code, w.Body.String())
+		}
+	},
+	"POST /manage/roster": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		// Officers of another province's commune are refused line by line,
+		// and nothing is written whichever import is asked for.
+		w := postRoster(t, e, ck, "users", "nham.csv", []byte("Họ và tên,Mã đơn vị\nNgô Văn Lâm,07500\n"))
+		path := w.Header().Get("Location")
+		if w.Code != http.StatusSeeOther || !strings.Contains(mustGet(t, e, path, ck), "không thuộc phạm vi bạn phụ trách") {
+			t.Fatalf("upload: %d %s", w.Code, path)
+		}
+		before, _ := e.db.CountUsers(context.Background())
+		for _, mode := range []string{"all", "valid"} {
+			if w := e.do(req{method: "POST", path: path + "/import", form: url.Values{"mode": {mode}}, cookie: ck}); w.Code != http.StatusUnprocessableEntity {
+				t.Errorf("import %s: %d", mode, w.Code)
+			}
+		}
+		if after, _ := e.db.CountUsers(context.Background()); after != before {
+			t.Errorf("accounts written for another province: %d", after-before)
+		}
+	},
+	"GET /manage/roster/:id": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		expectStatus(t, e, "GET", "/manage/roster/"+strconv.FormatInt(o.upload, 10), ck, http.StatusNotFound)
+	},
+	"POST /manage/roster/:id/import": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		expectStatus(t, e, "POST", "/manage/roster/"+strconv.FormatInt(o.upload, 10)+"/import", ck, http.StatusNotFound)
+	},
+	"GET /manage/roster/:id/slips": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		expectStatus(t, e, "GET", "/manage/roster/"+strconv.FormatInt(o.upload, 10)+"/slips", ck, http.StatusNotFound)
 	},
 	// Outside /manage, the routes that show one person's or one session's records.
 	"GET /certificates/:id/pdf": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
