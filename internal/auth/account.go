@@ -246,6 +246,7 @@ type UserFilter struct {
 	Query  string // matched against name and username, ignoring case and diacritics
 	UnitID int64  // the unit and every unit below it; 0 for all
 	Role   model.Role
+	Scope  *model.Scope // when set, only accounts of units within it
 	Offset int
 	Limit  int // 0 for no limit
 }
@@ -269,7 +270,7 @@ func (s *Service) FindUsers(ctx context.Context, f UserFilter) ([]model.User, in
 	words := strings.Fields(viet.Fold(f.Query))
 	out := users[:0]
 	for _, u := range users {
-		if inUnit != nil && !inUnit[u.UnitID] || f.Role != "" && u.Role != f.Role {
+		if inUnit != nil && !inUnit[u.UnitID] || f.Role != "" && u.Role != f.Role || f.Scope != nil && !f.Scope.Has(u.UnitID) {
 			continue
 		}
 		hay := viet.Fold(u.FullName + " " + u.Username)
@@ -295,14 +296,17 @@ func (s *Service) FindUsers(ctx context.Context, f UserFilter) ([]model.User, in
 	return out, total, nil
 }
 
-// subtree returns the ids of root and every unit below it.
-func subtree(units []model.Unit, root int64) map[int64]bool {
+// subtree returns the ids of the roots and every unit below them.
+func subtree(units []model.Unit, roots ...int64) map[int64]bool {
 	children := map[int64][]int64{}
 	for _, u := range units {
 		children[u.ParentID] = append(children[u.ParentID], u.ID)
 	}
-	in := map[int64]bool{root: true}
-	queue := []int64{root}
+	in := map[int64]bool{}
+	for _, r := range roots {
+		in[r] = true
+	}
+	queue := append([]int64(nil), roots...)
 	for len(queue) > 0 {
 		id := queue[0]
 		queue = queue[1:]

@@ -31,22 +31,7 @@ func (s *Service) Scope(ctx context.Context, u model.User) (model.Scope, error) 
 	if err != nil {
 		return model.Scope{}, fmt.Errorf("auth: scope of %s: %w", u.Username, err)
 	}
-	children := map[int64][]int64{}
-	for _, un := range units {
-		children[un.ParentID] = append(children[un.ParentID], un.ID)
-	}
-	sc := model.Scope{Units: map[int64]bool{}, Roots: roots}
-	queue := append([]int64(nil), roots...)
-	for len(queue) > 0 {
-		id := queue[0]
-		queue = queue[1:]
-		if sc.Units[id] {
-			continue
-		}
-		sc.Units[id] = true
-		queue = append(queue, children[id]...)
-	}
-	return sc, nil
+	return model.Scope{Units: subtree(units, roots...), Roots: roots}, nil
 }
 
 // InCharge returns the codes of the units trainer u is in charge of, for

@@ -95,6 +95,8 @@ var messages = map[string][2]string{
 
 	"users.search":         {"Tìm theo tên hoặc tên đăng nhập", "Search by name or username"},
 	"users.search_hint":    {"ví dụ: nguyen van an", "e.g. nguyen van an"},
+	"users.officers":       {"Cán bộ thuộc phạm vi phụ trách", "Officers in your charge"},
+	"users.officers_hint":  {"Tìm một cán bộ để đặt lại mật khẩu khi họ quên: một phiếu đăng nhập mới được in ra, và họ phải đổi mật khẩu khi đăng nhập.", "Find an officer to reset a forgotten password: a new login slip is printed, and they must change the password when they log in."},
 	"users.all_units":      {"Tất cả đơn vị", "All units"},
 	"users.in_charge":      {"Đơn vị phụ trách (giảng viên)", "Units in charge (trainers)"},
 	"users.in_charge_hint": {"Mã các đơn vị, cách nhau bởi dấu phẩy. Giảng viên xem và làm việc với các đơn vị này và mọi đơn vị cấp dưới; để trống là đơn vị của chính họ.", "Unit codes, separated by commas. A trainer sees and acts on these units and every unit below them; empty means their own unit."},
@@ -220,6 +222,7 @@ var messages = map[string][2]string{
 	"verify.holder":        {"Người được cấp", "Holder"},
 	"verify.course":        {"Khóa bồi dưỡng", "Course"},
 	"nav.certificates":     {"Giấy chứng nhận", "Certificates"},
+	"nav.officers":         {"Cán bộ", "Officers"},
 	"nav.roster":           {"Nạp danh sách", "Rosters"},
 
 	"stats.title":     {"Thống kê câu hỏi", "Question statistics"},

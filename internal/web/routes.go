@@ -58,6 +58,8 @@ func (h *handler) routes(r *gin.Engine) {
 	manage.GET("/roster/:id", h.showRoster)
 	manage.POST("/roster/:id/import", h.importRoster)
 	manage.GET("/roster/:id/slips", h.showRosterSlips)
+	manage.GET("/users", h.listOfficers)
+	manage.POST("/users/:id/reset-password", h.resetOfficerPassword)
 	manage.GET("/certificates", h.listCertificates)
 	manage.POST("/certificates/bulk", h.bulkIssueCertificates)
 	manage.GET("/certificates/:id", h.showCertificateRecord)

@@ -187,6 +187,33 @@ var scopeChecks = map[string]func(t *testing.T, e *env, o otherProvince, ck *htt
 	"GET /manage/roster/:id/slips": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
 		expectStatus(t, e, "GET", "/manage/roster/"+strconv.FormatInt(o.upload, 10)+"/slips", ck, http.StatusNotFound)
 	},
+	"GET /manage/users": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		body := mustGet(t, e, "/manage/users", ck)
+		if strings.Contains(body, o.trainee.FullName) || !strings.Contains(body, "Trần Văn Bình") || strings.Contains(body, "Bắc Giang") {
+			t.Errorf("the officer list crosses the scope: %.2000s", body)
+		}
+		if body := mustGet(t, e, "/manage/users?q=yen", ck); strings.Contains(body, o.trainee.FullName) {
+			t.Errorf("a search finds another province's officer")
+		}
+	},
+	"POST /manage/users/:id/reset-password": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		before, _ := e.db.UserByID(context.Background(), o.trainee.ID)
+		expectStatus(t, e, "POST", "/manage/users/"+strconv.FormatInt(o.trainee.ID, 10)+"/reset-password", ck, http.StatusNotFound)
+		// Nor another trainer, nor an administrator, even in the province.
+		for _, name := range []string{"quantri", "giangvien"} {
+			u := mustUser(t, e, name)
+			expectStatus(t, e, "POST", "/manage/users/"+strconv.FormatInt(u.ID, 10)+"/reset-password", ck, http.StatusNotFound)
+		}
+		if after, _ := e.db.UserByID(context.Background(), o.trainee.ID); after.PasswordHash != before.PasswordHash {
+			t.Error("another province's officer had their password reset")
+		}
+		// An officer in scope: a slip with a new password.
+		hv := mustUser(t, e, "hocvien")
+		w := e.do(req{method: "POST", path: "/manage/users/" + strconv.FormatInt(hv.ID, 10) + "/reset-password", form: url.Values{}, cookie: ck})
+		if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `class="slip"`) || !strings.Contains(w.Body.String(), "Trần Văn Bình") {
+			t.Errorf("reset in scope: %d %.1500s", w.Code, w.Body.String())
+		}
+	},
 	// Outside /manage, the routes that show one person's or one session's records.
 	"GET /certificates/:id/pdf": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
 		expectStatus(t, e, "GET", "/certificates/"+strconv.FormatInt(o.cert, 10)+"/pdf", ck, http.StatusNotFound)

@@ -19,6 +19,8 @@ type userRow struct {
 }
 
 type userListData struct {
+	Base        string // /admin/users, or /manage/users for a trainer's officers
+	Admin       bool
 	Rows        []userRow
 	Units       []auth.UnitNode
 	Roles       []model.Role
@@ -31,8 +33,24 @@ type userListData struct {
 // listUsers shows the accounts, searchable by name, unit and role, sorted by
 // Vietnamese given name, a page at a time: a province has thousands.
 func (h *handler) listUsers(c *gin.Context) {
+	h.renderUsers(c, "/admin/users", model.Scope{All: true})
+}
+
+// listOfficers shows a trainer the officers (trainees) of the units in
+// their charge, to find one and reset a forgotten password.
+func (h *handler) listOfficers(c *gin.Context) {
+	sc, err := h.scopeOf(c)
+	if err != nil {
+		h.fail(c, http.StatusInternalServerError, "error.internal", err)
+		return
+	}
+	h.renderUsers(c, "/manage/users", sc)
+}
+
+func (h *handler) renderUsers(c *gin.Context, base string, sc model.Scope) {
 	ctx := c.Request.Context()
-	tree, err := h.auth.UnitTree(ctx)
+	admin := base == "/admin/users"
+	tree, err := h.scopedTree(ctx, sc)
 	if err != nil {
 		h.fail(c, http.StatusInternalServerError, "error.internal", err)
 		return
@@ -44,7 +62,11 @@ func (h *handler) listUsers(c *gin.Context) {
 		byCode[n.Code] = n.ID
 	}
 	q, unitCode, role := c.Query("q"), c.Query("unit"), c.Query("role")
-	f := auth.UserFilter{Query: q, Role: model.Role(role), Limit: usersPerPage}
+	f := auth.UserFilter{Query: q, Role: model.Role(role), Limit: usersPerPage, Scope: &sc}
+	if !admin {
+		role = string(model.RoleTrainee) // a trainer looks after the officers, not other staff
+	}
+	f.Role = model.Role(role)
 	if unitCode != "" {
 		if f.UnitID = byCode[unitCode]; f.UnitID == 0 {
 			f.UnitID = -1 // an unknown unit matches nobody rather than everybody
@@ -61,7 +83,7 @@ func (h *handler) listUsers(c *gin.Context) {
 		h.fail(c, http.StatusInternalServerError, "error.internal", err)
 		return
 	}
-	d := userListData{Units: tree, Roles: model.Roles, Total: total, Page: page, Pages: max(1, (total+usersPerPage-1)/usersPerPage)}
+	d := userListData{Base: base, Admin: admin, Units: tree, Roles: model.Roles, Total: total, Page: page, Pages: max(1, (total+usersPerPage-1)/usersPerPage)}
 	for _, u := range users {
 		d.Rows = append(d.Rows, userRow{User: u, Unit: units[u.UnitID]})
 	}
@@ -73,7 +95,7 @@ func (h *handler) listUsers(c *gin.Context) {
 			}
 		}
 		v.Set("page", strconv.Itoa(p))
-		return "/admin/users?" + v.Encode()
+		return base + "?" + v.Encode()
 	}
 	if page > 1 {
 		d.PrevURL = link(page - 1)
@@ -81,7 +103,11 @@ func (h *handler) listUsers(c *gin.Context) {
 	if page < d.Pages {
 		d.NextURL = link(page + 1)
 	}
-	v := h.newView(c, tr(langOf(c.Request), "users.title"))
+	title := "users.title"
+	if !admin {
+		title = "users.officers"
+	}
+	v := h.newView(c, tr(langOf(c.Request), title))
 	if c.Query("saved") == "1" {
 		v.Notice = tr(v.Lang, "users.saved")
 	}
