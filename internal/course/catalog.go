@@ -102,6 +102,16 @@ func (c *Catalog) Cites(number string) []*Module {
 	return out
 }
 
+// NewCatalogOf makes a catalog of courses built by hand, for tests of the
+// packages that read one.
+func NewCatalogOf(courses ...*Course) *Catalog {
+	c := &Catalog{Courses: courses, byID: map[string]*Course{}}
+	for _, co := range courses {
+		c.byID[co.ID] = co
+	}
+	return c
+}
+
 // Course returns the course with id, or nil.
 func (c *Catalog) Course(id string) *Course { return c.byID[id] }
 

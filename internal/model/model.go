@@ -312,3 +312,22 @@ type RosterImport struct {
 	Slips      string // JSON of the generated logins; wiped after SlipsUntil
 	SlipsUntil time.Time
 }
+
+// Enrolment assigns a course to a unit (with every unit below it) or to one
+// officer, with a due date (zero: none).
+type Enrolment struct {
+	ID        int64
+	CourseID  string
+	UnitID    int64 // 0 when for one officer
+	UserID    int64 // 0 when for a unit
+	DueAt     time.Time
+	CreatedBy int64
+	CreatedAt time.Time
+}
+
+// CourseProgress is one officer's progress in a course.
+type CourseProgress struct {
+	StartedAt   time.Time
+	LastAt      time.Time
+	ModulesDone int
+}

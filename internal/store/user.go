@@ -143,3 +143,11 @@ func (db *DB) CountActiveAdmins(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// UsersByID returns the accounts with the given ids, in one query.
+func (db *DB) UsersByID(ctx context.Context, ids []int64) ([]model.User, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return db.queryUsers(ctx, `SELECT `+userColumns+` FROM users WHERE id IN (SELECT value FROM json_each(?))`, unitsArg(ids))
+}

@@ -1,0 +1,168 @@
+package course
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tdkt/tdkt/internal/model"
+	"github.com/tdkt/tdkt/internal/store"
+)
+
+// Enrolments assigns courses to units and officers, with due dates.
+type Enrolments struct {
+	db  *store.DB
+	cat *Catalog
+}
+
+// NewEnrolments returns the enrolment service.
+func NewEnrolments(db *store.DB, cat *Catalog) *Enrolments { return &Enrolments{db: db, cat: cat} }
+
+// EnrolInput is the enrolment form: a course for a unit (and every unit
+// below it) or for officers named by username, due by a date or not.
+type EnrolInput struct {
+	CourseID  string
+	UnitCode  string
+	Usernames string // separated by commas, spaces or lines
+	Due       time.Time
+}
+
+func enrolErr(field, vi, en string) model.FieldError {
+	return model.FieldError{Field: field, Msg: model.Text{VI: vi, EN: en}}
+}
+
+// Create validates in and stores the enrolments it asks for, one for the
+// unit or one per officer, all or none. The unit and the officers must be
+// within sc, the scope of the trainer who enrols them.
+func (e *Enrolments) Create(ctx context.Context, in EnrolInput, actor int64, sc model.Scope, now time.Time) ([]model.Enrolment, error) {
+	var errs model.ValidationError
+	co := e.cat.Course(in.CourseID)
+	if co == nil || co.ForTrainers {
+		errs = append(errs, enrolErr("course", "Chọn một khóa học dành cho học viên.", "Choose a course for trainees."))
+	}
+	names := strings.FieldsFunc(in.Usernames, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\r' || r == '\t' })
+	code := strings.TrimSpace(in.UnitCode)
+	if code == "" && len(names) == 0 || code != "" && len(names) > 0 {
+		errs = append(errs, enrolErr("unit", "Chọn một đơn vị, hoặc nhập tên đăng nhập của các cán bộ (không cả hai).",
+			"Choose a unit, or enter the officers' usernames (not both)."))
+	}
+	if !in.Due.IsZero() && in.Due.Before(now) {
+		errs = append(errs, enrolErr("due", "Hạn hoàn thành phải sau hôm nay.", "The due date must be after today."))
+	}
+	base := model.Enrolment{CourseID: in.CourseID, DueAt: in.Due, CreatedBy: actor, CreatedAt: now}
+	var out []model.Enrolment
+	if code != "" {
+		u, err := e.db.UnitByCode(ctx, code)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			errs = append(errs, enrolErr("unit", fmt.Sprintf("Không có đơn vị mã %q.", code), fmt.Sprintf("No unit has code %q.", code)))
+		case err != nil:
+			return nil, err
+		case !sc.Has(u.ID):
+			errs = append(errs, enrolErr("unit", fmt.Sprintf("Đơn vị %s không thuộc phạm vi bạn phụ trách.", u.Name), fmt.Sprintf("The unit %s is not in your charge.", u.Name)))
+		default:
+			en := base
+			en.UnitID = u.ID
+			out = append(out, en)
+		}
+	}
+	seen := map[int64]bool{}
+	for _, n := range names {
+		u, err := e.db.UserByUsername(ctx, strings.ToLower(n))
+		switch {
+		case errors.Is(err, store.ErrNotFound) || err == nil && (u.Role != model.RoleTrainee || !sc.Has(u.UnitID)):
+			// Another province's officer reads as unknown, as on every page.
+			errs = append(errs, enrolErr("usernames", fmt.Sprintf("Không có cán bộ %q trong phạm vi bạn phụ trách.", n), fmt.Sprintf("No officer %q in your charge.", n)))
+		case err != nil:
+			return nil, err
+		case !seen[u.ID]:
+			seen[u.ID] = true
+			en := base
+			en.UserID = u.ID
+			out = append(out, en)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	err := e.db.WithTx(ctx, func(tx *store.Tx) error {
+		for i := range out {
+			if err := tx.CreateEnrolment(ctx, &out[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("course: enrol: %w", err)
+	}
+	return out, nil
+}
+
+// EnrolmentView is an enrolment as the list shows it.
+type EnrolmentView struct {
+	model.Enrolment
+	Course *Course
+	Target string // the unit's or the officer's name
+}
+
+// List returns the enrolments a trainer may see: those of units and
+// officers within sc, newest first.
+func (e *Enrolments) List(ctx context.Context, sc model.Scope) ([]EnrolmentView, error) {
+	all, err := e.db.Enrolments(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	var out []EnrolmentView
+	for i := len(all) - 1; i >= 0; i-- {
+		en := all[i]
+		v := EnrolmentView{Enrolment: en, Course: e.cat.Course(en.CourseID)}
+		if v.Course == nil {
+			continue // a course taken out of the catalogue
+		}
+		if en.UnitID != 0 {
+			if !sc.Has(en.UnitID) {
+				continue
+			}
+			u, err := e.db.UnitByID(ctx, en.UnitID)
+			if err != nil {
+				return nil, err
+			}
+			v.Target = u.Name
+		} else {
+			u, err := e.db.UserByID(ctx, en.UserID)
+			if err != nil {
+				return nil, err
+			}
+			if !sc.Has(u.UnitID) {
+				continue
+			}
+			v.Target = u.FullName + " (" + u.Username + ")"
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// Delete removes an enrolment of a unit or officer within sc; progress is
+// kept. One out of scope is not found.
+func (e *Enrolments) Delete(ctx context.Context, id int64, sc model.Scope) error {
+	en, err := e.db.Enrolment(ctx, id)
+	if err != nil {
+		return err
+	}
+	unit := en.UnitID
+	if unit == 0 {
+		u, err := e.db.UserByID(ctx, en.UserID)
+		if err != nil {
+			return err
+		}
+		unit = u.UnitID
+	}
+	if !sc.Has(unit) {
+		return store.ErrNotFound
+	}
+	return e.db.WithTx(ctx, func(tx *store.Tx) error { return tx.DeleteEnrolment(ctx, id) })
+}
