@@ -27,6 +27,7 @@ import (
 	"github.com/tdkt/tdkt/internal/exam"
 	"github.com/tdkt/tdkt/internal/live"
 	"github.com/tdkt/tdkt/internal/model"
+	"github.com/tdkt/tdkt/internal/report"
 	"github.com/tdkt/tdkt/internal/store"
 	"github.com/tdkt/tdkt/internal/web"
 	"github.com/tdkt/tdkt/static"
@@ -174,7 +175,7 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 		SignerName: cfg.CertSigner, Place: cfg.CertPlace, Location: loc}, static.Fonts, live.CertAttendance{S: sessions})
 	handler, err := web.New(web.Deps{Auth: accounts, Catalog: cat, Tracker: tracker, Exams: exams, Certs: certs, Live: rooms, Sessions: sessions, BaseURL: cfg.BaseURL, Static: static.FS,
 		Health: db.Ping, Version: version, SecureCookies: cfg.SecureCookies, SessionTTL: cfg.SessionTTL,
-		Clock: time.Now, Location: loc})
+		Clock: time.Now, Location: loc, Enrolments: course.NewEnrolments(db, cat), Progress: report.NewProgress(db)})
 	if err != nil {
 		return err
 	}

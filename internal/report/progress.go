@@ -504,3 +504,79 @@ func (p *Progress) Standing(ctx context.Context, co *course.Course, u model.User
 	}
 	return s.status(u.ID, u.UnitID), nil
 }
+
+// CourseRecord is one course of an officer's record.
+type CourseRecord struct {
+	Course   *course.Course
+	Status   Status
+	Modules  []ModuleRecord
+	Attempts []model.Attempt // exam attempts, newest first
+	Cert     model.Certificate
+}
+
+// ModuleRecord is one module of a course with when the officer read and
+// completed it.
+type ModuleRecord struct {
+	Module    *course.Module
+	FirstSeen time.Time
+	Completed time.Time
+}
+
+// Record is an officer's whole record across the trainees' courses: the
+// drill-down from a unit to one person.
+func (p *Progress) Record(ctx context.Context, u model.User, cat *course.Catalog, now time.Time) ([]CourseRecord, error) {
+	assigned, err := p.Assignments(ctx, u, cat, now)
+	if err != nil {
+		return nil, err
+	}
+	byCourse := map[string]Status{}
+	for _, a := range assigned {
+		byCourse[a.Course.ID] = a.Status
+	}
+	mods, err := p.db.UserProgress(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]model.ModuleProgress{}
+	for _, m := range mods {
+		seen[m.CourseID+"/"+m.ModuleID] = m
+	}
+	prog, err := p.db.UserCourseProgress(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	passes, err := p.db.UserExamPasses(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	certs, err := p.db.UserCertificates(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []CourseRecord
+	for _, co := range cat.Courses {
+		if co.ForTrainers {
+			continue
+		}
+		st, ok := byCourse[co.ID]
+		if !ok {
+			pr, started := prog[co.ID]
+			st = standing(co, false, time.Time{}, pr, started, passes[co.ID], certs[co.ID], now)
+		}
+		rec := CourseRecord{Course: co, Status: st}
+		for _, m := range co.Modules {
+			mp := seen[co.ID+"/"+m.ID]
+			rec.Modules = append(rec.Modules, ModuleRecord{Module: m, FirstSeen: mp.FirstSeenAt, Completed: mp.CompletedAt})
+		}
+		if rec.Attempts, err = p.db.Attempts(ctx, u.ID, co.ID, model.AttemptExam); err != nil {
+			return nil, err
+		}
+		if !st.Certified.IsZero() {
+			if rec.Cert, err = p.db.ValidCertificate(ctx, u.ID, co.ID); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, rec)
+	}
+	return out, nil
+}

@@ -6,6 +6,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tdkt/tdkt/internal/course"
+	"github.com/tdkt/tdkt/internal/model"
+	"github.com/tdkt/tdkt/internal/report"
 )
 
 type courseCard struct {
@@ -32,13 +34,22 @@ func (h *handler) showCatalog(c *gin.Context) {
 		done, total, pct := p.CourseStats(co)
 		cards = append(cards, courseCard{Course: co, Done: done, Total: total, Percent: pct, Resume: p.LastInCourse(co)})
 	}
+	// Courses assigned to the trainee come first, the overdue at the top.
+	var assigned []report.Assignment
+	if u.Role == model.RoleTrainee {
+		if assigned, err = h.prog.Assignments(c.Request.Context(), u, h.cat, h.now()); err != nil {
+			h.fail(c, http.StatusInternalServerError, "error.internal", err)
+			return
+		}
+	}
 	v := h.newView(c, tr(langOf(c.Request), "catalog.title"))
 	if c.Query("changed") == "1" {
 		v.Notice = tr(v.Lang, "password.changed")
 	}
 	v.D = struct {
-		Cards  []courseCard
-		Resume *course.Module
-	}{cards, p.Resume(h.cat)}
+		Cards    []courseCard
+		Resume   *course.Module
+		Assigned []report.Assignment
+	}{cards, p.Resume(h.cat), assigned}
 	h.render(c, http.StatusOK, "catalog", v)
 }

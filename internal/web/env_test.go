@@ -20,6 +20,7 @@ import (
 	"github.com/tdkt/tdkt/internal/exam"
 	"github.com/tdkt/tdkt/internal/live"
 	"github.com/tdkt/tdkt/internal/model"
+	"github.com/tdkt/tdkt/internal/report"
 	"github.com/tdkt/tdkt/internal/store"
 	"github.com/tdkt/tdkt/static"
 )
@@ -94,6 +95,7 @@ func newEnvFS(t testing.TB, fsys fs.FS) *env {
 	lives := live.NewSessions(db, batch, clock.Now)
 	t.Cleanup(rooms.Close)
 	h, err := New(Deps{Auth: a, Catalog: cat, Tracker: tr, Exams: exams, Certs: certs, Live: rooms, Sessions: lives, Static: static.FS, Health: db.Ping, Version: "test",
+		Enrolments: course.NewEnrolments(db, cat), Progress: report.NewProgress(db),
 		Clock: clock.Now})
 	if err != nil {
 		t.Fatal(err)

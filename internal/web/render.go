@@ -20,6 +20,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tdkt/tdkt/internal/model"
+	"github.com/tdkt/tdkt/internal/report"
 	"github.com/tdkt/tdkt/internal/viet"
 )
 
@@ -115,8 +116,15 @@ func templateFuncs(lang string, as *assets, loc *time.Location) template.FuncMap
 		"hm":       func(t time.Time) string { return viet.Clock(t, loc) },
 		"span":     func(from, to time.Time) string { return viet.Span(from, to, loc, lang) },
 		"zone":     func(t time.Time) string { return viet.ZoneLabel(t, loc) },
+		"state":    func(st report.Status) string { return stateText(lang, st) },
 		"add":      func(a, b int) int { return a + b },
-		"mul100":   func(f float64) float64 { return f * 100 },
+		"ratio": func(a, b float64) float64 {
+			if b == 0 {
+				return 0
+			}
+			return a / b
+		},
+		"mul100": func(f float64) float64 { return f * 100 },
 		// barw rounds a percentage to a bar width class (w0 … w20): the
 		// stylesheet forbids inline styles.
 		"barw":  func(p float64) int { return int(math.Round(p / 5)) },

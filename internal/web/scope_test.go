@@ -28,6 +28,8 @@ type otherProvince struct {
 	session int64
 	cert    int64
 	upload  int64 // a roster the other trainer uploaded
+	enrol   int64 // the course assigned to the other province, overdue
+	unit    int64 // the other province's commune
 }
 
 func addOtherProvince(t *testing.T, e *env) otherProvince {
@@ -59,6 +61,14 @@ func addOtherProvince(t *testing.T, e *env) otherProvince {
 		t.Fatal(err)
 	}
 	o.session = s.ID
+	o.unit = o.trainee.UnitID
+	en := model.Enrolment{CourseID: "khoa", UnitID: unit.ID, DueAt: time.Now().Add(-24 * time.Hour), CreatedBy: gv.ID, CreatedAt: time.Now().Add(-48 * time.Hour)}
+	other, _ := e.auth.CreateUser(ctx, auth.UserInput{Username: "hvchamtre", FullName: "Lý Văn Chậm", Role: "trainee", UnitCode: "07500", Password: testPassword}, false)
+	_ = other
+	if err := e.db.WithTx(ctx, func(tx *store.Tx) error { return tx.CreateEnrolment(ctx, &en) }); err != nil {
+		t.Fatal(err)
+	}
+	o.enrol = en.ID
 	w := postRoster(t, e, e.login(t, "gvbacgiang"), "users", "bac-giang.csv", []byte("Họ và tên,Mã đơn vị\nNgô Văn Khánh,07500\n"))
 	if o.upload, err = strconv.ParseInt(strings.TrimPrefix(w.Header().Get("Location"), "/manage/roster/"), 10, 64); err != nil {
 		t.Fatalf("upload as the other trainer: %d %s", w.Code, w.Header().Get("Location"))
@@ -213,6 +223,56 @@ var scopeChecks = map[string]func(t *testing.T, e *env, o otherProvince, ck *htt
 		if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `class="slip"`) || !strings.Contains(w.Body.String(), "Trần Văn Bình") {
 			t.Errorf("reset in scope: %d %.1500s", w.Code, w.Body.String())
 		}
+	},
+	"GET /manage/enrol": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		if body := mustGet(t, e, "/manage/enrol", ck); strings.Contains(body, "Bắc Giang") || strings.Contains(body, "/manage/enrol/"+strconv.FormatInt(o.enrol, 10)+"/delete") {
+			t.Errorf("the enrolment page shows another province")
+		}
+	},
+	"POST /manage/enrol": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		before, _ := e.db.Enrolments(context.Background(), "")
+		for _, form := range []url.Values{{"course": {"khoa"}, "unit": {"07500"}}, {"course": {"khoa"}, "usernames": {"hvbacgiang"}}} {
+			if w := e.do(req{method: "POST", path: "/manage/enrol", form: form, cookie: ck}); w.Code != http.StatusUnprocessableEntity {
+				t.Errorf("enrol %v: %d", form, w.Code)
+			}
+		}
+		if after, _ := e.db.Enrolments(context.Background(), ""); len(after) != len(before) {
+			t.Errorf("enrolments written for another province")
+		}
+	},
+	"POST /manage/enrol/:id/delete": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		expectStatus(t, e, "POST", "/manage/enrol/"+strconv.FormatInt(o.enrol, 10)+"/delete", ck, http.StatusNotFound)
+		if _, err := e.db.Enrolment(context.Background(), o.enrol); err != nil {
+			t.Errorf("another province's enrolment was withdrawn: %v", err)
+		}
+	},
+	"GET /manage/progress": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		if body := mustGet(t, e, "/manage/progress?course=khoa", ck); strings.Contains(body, "Bắc Giang") || strings.Contains(body, "Yên Dũng") {
+			t.Errorf("the dashboard shows another province")
+		}
+		unit27, _ := e.db.UnitByCode(context.Background(), "27")
+		for _, q := range []string{"", "&format=csv", "&format=xlsx"} {
+			expectStatus(t, e, "GET", "/manage/progress?course=khoa&unit="+strconv.FormatInt(unit27.ID, 10)+q, ck, http.StatusNotFound)
+		}
+		if admin := mustGet(t, e, "/manage/progress?course=khoa", e.login(t, "quantri")); !strings.Contains(admin, "Bắc Giang") {
+			t.Error("the administrator does not see the other province: the check proves nothing")
+		}
+	},
+	"GET /manage/progress/officers": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		expectStatus(t, e, "GET", "/manage/progress/officers?course=khoa&unit="+strconv.FormatInt(o.unit, 10), ck, http.StatusNotFound)
+		for _, q := range []string{"", "&format=csv"} {
+			if body := mustGet(t, e, "/manage/progress/officers?course=khoa&overdue=1"+q, ck); strings.Contains(body, "Lý Văn Chậm") {
+				t.Errorf("the overdue list shows another province's officer")
+			}
+		}
+		if admin := mustGet(t, e, "/manage/progress/officers?course=khoa&overdue=1", e.login(t, "quantri")); !strings.Contains(admin, "Lý Văn Chậm") {
+			t.Error("the administrator's overdue list lacks the other province: the check proves nothing")
+		}
+	},
+	"GET /manage/officers/:id": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		expectStatus(t, e, "GET", "/manage/officers/"+strconv.FormatInt(o.trainee.ID, 10), ck, http.StatusNotFound)
+		hv := mustUser(t, e, "hocvien")
+		expectStatus(t, e, "GET", "/manage/officers/"+strconv.FormatInt(hv.ID, 10), ck, http.StatusOK)
 	},
 	// Outside /manage, the routes that show one person's or one session's records.
 	"GET /certificates/:id/pdf": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {

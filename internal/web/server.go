@@ -18,6 +18,7 @@ import (
 	"github.com/tdkt/tdkt/internal/course"
 	"github.com/tdkt/tdkt/internal/exam"
 	"github.com/tdkt/tdkt/internal/live"
+	"github.com/tdkt/tdkt/internal/report"
 )
 
 // Deps is what the web layer needs from the rest of the program.
@@ -29,6 +30,8 @@ type Deps struct {
 	Certs         *certificate.Service
 	Live          *live.Manager
 	Sessions      *live.Sessions
+	Enrolments    *course.Enrolments
+	Progress      *report.Progress
 	BaseURL       string // public address for certificate links; empty: taken from each request
 	Static        fs.FS
 	Health        func(ctx context.Context) error
@@ -50,6 +53,8 @@ type handler struct {
 	certs   *certificate.Service
 	live    *live.Manager
 	lives   *live.Sessions
+	enrol   *course.Enrolments
+	prog    *report.Progress
 	baseURL string
 	health  func(ctx context.Context) error
 	version string
@@ -87,7 +92,7 @@ func New(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &handler{auth: d.Auth, cat: d.Catalog, tracker: d.Tracker, exams: d.Exams, certs: d.Certs, live: d.Live, lives: d.Sessions, baseURL: d.BaseURL, health: d.Health, version: d.Version,
+	h := &handler{auth: d.Auth, cat: d.Catalog, tracker: d.Tracker, exams: d.Exams, certs: d.Certs, live: d.Live, lives: d.Sessions, enrol: d.Enrolments, prog: d.Progress, baseURL: d.BaseURL, health: d.Health, version: d.Version,
 		secure: d.SecureCookies, ttl: d.SessionTTL, now: d.Clock, loc: d.Location, pages: pg, assets: as, bodies: map[bodyKey]*fragment{}}
 	if err := h.renderBodies(); err != nil {
 		return nil, err

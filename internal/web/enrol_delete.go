@@ -1,0 +1,30 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tdkt/tdkt/internal/store"
+)
+
+// deleteEnrolment takes an assignment back; what the officers did stays.
+func (h *handler) deleteEnrolment(c *gin.Context) {
+	id, ok := h.pathID(c)
+	if !ok {
+		return
+	}
+	sc, err := h.scopeOf(c)
+	if err == nil {
+		err = h.enrol.Delete(c.Request.Context(), id, sc)
+	}
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		h.fail(c, http.StatusNotFound, "error.notfound", nil)
+	case err != nil:
+		h.fail(c, http.StatusInternalServerError, "error.internal", err)
+	default:
+		c.Redirect(http.StatusSeeOther, "/manage/enrol")
+	}
+}

@@ -1,0 +1,79 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// A trainer assigns a course to a commune with a due date; the trainee sees
+// it first on their home page; the dashboard counts move as they complete
+// a module; once the date passes they are on the overdue list, which
+// exports.
+func TestEnrolAndTrack(t *testing.T) {
+	e := newEnvFS(t, examContent())
+	ck := e.login(t, "giangvien")
+	e.clock.Set(time.Date(2026, 11, 30, 3, 0, 0, 0, time.UTC))
+	w := e.do(req{method: "POST", path: "/manage/enrol", cookie: ck, form: url.Values{"course": {"khoa"}, "unit": {"07441"}, "due": {"2026-12-15"}}})
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Đã giao 1 lượt.") || !strings.Contains(w.Body.String(), "15/12/2026") {
+		t.Fatalf("enrol: %d %.2000s", w.Code, w.Body.String())
+	}
+	for _, bad := range []url.Values{{"course": {"khoa"}}, {"course": {"khoa"}, "unit": {"07441"}, "due": {"2026-11-01"}}, {"course": {"khong-co"}, "unit": {"07441"}},
+		{"course": {"khoa"}, "usernames": {"khongai"}}} {
+		if w := e.do(req{method: "POST", path: "/manage/enrol", cookie: ck, form: bad}); w.Code != http.StatusUnprocessableEntity {
+			t.Errorf("enrol %v: %d", bad, w.Code)
+		}
+	}
+	hv := e.login(t, "hocvien")
+	if body := mustGet(t, e, "/", hv); !strings.Contains(body, `id="assigned"`) || !strings.Contains(body, "hạn 15/12/2026") {
+		t.Fatalf("the trainee's home page lacks the assignment: %.3000s", body)
+	}
+	totals := func() string {
+		body := mustGet(t, e, "/manage/progress?course=khoa", ck)
+		i := strings.Index(body, `id="progress-totals">`)
+		return body[i+len(`id="progress-totals">`) : i+strings.Index(body[i:], "</p>")]
+	}
+	if got := totals(); got != "1 cán bộ · được giao 1 · đã bắt đầu 0 · hoàn thành 0 (0%) · quá hạn 0" {
+		t.Fatalf("before: %q", got)
+	}
+	e.do(req{method: "POST", path: "/courses/khoa/modules/bai-mot/complete", cookie: hv, header: map[string]string{"Accept": "application/json"}})
+	if err := e.tracker.Close(t.Context()); err != nil { // the batched progress reaches the database
+		t.Fatal(err)
+	}
+	if got := totals(); got != "1 cán bộ · được giao 1 · đã bắt đầu 1 · hoàn thành 0 (0%) · quá hạn 0" {
+		t.Fatalf("after a module: %q", got)
+	}
+	// The drill-down to the commune and the officer's record.
+	unit, _ := e.db.UnitByCode(t.Context(), "24")
+	body := mustGet(t, e, "/manage/progress?course=khoa&unit="+strconv.FormatInt(unit.ID, 10), ck)
+	if !strings.Contains(body, "Xã Tam Đa") || !strings.Contains(body, "<svg") {
+		t.Fatalf("province drill-down: %.3000s", body)
+	}
+	commune, _ := e.db.UnitByCode(t.Context(), "07441")
+	body = mustGet(t, e, "/manage/progress/officers?course=khoa&unit="+strconv.FormatInt(commune.ID, 10), ck)
+	if !strings.Contains(body, "Trần Văn Bình") || !strings.Contains(body, "1/1") || !strings.Contains(body, "Đang học") {
+		t.Fatalf("commune drill-down: %.3000s", body)
+	}
+	me := mustUser(t, e, "hocvien")
+	if body := mustGet(t, e, "/manage/officers/"+strconv.FormatInt(me.ID, 10), ck); !strings.Contains(body, "Bài một") || !strings.Contains(body, "Đang học") {
+		t.Fatalf("record: %.3000s", body)
+	}
+	// After the due date: overdue, on the list and in its export.
+	e.clock.Set(time.Date(2026, 12, 20, 3, 0, 0, 0, time.UTC))
+	if got := totals(); !strings.HasSuffix(got, "quá hạn 1") {
+		t.Fatalf("after the due date: %q", got)
+	}
+	if body := mustGet(t, e, "/", hv); !strings.Contains(body, "quá hạn từ 15/12/2026") {
+		t.Fatalf("the trainee is not told: %.2000s", body)
+	}
+	w = e.do(req{method: "GET", path: "/manage/progress/officers?course=khoa&overdue=1&format=csv", cookie: ck})
+	if w.Code != 200 || !strings.Contains(w.Body.String(), "Trần Văn Bình,hocvien,Xã Tam Đa") || !strings.Contains(w.Body.String(), "15/12/2026,Quá hạn") {
+		t.Fatalf("overdue CSV: %d %q", w.Code, w.Body.String())
+	}
+	if w := e.do(req{method: "GET", path: "/manage/progress?course=khoa&format=xlsx", cookie: ck}); w.Code != 200 || !strings.HasPrefix(w.Body.String(), "PK") {
+		t.Fatalf("dashboard XLSX: %d", w.Code)
+	}
+}
