@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
+	"time"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
@@ -27,6 +29,8 @@ type UserInput struct {
 	// InCharge lists the codes of the units a trainer is in charge of
 	// (commas or spaces between them); empty: the trainer's own unit.
 	InCharge string
+	// Actor is who makes the change, for the audit log (0: the system).
+	Actor int64
 }
 
 // CreateUser validates in and stores a new account. A password must be given;
@@ -47,7 +51,10 @@ func (s *Service) CreateUser(ctx context.Context, in UserInput, mustChange bool)
 		if err := tx.CreateUser(ctx, &u); err != nil {
 			return err
 		}
-		return setInCharge(ctx, tx, u, inCharge)
+		if err := setInCharge(ctx, tx, u, inCharge); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, time.Now(), in.Actor, "user.create", userTarget(u.ID), nil, s.accountFacts(ctx, u, inCharge))
 	})
 	if errors.Is(err, store.ErrDuplicate) {
 		return model.User{}, duplicateUsername()
@@ -70,11 +77,25 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, in UserInput) (model
 		return model.User{}, err
 	}
 	u.ID = old.ID
+	oldCharge, err := s.db.TrainerUnits(ctx, id)
+	if err != nil {
+		return model.User{}, fmt.Errorf("auth: update user: %w", err)
+	}
 	err = s.db.WithTx(ctx, func(tx *store.Tx) error {
 		if err := tx.UpdateUser(ctx, &u); err != nil {
 			return err
 		}
-		return setInCharge(ctx, tx, u, inCharge)
+		if err := setInCharge(ctx, tx, u, inCharge); err != nil {
+			return err
+		}
+		if u.Role != model.RoleTrainer {
+			inCharge = nil
+		}
+		before, after := s.accountFacts(ctx, old, oldCharge), s.accountFacts(ctx, u, inCharge)
+		if reflect.DeepEqual(before, after) {
+			return nil // saved as it was: nothing to record
+		}
+		return tx.Audit(ctx, time.Now(), in.Actor, "user.update", userTarget(u.ID), before, after)
 	})
 	s.cache.dropUser(id) // role, unit or disabled may have changed
 	if errors.Is(err, store.ErrDuplicate) {
@@ -87,8 +108,9 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, in UserInput) (model
 }
 
 // ResetPassword gives user id a new random password that must be changed at
-// the next login, and ends their sessions.
-func (s *Service) ResetPassword(ctx context.Context, id int64) (string, error) {
+// the next login, and ends their sessions; actor is who asked, for the
+// audit log.
+func (s *Service) ResetPassword(ctx context.Context, id, actor int64) (string, error) {
 	pw := GeneratePassword()
 	hash, err := hashGenerated(pw)
 	if err != nil {
@@ -101,7 +123,10 @@ func (s *Service) ResetPassword(ctx context.Context, id int64) (string, error) {
 		if err := tx.ResetLoginFailures(ctx, id); err != nil {
 			return err
 		}
-		return tx.DeleteUserSessions(ctx, id, "")
+		if err := tx.DeleteUserSessions(ctx, id, ""); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, time.Now(), actor, "user.reset_password", userTarget(id), nil, nil)
 	})
 	s.cache.dropUser(id)
 	if err != nil {
@@ -318,4 +343,40 @@ func subtree(units []model.Unit, roots ...int64) map[int64]bool {
 		}
 	}
 	return in
+}
+
+func userTarget(id int64) string { return fmt.Sprintf("user:%d", id) }
+
+// accountFacts is what the audit log keeps of an account: no password.
+type accountFacts struct {
+	Username string   `json:"username"`
+	FullName string   `json:"full_name"`
+	Role     string   `json:"role"`
+	Unit     string   `json:"unit"`
+	Disabled bool     `json:"disabled"`
+	InCharge []string `json:"in_charge,omitempty"`
+}
+
+func (s *Service) accountFacts(ctx context.Context, u model.User, inCharge []int64) accountFacts {
+	code := func(id int64) string {
+		if un, err := s.db.UnitByID(ctx, id); err == nil {
+			return un.Code
+		}
+		return fmt.Sprint(id)
+	}
+	f := accountFacts{Username: u.Username, FullName: u.FullName, Role: string(u.Role), Unit: code(u.UnitID), Disabled: u.Disabled}
+	for _, id := range inCharge {
+		f.InCharge = append(f.InCharge, code(id))
+	}
+	return f
+}
+
+// UserByUsername returns one account by its username.
+func (s *Service) UserByUsername(ctx context.Context, username string) (model.User, error) {
+	return s.db.UserByUsername(ctx, strings.ToLower(strings.TrimSpace(username)))
+}
+
+// AuditLog returns the audit log, newest first, for administrators.
+func (s *Service) AuditLog(ctx context.Context, f store.AuditFilter) ([]model.AuditEntry, error) {
+	return s.db.AuditLog(ctx, f)
 }

@@ -299,7 +299,7 @@ func TestCachedSessionsEndWithAccountChanges(t *testing.T) {
 	if got, _, _ := s.Authenticate(ctx, tok); got.Role != model.RoleTrainer {
 		t.Fatalf("role after change = %s", got.Role)
 	}
-	if _, err := s.ResetPassword(ctx, u.ID); err != nil {
+	if _, err := s.ResetPassword(ctx, u.ID, 0); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := s.Authenticate(ctx, tok); !errors.Is(err, ErrNoSession) {

@@ -469,7 +469,7 @@ const slipsKeep = 24 * time.Hour
 // onlyValid the valid rows alone; nothing at all when it cannot. Accounts
 // get a generated password each, to change at the first login, kept for the
 // login slips for a day. importID names the upload; actor is who imports.
-func (s *Service) ImportRoster(ctx context.Context, importID int64, kind string, lines []RosterLine, sc model.Scope, onlyValid bool, now time.Time) (Roster, RosterResult, error) {
+func (s *Service) ImportRoster(ctx context.Context, importID, actor int64, kind string, lines []RosterLine, sc model.Scope, onlyValid bool, now time.Time) (Roster, RosterResult, error) {
 	r, err := s.CheckRoster(ctx, kind, lines, sc)
 	if err != nil {
 		return r, RosterResult{}, err
@@ -537,7 +537,18 @@ func (s *Service) ImportRoster(ctx context.Context, importID int64, kind string,
 			return err
 		}
 		res.Created = len(rows)
-		return tx.FinishRosterImport(ctx, importID, now, res.Created, res.Skipped, string(slips), now.Add(slipsKeep))
+		if err := tx.FinishRosterImport(ctx, importID, now, res.Created, res.Skipped, string(slips), now.Add(slipsKeep)); err != nil {
+			return err
+		}
+		written := make([]string, len(rows))
+		for i, row := range rows {
+			written[i] = row.User.Username
+			if kind == RosterUnits {
+				written[i] = row.Unit.Code
+			}
+		}
+		return tx.Audit(ctx, now, actor, "roster.import", fmt.Sprintf("roster:%d", importID), nil,
+			map[string]any{"kind": kind, "created": res.Created, "skipped": res.Skipped, "written": written})
 	})
 	if err != nil {
 		res.Created, res.Slips = 0, nil

@@ -67,7 +67,7 @@ func TestRosterImportGoodFile(t *testing.T) {
 	if r.Rows[0].User.Username != "tvbinh" || !r.Rows[0].Generated || r.Rows[2].User.Username != "ltmai" || r.Rows[1].User.Phone != "0987654321" {
 		t.Fatalf("rows = %+v", r.Rows)
 	}
-	_, res, err := s.ImportRoster(ctx, newImport(t, db, admin.ID, RosterUsers), RosterUsers, lines, model.Scope{All: true}, false, time.Now())
+	_, res, err := s.ImportRoster(ctx, newImport(t, db, admin.ID, RosterUsers), admin.ID, RosterUsers, lines, model.Scope{All: true}, false, time.Now())
 	if err != nil || res.Created != 3 || len(res.Slips) != 3 {
 		t.Fatalf("import = %+v, %v", res, err)
 	}
@@ -139,13 +139,13 @@ func TestRosterImportErrors(t *testing.T) {
 		t.Fatalf("valid %d invalid %d, problems %+v", r.Valid, r.Invalid, r.AllProblems())
 	}
 	before := countUsers(t, db)
-	if _, _, err := s.ImportRoster(ctx, newImport(t, db, gv.ID, RosterUsers), RosterUsers, lines, sc, false, time.Now()); !errors.Is(err, ErrRosterInvalid) {
+	if _, _, err := s.ImportRoster(ctx, newImport(t, db, gv.ID, RosterUsers), gv.ID, RosterUsers, lines, sc, false, time.Now()); !errors.Is(err, ErrRosterInvalid) {
 		t.Fatalf("importing an invalid file whole: %v", err)
 	}
 	if n := countUsers(t, db); n != before {
 		t.Fatalf("an invalid file wrote %d accounts", n-before)
 	}
-	_, res, err := s.ImportRoster(ctx, newImport(t, db, gv.ID, RosterUsers), RosterUsers, lines, sc, true, time.Now())
+	_, res, err := s.ImportRoster(ctx, newImport(t, db, gv.ID, RosterUsers), gv.ID, RosterUsers, lines, sc, true, time.Now())
 	if err != nil || res.Created != 2 || res.Skipped != 7 || countUsers(t, db) != before+2 {
 		t.Fatalf("valid rows only: %+v, %v", res, err)
 	}
@@ -185,7 +185,7 @@ func TestRosterImportUnits(t *testing.T) {
 			t.Errorf("line %d: problem %v, want %v (%+v)", line, bad[line], want, r.AllProblems())
 		}
 	}
-	_, res, err := s.ImportRoster(ctx, newImport(t, db, admin.ID, RosterUnits), RosterUnits, lines, model.Scope{All: true}, true, time.Now())
+	_, res, err := s.ImportRoster(ctx, newImport(t, db, admin.ID, RosterUnits), admin.ID, RosterUnits, lines, model.Scope{All: true}, true, time.Now())
 	if err != nil || res.Created != 2 {
 		t.Fatalf("import units: %+v %v", res, err)
 	}
@@ -215,7 +215,7 @@ func TestRosterImportScale(t *testing.T) {
 	}
 	lines := rosterLines(t, []byte(b.String()))
 	start := time.Now()
-	_, res, err := s.ImportRoster(ctx, newImport(t, db, admin.ID, RosterUsers), RosterUsers, lines, model.Scope{All: true}, false, time.Now())
+	_, res, err := s.ImportRoster(ctx, newImport(t, db, admin.ID, RosterUsers), admin.ID, RosterUsers, lines, model.Scope{All: true}, false, time.Now())
 	took := time.Since(start)
 	if err != nil || res.Created != 5000 || countUsers(t, db) != 5001 {
 		t.Fatalf("import 5,000: %+v %v", res.Created, err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/text/collate"
@@ -21,6 +22,7 @@ type UnitInput struct {
 	Name       string
 	Kind       string
 	ParentCode string
+	Actor      int64 // who makes the change, for the audit log (0: the system)
 }
 
 // UnitNode is a unit placed in the tree, for display.
@@ -37,7 +39,12 @@ func (s *Service) CreateUnit(ctx context.Context, in UnitInput) (model.Unit, err
 	if err != nil {
 		return u, err
 	}
-	err = s.db.WithTx(ctx, func(tx *store.Tx) error { return tx.CreateUnit(ctx, &u) })
+	err = s.db.WithTx(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateUnit(ctx, &u); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, time.Now(), in.Actor, "unit.create", fmt.Sprintf("unit:%d", u.ID), nil, unitFacts(u, in.ParentCode))
+	})
 	if errors.Is(err, store.ErrDuplicate) {
 		return model.Unit{}, duplicateCode()
 	}
@@ -49,15 +56,25 @@ func (s *Service) CreateUnit(ctx context.Context, in UnitInput) (model.Unit, err
 
 // UpdateUnit validates in and saves unit id.
 func (s *Service) UpdateUnit(ctx context.Context, id int64, in UnitInput) (model.Unit, error) {
-	if _, err := s.db.UnitByID(ctx, id); err != nil {
+	old, err := s.db.UnitByID(ctx, id)
+	if err != nil {
 		return model.Unit{}, fmt.Errorf("auth: update unit: %w", err)
+	}
+	oldParent := ""
+	if p, err := s.db.UnitByID(ctx, old.ParentID); err == nil {
+		oldParent = p.Code
 	}
 	u, err := s.checkUnit(ctx, id, in)
 	if err != nil {
 		return u, err
 	}
 	u.ID = id
-	err = s.db.WithTx(ctx, func(tx *store.Tx) error { return tx.UpdateUnit(ctx, &u) })
+	err = s.db.WithTx(ctx, func(tx *store.Tx) error {
+		if err := tx.UpdateUnit(ctx, &u); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, time.Now(), in.Actor, "unit.update", fmt.Sprintf("unit:%d", u.ID), unitFacts(old, oldParent), unitFacts(u, strings.TrimSpace(in.ParentCode)))
+	})
 	if errors.Is(err, store.ErrDuplicate) {
 		return model.Unit{}, duplicateCode()
 	}
@@ -270,4 +287,9 @@ func (s *Service) Bootstrap(ctx context.Context, password string) (created bool,
 		return false, "", "", fmt.Errorf("auth: bootstrap admin: %w", err)
 	}
 	return true, username, pw, nil
+}
+
+// unitFacts is what the audit log keeps of a unit.
+func unitFacts(u model.Unit, parent string) map[string]string {
+	return map[string]string{"code": u.Code, "name": u.Name, "kind": string(u.Kind), "parent": parent}
 }

@@ -221,6 +221,12 @@ func (s *Service) issue(ctx context.Context, user model.User, co *course.Course,
 		if err := tx.CreateCertificate(ctx, &c, action, actorID, reason); err != nil {
 			return err
 		}
+		if action == "reissue" {
+			if err := tx.Audit(ctx, c.IssuedAt, actorID, "certificate.reissue", fmt.Sprintf("certificate:%d", c.ID),
+				map[string]int64{"replaces": replaces}, map[string]string{"serial": c.Serial, "holder": c.HolderName, "reason": reason}); err != nil {
+				return err
+			}
+		}
 		if replaces != 0 {
 			return tx.SetReplacement(ctx, replaces, c.ID)
 		}
@@ -287,7 +293,10 @@ func (s *Service) Revoke(ctx context.Context, id int64, reason string, actorID i
 		if err := tx.RevokeCertificate(ctx, id, now, reason, 0); err != nil {
 			return err
 		}
-		return tx.AddCertEvent(ctx, id, "revoke", actorID, now, reason)
+		if err := tx.AddCertEvent(ctx, id, "revoke", actorID, now, reason); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, now, actorID, "certificate.revoke", fmt.Sprintf("certificate:%d", id), nil, map[string]string{"reason": reason})
 	})
 	if errors.Is(err, store.ErrClosed) {
 		if _, e := s.db.Certificate(ctx, id); errors.Is(e, store.ErrNotFound) {

@@ -92,6 +92,9 @@ func (e *Enrolments) Create(ctx context.Context, in EnrolInput, actor int64, sc 
 			if err := tx.CreateEnrolment(ctx, &out[i]); err != nil {
 				return err
 			}
+			if err := tx.Audit(ctx, now, actor, "enrolment.create", fmt.Sprintf("enrolment:%d", out[i].ID), nil, enrolFacts(out[i])); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
@@ -148,7 +151,7 @@ func (e *Enrolments) List(ctx context.Context, sc model.Scope) ([]EnrolmentView,
 
 // Delete removes an enrolment of a unit or officer within sc; progress is
 // kept. One out of scope is not found.
-func (e *Enrolments) Delete(ctx context.Context, id int64, sc model.Scope) error {
+func (e *Enrolments) Delete(ctx context.Context, id, actor int64, sc model.Scope, now time.Time) error {
 	en, err := e.db.Enrolment(ctx, id)
 	if err != nil {
 		return err
@@ -164,5 +167,24 @@ func (e *Enrolments) Delete(ctx context.Context, id int64, sc model.Scope) error
 	if !sc.Has(unit) {
 		return store.ErrNotFound
 	}
-	return e.db.WithTx(ctx, func(tx *store.Tx) error { return tx.DeleteEnrolment(ctx, id) })
+	return e.db.WithTx(ctx, func(tx *store.Tx) error {
+		if err := tx.DeleteEnrolment(ctx, id); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, now, actor, "enrolment.delete", fmt.Sprintf("enrolment:%d", id), enrolFacts(en), nil)
+	})
+}
+
+// enrolFacts is what the audit log keeps of an enrolment.
+func enrolFacts(en model.Enrolment) map[string]any {
+	f := map[string]any{"course": en.CourseID}
+	if en.UnitID != 0 {
+		f["unit_id"] = en.UnitID
+	} else {
+		f["user_id"] = en.UserID
+	}
+	if !en.DueAt.IsZero() {
+		f["due"] = en.DueAt.UTC().Format(time.RFC3339)
+	}
+	return f
 }

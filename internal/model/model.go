@@ -331,3 +331,16 @@ type CourseProgress struct {
 	LastAt      time.Time
 	ModulesDone int
 }
+
+// AuditEntry is one recorded action: who, when, on what, and the values
+// before and after (JSON, empty when not applicable).
+type AuditEntry struct {
+	ID      int64
+	At      time.Time
+	ActorID int64
+	Actor   string // the actor's name, for display
+	Action  string // e.g. user.update, roster.import, certificate.revoke
+	Target  string // e.g. user:12
+	Before  string
+	After   string
+}

@@ -17,7 +17,8 @@ func (h *handler) deleteEnrolment(c *gin.Context) {
 	}
 	sc, err := h.scopeOf(c)
 	if err == nil {
-		err = h.enrol.Delete(c.Request.Context(), id, sc)
+		me, _ := currentUser(c)
+		err = h.enrol.Delete(c.Request.Context(), id, me.ID, sc, h.now())
 	}
 	switch {
 	case errors.Is(err, store.ErrNotFound):

@@ -235,7 +235,7 @@ func TestForcedPasswordChange(t *testing.T) {
 	_ = user
 	_ = pw
 	u, _ := e.db.UserByUsername(ctx, "hocvien")
-	newPw, err := e.auth.ResetPassword(ctx, u.ID)
+	newPw, err := e.auth.ResetPassword(ctx, u.ID, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

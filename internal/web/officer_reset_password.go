@@ -29,7 +29,8 @@ func (h *handler) resetOfficerPassword(c *gin.Context) {
 		h.fail(c, http.StatusNotFound, "error.notfound", nil)
 		return
 	}
-	pw, err := h.auth.ResetPassword(ctx, id)
+	me, _ := currentUser(c)
+	pw, err := h.auth.ResetPassword(ctx, id, me.ID)
 	if err != nil {
 		h.fail(c, http.StatusInternalServerError, "error.internal", err)
 		return

@@ -35,7 +35,8 @@ func (h *handler) importRoster(c *gin.Context) {
 		return
 	}
 	onlyValid := c.Request.PostForm.Get("mode") == "valid"
-	_, res, err := h.auth.ImportRoster(c.Request.Context(), imp.ID, imp.Kind, lines, sc, onlyValid, h.now())
+	me, _ := currentUser(c)
+	_, res, err := h.auth.ImportRoster(c.Request.Context(), imp.ID, me.ID, imp.Kind, lines, sc, onlyValid, h.now())
 	switch {
 	case errors.Is(err, auth.ErrRosterInvalid):
 		h.renderRoster(c, imp, http.StatusUnprocessableEntity, tr(lang, "roster.invalid"))

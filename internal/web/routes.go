@@ -86,6 +86,7 @@ func (h *handler) routes(r *gin.Engine) {
 	admin.POST("/users/:id", h.updateUser)
 	admin.POST("/users/:id/reset-password", h.resetUserPassword)
 	admin.GET("/review", h.listReviews)
+	admin.GET("/audit", h.listAudit)
 
 	r.NoRoute(h.notFound)
 	r.NoMethod(h.methodNotAllowed)

@@ -38,6 +38,8 @@ func (h *handler) showUnitForm(c *gin.Context, status int, id int64, form map[st
 func unitInput(c *gin.Context) (auth.UnitInput, map[string]string) {
 	f := c.Request.PostForm
 	in := auth.UnitInput{Code: f.Get("code"), Name: f.Get("name"), Kind: f.Get("kind"), ParentCode: f.Get("parent")}
+	me, _ := currentUser(c)
+	in.Actor = me.ID // for the audit log
 	return in, map[string]string{"code": in.Code, "name": in.Name, "kind": in.Kind, "parent": in.ParentCode}
 }
 

@@ -37,6 +37,8 @@ func userInput(c *gin.Context) (auth.UserInput, map[string]string) {
 	f := c.Request.PostForm
 	in := auth.UserInput{Username: f.Get("username"), FullName: f.Get("full_name"), Role: f.Get("role"),
 		UnitCode: f.Get("unit"), Disabled: f.Get("disabled") == "1", InCharge: f.Get("in_charge")}
+	me, _ := currentUser(c)
+	in.Actor = me.ID // for the audit log
 	form := map[string]string{"username": in.Username, "full_name": in.FullName, "role": in.Role, "unit": in.UnitCode, "in_charge": in.InCharge}
 	if in.Disabled {
 		form["disabled"] = "1"

@@ -18,7 +18,8 @@ func (h *handler) resetUserPassword(c *gin.Context) {
 		h.saveResult(c, err, nil)
 		return
 	}
-	pw, err := h.auth.ResetPassword(ctx, id)
+	me, _ := currentUser(c)
+	pw, err := h.auth.ResetPassword(ctx, id, me.ID)
 	if err != nil {
 		h.fail(c, http.StatusInternalServerError, "error.internal", err)
 		return
