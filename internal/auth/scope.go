@@ -90,3 +90,22 @@ func setInCharge(ctx context.Context, tx *store.Tx, u model.User, ids []int64) e
 	}
 	return tx.SetTrainerUnits(ctx, u.ID, ids)
 }
+
+// Within narrows sc to unit id and every unit below it; the unit must be in
+// sc (else the result is empty).
+func (s *Service) Within(ctx context.Context, sc model.Scope, id int64) (model.Scope, error) {
+	units, err := s.db.Units(ctx)
+	if err != nil {
+		return model.Scope{}, err
+	}
+	out := model.Scope{Units: map[int64]bool{}, Roots: []int64{id}}
+	if !sc.Has(id) {
+		return out, nil
+	}
+	for u := range subtree(units, id) {
+		if sc.Has(u) {
+			out.Units[u] = true
+		}
+	}
+	return out, nil
+}

@@ -421,3 +421,13 @@ func TestItemStatistics(t *testing.T) {
 		t.Fatal("case part missing from the statistics")
 	}
 }
+
+func TestTopWrong(t *testing.T) {
+	st := ItemStat{Options: []OptionStat{{Right: true, Chosen: 9}, {Chosen: 3}, {Chosen: 5}, {Chosen: 0}}}
+	if w := st.TopWrong(); w == nil || w.Chosen != 5 {
+		t.Fatalf("top wrong = %+v", w)
+	}
+	if w := (ItemStat{Options: []OptionStat{{Right: true, Chosen: 4}, {Chosen: 0}}}).TopWrong(); w != nil {
+		t.Fatalf("no wrong option was chosen, got %+v", w)
+	}
+}

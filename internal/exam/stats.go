@@ -94,3 +94,16 @@ func contains(ids []string, id string) bool {
 	}
 	return false
 }
+
+// TopWrong is the wrong option chosen most often, if any was chosen: the
+// misreading of the rule a trainer should take up again.
+func (s ItemStat) TopWrong() *OptionStat {
+	var top *OptionStat
+	for i := range s.Options {
+		o := &s.Options[i]
+		if !o.Right && o.Chosen > 0 && (top == nil || o.Chosen > top.Chosen) {
+			top = o
+		}
+	}
+	return top
+}

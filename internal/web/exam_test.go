@@ -250,6 +250,15 @@ func TestStatsPage(t *testing.T) {
 	if w := e.do(req{method: "GET", path: "/manage/courses/khoa/stats", cookie: e.login(t, "hocvien")}); w.Code != 403 {
 		t.Fatalf("trainee stats: %d", w.Code)
 	}
+	// By unit: the commune and the province above it hold the answer; a
+	// unit unknown or outside the scope is not found.
+	gv := e.login(t, "giangvien")
+	for _, u := range []string{"07441", "24"} {
+		if body := mustGet(t, e, "/manage/courses/khoa/stats?unit="+u, gv); !strings.Contains(body, "1 lượt trả lời") {
+			t.Fatalf("stats of unit %s: %.1500s", u, body)
+		}
+	}
+	expectStatus(t, e, "GET", "/manage/courses/khoa/stats?unit=99", gv, http.StatusNotFound)
 }
 
 func TestTrainerCoursesAreHiddenFromTrainees(t *testing.T) {

@@ -424,6 +424,7 @@ var messages = map[string][2]string{
 	"audit.after":                 {"Sau", "After"},
 	"audit.none":                  {"Không có mục nào.", "No entries."},
 	"audit.no_actor":              {"Không có tài khoản với tên đăng nhập này.", "No account has this username."},
+	"stats.top_wrong":             {"Phương án sai được chọn nhiều nhất", "Wrong option chosen most"},
 	"roster.title":                {"Nạp danh sách", "Load rosters"},
 	"roster.lead":                 {"Nạp danh sách cán bộ (tài khoản học viên) hoặc đơn vị từ tệp Excel (XLSX) hoặc CSV. Tệp được kiểm tra từng dòng trước; chưa có gì được ghi cho đến khi bạn bấm nhập.", "Load a roster of officers (trainee accounts) or of units from an Excel (XLSX) or CSV file. Every line is checked first; nothing is written until you choose to import."},
 	"roster.kind":                 {"Loại danh sách", "Roster of"},

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/tdkt/tdkt/internal/auth"
 	"github.com/tdkt/tdkt/internal/course"
 	"github.com/tdkt/tdkt/internal/exam"
 	"github.com/tdkt/tdkt/internal/model"
@@ -27,16 +28,37 @@ func (h *handler) showStats(c *gin.Context) {
 		h.fail(c, http.StatusInternalServerError, "error.internal", err)
 		return
 	}
-	stats, err := h.exams.Stats(c.Request.Context(), co, kind, sc)
+	// Narrowed to one unit (and those below it) on request.
+	ctx := c.Request.Context()
+	tree, err := h.scopedTree(ctx, sc)
+	if err != nil {
+		h.fail(c, http.StatusInternalServerError, "error.internal", err)
+		return
+	}
+	unitCode := c.Query("unit")
+	if unitCode != "" {
+		unit, err := h.auth.UnitByCode(ctx, unitCode)
+		if err != nil || !sc.Has(unit.ID) {
+			h.fail(c, http.StatusNotFound, "error.notfound", nil)
+			return
+		}
+		if sc, err = h.auth.Within(ctx, sc, unit.ID); err != nil {
+			h.fail(c, http.StatusInternalServerError, "error.internal", err)
+			return
+		}
+	}
+	stats, err := h.exams.Stats(ctx, co, kind, sc)
 	if err != nil {
 		h.fail(c, http.StatusInternalServerError, "error.internal", err)
 		return
 	}
 	v := h.newView(c, tr(langOf(c.Request), "stats.title")+": "+co.Title)
+	v.Form = map[string]string{"unit": unitCode, "kind": kind}
 	v.D = struct {
 		Course *course.Course
 		Kind   string
 		Stats  []exam.ItemStat
-	}{co, kind, stats}
+		Units  []auth.UnitNode
+	}{co, kind, stats, tree}
 	h.render(c, http.StatusOK, "stats", v)
 }
