@@ -65,6 +65,10 @@ func (h *handler) showProgress(c *gin.Context) {
 		return
 	}
 	lang := langOf(c.Request)
+	if c.Query("print") == "1" {
+		h.printRound(c, r)
+		return
+	}
 	if f := c.Query("format"); f == "csv" || f == "xlsx" {
 		header := []string{tr(lang, "field.unit"), tr(lang, "progress.officers"), tr(lang, "progress.enrolled"), tr(lang, "progress.started"),
 			tr(lang, "progress.completed"), tr(lang, "progress.passed"), tr(lang, "progress.certified"), tr(lang, "progress.finished"),

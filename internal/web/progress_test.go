@@ -76,4 +76,11 @@ func TestEnrolAndTrack(t *testing.T) {
 	if w := e.do(req{method: "GET", path: "/manage/progress?course=khoa&format=xlsx", cookie: ck}); w.Code != 200 || !strings.HasPrefix(w.Body.String(), "PK") {
 		t.Fatalf("dashboard XLSX: %d", w.Code)
 	}
+	// The printable summary of the round, to file.
+	body = mustGet(t, e, "/manage/progress?course=khoa&print=1", ck)
+	for _, want := range []string{"Báo cáo kết quả đợt bồi dưỡng", "Số liệu tính đến 10:00, 20/12/2026", "Tỉnh Bắc Ninh", "Người lập báo cáo"} {
+		if !strings.Contains(body, want) {
+			t.Fatalf("summary lacks %q: %.3000s", want, body)
+		}
+	}
 }

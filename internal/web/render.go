@@ -118,6 +118,7 @@ func templateFuncs(lang string, as *assets, loc *time.Location) template.FuncMap
 		"zone":     func(t time.Time) string { return viet.ZoneLabel(t, loc) },
 		"state":    func(st report.Status) string { return stateText(lang, st) },
 		"add":      func(a, b int) int { return a + b },
+		"float":    func(n int) float64 { return float64(n) },
 		"ratio": func(a, b float64) float64 {
 			if b == 0 {
 				return 0

@@ -38,6 +38,9 @@ type Deps struct {
 	Version       string
 	SecureCookies bool          // set the Secure flag even on plain HTTP (behind a TLS proxy)
 	SessionTTL    time.Duration // cookie lifetime; matches the server-side session
+	// Council is the council that runs the training, printed at the head
+	// of the summaries it files.
+	Council string
 	// Clock is the platform's clock (time.Now when nil; a fixed one in tests).
 	Clock func() time.Time
 	// Location is the zone dates and times are shown and read in (Vietnam
@@ -61,6 +64,7 @@ type handler struct {
 	secure  bool
 	ttl     time.Duration
 	now     func() time.Time
+	council string
 	loc     *time.Location
 	pages   *pages
 	assets  *assets
@@ -93,7 +97,7 @@ func New(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	h := &handler{auth: d.Auth, cat: d.Catalog, tracker: d.Tracker, exams: d.Exams, certs: d.Certs, live: d.Live, lives: d.Sessions, enrol: d.Enrolments, prog: d.Progress, baseURL: d.BaseURL, health: d.Health, version: d.Version,
-		secure: d.SecureCookies, ttl: d.SessionTTL, now: d.Clock, loc: d.Location, pages: pg, assets: as, bodies: map[bodyKey]*fragment{}}
+		secure: d.SecureCookies, ttl: d.SessionTTL, now: d.Clock, loc: d.Location, council: d.Council, pages: pg, assets: as, bodies: map[bodyKey]*fragment{}}
 	if err := h.renderBodies(); err != nil {
 		return nil, err
 	}
