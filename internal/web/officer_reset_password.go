@@ -40,5 +40,5 @@ func (h *handler) resetOfficerPassword(c *gin.Context) {
 		h.fail(c, http.StatusInternalServerError, "error.internal", err)
 		return
 	}
-	h.renderSlips(c, []auth.Slip{{Username: u.Username, Password: pw, FullName: u.FullName, Unit: unit.Name}}, "phieu-dang-nhap-"+u.Username)
+	h.renderSlips(c, []auth.Slip{{Username: u.Username, Password: pw, FullName: u.FullName, Unit: unit.Name}}, "phieu-dang-nhap-"+u.Username, false)
 }

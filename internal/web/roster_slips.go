@@ -24,12 +24,13 @@ func (h *handler) showRosterSlips(c *gin.Context) {
 		h.fail(c, http.StatusGone, "roster.slips_gone", nil)
 		return
 	}
-	h.renderSlips(c, slips, "phieu-dang-nhap-"+strconv.FormatInt(imp.ID, 10))
+	h.renderSlips(c, slips, "phieu-dang-nhap-"+strconv.FormatInt(imp.ID, 10), true)
 }
 
 // renderSlips sends login slips as a printable page or, with
-// ?format=xlsx, a spreadsheet.
-func (h *handler) renderSlips(c *gin.Context, slips []auth.Slip, name string) {
+// ?format=xlsx, a spreadsheet. withXLSX offers the spreadsheet: not after a
+// password reset, whose page answers a POST and is not fetched again.
+func (h *handler) renderSlips(c *gin.Context, slips []auth.Slip, name string, withXLSX bool) {
 	lang := langOf(c.Request)
 	login := h.publicBase(c) + "/login"
 	c.Header("Cache-Control", "private, no-store") // passwords
@@ -53,6 +54,7 @@ func (h *handler) renderSlips(c *gin.Context, slips []auth.Slip, name string) {
 	v.D = struct {
 		Slips []auth.Slip
 		Login string
-	}{slips, login}
+		XLSX  bool
+	}{slips, login, withXLSX}
 	h.render(c, http.StatusOK, "roster_slips", v)
 }
