@@ -175,7 +175,7 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 		SignerName: cfg.CertSigner, Place: cfg.CertPlace, Location: loc}, static.Fonts, live.CertAttendance{S: sessions})
 	handler, err := web.New(web.Deps{Auth: accounts, Catalog: cat, Tracker: tracker, Exams: exams, Certs: certs, Live: rooms, Sessions: sessions, BaseURL: cfg.BaseURL, Static: static.FS,
 		Health: db.Ping, Version: version, SecureCookies: cfg.SecureCookies, SessionTTL: cfg.SessionTTL,
-		Clock: time.Now, Location: loc, Council: cfg.CertIssuer, Enrolments: course.NewEnrolments(db, cat), Progress: report.NewProgress(db)})
+		Clock: time.Now, Location: loc, Council: cfg.CertIssuer, Enrolments: course.NewEnrolments(db, cat), Progress: report.NewProgress(db, sessions.CourseAttendance)})
 	if err != nil {
 		return err
 	}

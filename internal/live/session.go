@@ -369,3 +369,34 @@ func (r Report) Groups() []UnitGroup {
 	}
 	return out
 }
+
+// CourseAttendance counts, for every officer expected at a required
+// session of the course that is over, the sessions attended of those
+// required: the live column of the progress roll-ups. Sessions still
+// running are left out: their attendance is not decided yet. Each value is
+// {attended, required}.
+func (s *Sessions) CourseAttendance(ctx context.Context, courseID string, now time.Time) (map[int64][2]int, error) {
+	all, err := s.db.LiveSessions(ctx, time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64][2]int{}
+	for _, sess := range all {
+		if !sess.Required || sess.CourseID != courseID || now.Before(sess.EndsAt) {
+			continue
+		}
+		rep, err := s.Attendance(ctx, sess.ID, now)
+		if err != nil {
+			return nil, err
+		}
+		for _, row := range rep.Rows {
+			c := out[row.User.ID]
+			c[1]++
+			if row.Result.Attended {
+				c[0]++
+			}
+			out[row.User.ID] = c
+		}
+	}
+	return out, nil
+}

@@ -16,10 +16,17 @@ import (
 
 // Progress rolls up the officers' progress in a course by unit, for the
 // trainers who track a training round.
-type Progress struct{ db *store.DB }
+type Progress struct {
+	db   *store.DB
+	live LiveAttendance
+}
 
-// NewProgress returns the roll-up service.
-func NewProgress(db *store.DB) *Progress { return &Progress{db: db} }
+// LiveAttendance counts, per officer, the required live sessions of a
+// course that are over: attended and required (package live answers it).
+type LiveAttendance func(ctx context.Context, courseID string, now time.Time) (map[int64][2]int, error)
+
+// NewProgress returns the roll-up service; live may be nil (no live column).
+func NewProgress(db *store.DB, live LiveAttendance) *Progress { return &Progress{db: db, live: live} }
 
 // Counts are the numbers of a unit (and the units below it) in a course.
 type Counts struct {
@@ -31,6 +38,18 @@ type Counts struct {
 	Certified int // hold a valid certificate
 	Finished  int // done what the course asks: certified, else passed, else read it all
 	Overdue   int // enrolled, not finished, and the due date has passed
+	// Live sessions: required ones that are over, summed over the officers
+	// expected at them, and how many of those they attended.
+	LiveRequired int
+	LiveAttended int
+}
+
+// LivePct is the share of required live attendances that happened, 0–100.
+func (c Counts) LivePct() float64 {
+	if c.LiveRequired == 0 {
+		return 0
+	}
+	return float64(c.LiveAttended) * 100 / float64(c.LiveRequired)
 }
 
 func (c *Counts) add(o Counts) {
@@ -42,6 +61,8 @@ func (c *Counts) add(o Counts) {
 	c.Certified += o.Certified
 	c.Finished += o.Finished
 	c.Overdue += o.Overdue
+	c.LiveRequired += o.LiveRequired
+	c.LiveAttended += o.LiveAttended
 }
 
 // FinishedPct is the share of the enrolled who have finished, 0–100.
@@ -65,6 +86,7 @@ type Status struct {
 	Finished    bool
 	Overdue     bool
 	LastAt      time.Time
+	Live        [2]int // required live sessions over: attended, required
 }
 
 // UnitRow is one unit of a roll-up with the numbers of its whole subtree.
@@ -106,6 +128,7 @@ type snapshot struct {
 	progress map[int64]model.CourseProgress
 	passed   map[int64]time.Time
 	certs    map[int64]time.Time
+	live     map[int64][2]int
 	modules  int
 	co       *course.Course
 	now      time.Time
@@ -153,6 +176,11 @@ func (p *Progress) load(ctx context.Context, co *course.Course, now time.Time) (
 	if s.certs, err = p.db.CertificateHolders(ctx, co.ID); err != nil {
 		return nil, err
 	}
+	if p.live != nil {
+		if s.live, err = p.live(ctx, co.ID, now); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
@@ -187,7 +215,9 @@ func (s *snapshot) cover(unit int64) unitCover {
 func (s *snapshot) status(id, unit int64) Status {
 	c := s.cover(unit)
 	p, started := s.progress[id]
-	return standing(s.co, c.enrolled || s.named[id], earlier(c.due, s.userDue[id]), p, started, s.passed[id], s.certs[id], s.now)
+	st := standing(s.co, c.enrolled || s.named[id], earlier(c.due, s.userDue[id]), p, started, s.passed[id], s.certs[id], s.now)
+	st.Live = s.live[id]
+	return st
 }
 
 // standing is the rule of a status, shared by the roll-ups and a trainee's
@@ -285,6 +315,8 @@ func (p *Progress) Assignments(ctx context.Context, u model.User, cat *course.Ca
 
 func (c *Counts) count(st Status) {
 	c.Officers++
+	c.LiveAttended += st.Live[0]
+	c.LiveRequired += st.Live[1]
 	if !st.Enrolled {
 		return
 	}

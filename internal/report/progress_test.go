@@ -101,7 +101,7 @@ func TestCourseProgressKeptByTriggers(t *testing.T) {
 func TestRollup(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	p := NewProgress(f.db)
+	p := NewProgress(f.db, nil)
 	top, err := p.Rollup(ctx, f.co, 0, model.Scope{All: true}, f.now)
 	if err != nil {
 		t.Fatal(err)

@@ -160,7 +160,7 @@ func TestBrowserRosterEnrolAndTrack(t *testing.T) {
 		t.Fatalf("overdue list: %v", err)
 	}
 	screenshot(t, tr, "roster-4-overdue")
-	if !strings.Contains(list, "Đỗ Thị Hạnh") || !strings.Contains(list, "Trần Văn Bình") || !strings.Contains(csv, "Đỗ Thị Hạnh,dthanh,Xã Tam Đa,0912000111,,1/10,,,14/12/2026,Quá hạn") {
+	if !strings.Contains(list, "Đỗ Thị Hạnh") || !strings.Contains(list, "Trần Văn Bình") || !strings.Contains(csv, "Đỗ Thị Hạnh,dthanh,Xã Tam Đa,0912000111,,1/10,,,14/12/2026,0/0,Quá hạn") {
 		t.Fatalf("overdue: %q\n%q", list, csv)
 	}
 }

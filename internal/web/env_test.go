@@ -95,7 +95,7 @@ func newEnvFS(t testing.TB, fsys fs.FS) *env {
 	lives := live.NewSessions(db, batch, clock.Now)
 	t.Cleanup(rooms.Close)
 	h, err := New(Deps{Auth: a, Catalog: cat, Tracker: tr, Exams: exams, Certs: certs, Live: rooms, Sessions: lives, Static: static.FS, Health: db.Ping, Version: "test",
-		Enrolments: course.NewEnrolments(db, cat), Progress: report.NewProgress(db),
+		Enrolments: course.NewEnrolments(db, cat), Progress: report.NewProgress(db, lives.CourseAttendance),
 		Clock: clock.Now})
 	if err != nil {
 		t.Fatal(err)

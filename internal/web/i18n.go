@@ -424,6 +424,7 @@ var messages = map[string][2]string{
 	"audit.after":                 {"Sau", "After"},
 	"audit.none":                  {"Không có mục nào.", "No entries."},
 	"audit.no_actor":              {"Không có tài khoản với tên đăng nhập này.", "No account has this username."},
+	"progress.live_col":           {"Dự buổi trực tuyến bắt buộc", "Required live sessions attended"},
 	"progress.summary":            {"Báo cáo kết quả đợt bồi dưỡng", "Training round summary"},
 	"progress.as_of":              {"Số liệu tính đến %s", "Figures as of %s"},
 	"progress.pass_rate":          {"Tỷ lệ đạt bài kiểm tra", "Exam pass rate"},

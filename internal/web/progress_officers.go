@@ -57,13 +57,13 @@ func (h *handler) showProgressOfficers(c *gin.Context) {
 	if f := c.Query("format"); f == "csv" || f == "xlsx" {
 		header := []string{tr(lang, "att.col.no"), tr(lang, "field.full_name"), tr(lang, "field.username"), tr(lang, "field.unit"),
 			tr(lang, "roster.phone"), tr(lang, "roster.email"), tr(lang, "progress.modules"), tr(lang, "progress.passed"), tr(lang, "progress.certified"),
-			tr(lang, "enrol.due"), tr(lang, "progress.state")}
+			tr(lang, "enrol.due"), tr(lang, "progress.live_col"), tr(lang, "progress.state")}
 		table := make([][]any, len(rows))
 		for i, r := range rows {
 			st := r.Status
 			table[i] = []any{i + 1, r.User.FullName, r.User.Username, r.Unit.Name, r.User.Phone, r.User.Email,
 				strconv.Itoa(st.ModulesDone) + "/" + strconv.Itoa(st.Modules), viet.Date(st.Passed, h.loc), viet.Date(st.Certified, h.loc),
-				viet.Date(st.Due, h.loc), stateText(lang, st)}
+				viet.Date(st.Due, h.loc), strconv.Itoa(st.Live[0]) + "/" + strconv.Itoa(st.Live[1]), stateText(lang, st)}
 		}
 		name := "can-bo-" + co.ID
 		if overdue {

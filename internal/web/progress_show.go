@@ -72,12 +72,12 @@ func (h *handler) showProgress(c *gin.Context) {
 	if f := c.Query("format"); f == "csv" || f == "xlsx" {
 		header := []string{tr(lang, "field.unit"), tr(lang, "progress.officers"), tr(lang, "progress.enrolled"), tr(lang, "progress.started"),
 			tr(lang, "progress.completed"), tr(lang, "progress.passed"), tr(lang, "progress.certified"), tr(lang, "progress.finished"),
-			tr(lang, "progress.finished_pct"), tr(lang, "progress.overdue")}
+			tr(lang, "progress.finished_pct"), tr(lang, "progress.overdue"), tr(lang, "progress.live_col")}
 		var rows [][]any
 		for _, row := range append(r.Rows, report.UnitRow{Unit: model.Unit{Name: tr(lang, "progress.total")}, Counts: r.Total}) {
 			n := row.Counts
 			rows = append(rows, []any{row.Unit.Name, n.Officers, n.Enrolled, n.Started, n.Completed, n.Passed, n.Certified, n.Finished,
-				float64(int(n.FinishedPct()*10+0.5)) / 10, n.Overdue})
+				float64(int(n.FinishedPct()*10+0.5)) / 10, n.Overdue, strconv.Itoa(n.LiveAttended) + "/" + strconv.Itoa(n.LiveRequired)})
 		}
 		h.sendTable(c, f, "tien-do-"+co.ID, tr(lang, "progress.title"), header, rows)
 		return

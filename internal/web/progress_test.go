@@ -2,6 +2,9 @@ package web
 
 import (
 	"net/http"
+
+	"github.com/tdkt/tdkt/internal/model"
+	"github.com/tdkt/tdkt/internal/store"
 	"net/url"
 	"strconv"
 	"strings"
@@ -61,8 +64,29 @@ func TestEnrolAndTrack(t *testing.T) {
 	if body := mustGet(t, e, "/manage/officers/"+strconv.FormatInt(me.ID, 10), ck); !strings.Contains(body, "Bài một") || !strings.Contains(body, "Đang học") {
 		t.Fatalf("record: %.3000s", body)
 	}
+	// A required live session of the course, over, which the officer
+	// attended throughout: the live column counts it.
+	trainer := mustUser(t, e, "giangvien")
+	start := time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC)
+	s := model.LiveSession{Code: "121212", Title: "Hội nghị", CourseID: "khoa", StartsAt: start, EndsAt: start.Add(2 * time.Hour),
+		LateAfter: 10 * time.Minute, PresentPct: 80, Required: true, TrainerID: trainer.ID}
+	err := e.db.WithTx(t.Context(), func(tx *store.Tx) error {
+		if err := tx.CreateLiveSession(t.Context(), &s, []int64{commune.ID}, nil); err != nil {
+			return err
+		}
+		if err := tx.OpenPresence(t.Context(), s.ID, me.ID, "online", start.Add(-time.Minute)); err != nil {
+			return err
+		}
+		return tx.ClosePresence(t.Context(), s.ID, me.ID, start.Add(2*time.Hour))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	// After the due date: overdue, on the list and in its export.
 	e.clock.Set(time.Date(2026, 12, 20, 3, 0, 0, 0, time.UTC))
+	if body := mustGet(t, e, "/manage/progress?course=khoa", ck); !strings.Contains(body, `<td data-label="Dự buổi trực tuyến bắt buộc">1/1</td>`) {
+		t.Fatalf("the live column: %.4000s", body)
+	}
 	if got := totals(); !strings.HasSuffix(got, "quá hạn 1") {
 		t.Fatalf("after the due date: %q", got)
 	}
@@ -70,7 +94,7 @@ func TestEnrolAndTrack(t *testing.T) {
 		t.Fatalf("the trainee is not told: %.2000s", body)
 	}
 	w = e.do(req{method: "GET", path: "/manage/progress/officers?course=khoa&overdue=1&format=csv", cookie: ck})
-	if w.Code != 200 || !strings.Contains(w.Body.String(), "Trần Văn Bình,hocvien,Xã Tam Đa") || !strings.Contains(w.Body.String(), "15/12/2026,Quá hạn") {
+	if w.Code != 200 || !strings.Contains(w.Body.String(), "Trần Văn Bình,hocvien,Xã Tam Đa") || !strings.Contains(w.Body.String(), "15/12/2026,1/1,Quá hạn") {
 		t.Fatalf("overdue CSV: %d %q", w.Code, w.Body.String())
 	}
 	if w := e.do(req{method: "GET", path: "/manage/progress?course=khoa&format=xlsx", cookie: ck}); w.Code != 200 || !strings.HasPrefix(w.Body.String(), "PK") {
