@@ -259,6 +259,9 @@ func TestStatsPage(t *testing.T) {
 		}
 	}
 	expectStatus(t, e, "GET", "/manage/courses/khoa/stats?unit=99", gv, http.StatusNotFound)
+	if w := e.do(req{method: "GET", path: "/manage/courses/khoa/stats?format=csv", cookie: gv}); w.Code != 200 || !strings.Contains(w.Body.String(), "Câu hỏi,Lượt trả lời") || !strings.Contains(w.Body.String(), ",1,1,100,,0") {
+		t.Fatalf("stats CSV: %d %q", w.Code, w.Body.String())
+	}
 }
 
 func TestTrainerCoursesAreHiddenFromTrainees(t *testing.T) {

@@ -53,6 +53,21 @@ func (h *handler) showStats(c *gin.Context) {
 		return
 	}
 	v := h.newView(c, tr(langOf(c.Request), "stats.title")+": "+co.Title)
+	if f := c.Query("format"); f == "csv" || f == "xlsx" {
+		lang := langOf(c.Request)
+		header := []string{tr(lang, "stats.col.question"), tr(lang, "stats.col.responses"), tr(lang, "stats.col.correct"),
+			tr(lang, "stats.col.mean"), tr(lang, "stats.top_wrong"), tr(lang, "stats.col.wrong_pct")}
+		rows := make([][]any, len(stats))
+		for i, st := range stats {
+			wrong, pct := "", 0.0
+			if w := st.TopWrong(); w != nil {
+				wrong, pct = w.Option.Text, w.Percent
+			}
+			rows[i] = []any{st.Question.StemText, st.Responses, st.Correct, float64(int(st.MeanScore*1000+0.5)) / 10, wrong, float64(int(pct*10+0.5)) / 10}
+		}
+		h.sendTable(c, f, "thong-ke-cau-hoi-"+co.ID, tr(lang, "stats.title"), header, rows)
+		return
+	}
 	v.Form = map[string]string{"unit": unitCode, "kind": kind}
 	v.D = struct {
 		Course *course.Course
