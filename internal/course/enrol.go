@@ -26,6 +26,7 @@ type EnrolInput struct {
 	CourseID  string
 	UnitCode  string
 	Usernames string // separated by commas, spaces or lines
+	GroupID   int64  // or a named group
 	Due       time.Time
 }
 
@@ -44,15 +45,34 @@ func (e *Enrolments) Create(ctx context.Context, in EnrolInput, actor int64, sc 
 	}
 	names := strings.FieldsFunc(in.Usernames, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\r' || r == '\t' })
 	code := strings.TrimSpace(in.UnitCode)
-	if code == "" && len(names) == 0 || code != "" && len(names) > 0 {
-		errs = append(errs, enrolErr("unit", "Chọn một đơn vị, hoặc nhập tên đăng nhập của các cán bộ (không cả hai).",
-			"Choose a unit, or enter the officers' usernames (not both)."))
+	targets := 0
+	for _, set := range []bool{code != "", len(names) > 0, in.GroupID != 0} {
+		if set {
+			targets++
+		}
+	}
+	if targets != 1 {
+		errs = append(errs, enrolErr("unit", "Chọn một đơn vị, hoặc một nhóm, hoặc nhập tên đăng nhập của các cán bộ (chỉ một trong ba).",
+			"Choose a unit, or a group, or enter the officers' usernames (one of the three)."))
+	}
+	if in.GroupID != 0 {
+		g, err := e.db.Group(ctx, in.GroupID)
+		if errors.Is(err, store.ErrNotFound) || err == nil && g.OwnerID != actor && !sc.All {
+			errs = append(errs, enrolErr("group", "Không có nhóm này.", "No such group."))
+		} else if err != nil {
+			return nil, err
+		}
 	}
 	if !in.Due.IsZero() && in.Due.Before(now) {
 		errs = append(errs, enrolErr("due", "Hạn hoàn thành phải sau hôm nay.", "The due date must be after today."))
 	}
 	base := model.Enrolment{CourseID: in.CourseID, DueAt: in.Due, CreatedBy: actor, CreatedAt: now}
 	var out []model.Enrolment
+	if in.GroupID != 0 && len(errs) == 0 {
+		en := base
+		en.GroupID = in.GroupID
+		out = append(out, en)
+	}
 	if code != "" {
 		u, err := e.db.UnitByCode(ctx, code)
 		switch {
@@ -68,19 +88,12 @@ func (e *Enrolments) Create(ctx context.Context, in EnrolInput, actor int64, sc 
 			out = append(out, en)
 		}
 	}
-	seen := map[int64]bool{}
-	for _, n := range names {
-		u, err := e.db.UserByUsername(ctx, strings.ToLower(n))
-		switch {
-		case errors.Is(err, store.ErrNotFound) || err == nil && (u.Role != model.RoleTrainee || !sc.Has(u.UnitID)):
-			// Another province's officer reads as unknown, as on every page.
-			errs = append(errs, enrolErr("usernames", fmt.Sprintf("Không có cán bộ %q trong phạm vi bạn phụ trách.", n), fmt.Sprintf("No officer %q in your charge.", n)))
-		case err != nil:
-			return nil, err
-		case !seen[u.ID]:
-			seen[u.ID] = true
+	if len(names) > 0 {
+		ids, bad := e.officers(ctx, in.Usernames, sc, "usernames")
+		errs = append(errs, bad...)
+		for _, id := range ids {
 			en := base
-			en.UserID = u.ID
+			en.UserID = id
 			out = append(out, en)
 		}
 	}
@@ -112,8 +125,8 @@ type EnrolmentView struct {
 }
 
 // List returns the enrolments a trainer may see: those of units and
-// officers within sc, newest first.
-func (e *Enrolments) List(ctx context.Context, sc model.Scope) ([]EnrolmentView, error) {
+// officers within sc and of the trainer's own groups, newest first.
+func (e *Enrolments) List(ctx context.Context, viewer int64, sc model.Scope) ([]EnrolmentView, error) {
 	all, err := e.db.Enrolments(ctx, "")
 	if err != nil {
 		return nil, err
@@ -125,7 +138,16 @@ func (e *Enrolments) List(ctx context.Context, sc model.Scope) ([]EnrolmentView,
 		if v.Course == nil {
 			continue // a course taken out of the catalogue
 		}
-		if en.UnitID != 0 {
+		if en.GroupID != 0 {
+			g, err := e.db.Group(ctx, en.GroupID)
+			if err != nil {
+				return nil, err
+			}
+			if g.OwnerID != viewer && !sc.All {
+				continue
+			}
+			v.Target = fmt.Sprintf("Nhóm “%s” (%d)", g.Name, len(g.Members))
+		} else if en.UnitID != 0 {
 			if !sc.Has(en.UnitID) {
 				continue
 			}
@@ -156,6 +178,21 @@ func (e *Enrolments) Delete(ctx context.Context, id, actor int64, sc model.Scope
 	if err != nil {
 		return err
 	}
+	if en.GroupID != 0 {
+		g, err := e.db.Group(ctx, en.GroupID)
+		if err != nil {
+			return err
+		}
+		if g.OwnerID != actor && !sc.All {
+			return store.ErrNotFound
+		}
+		return e.db.WithTx(ctx, func(tx *store.Tx) error {
+			if err := tx.DeleteEnrolment(ctx, id); err != nil {
+				return err
+			}
+			return tx.Audit(ctx, now, actor, "enrolment.delete", fmt.Sprintf("enrolment:%d", id), enrolFacts(en), nil)
+		})
+	}
 	unit := en.UnitID
 	if unit == 0 {
 		u, err := e.db.UserByID(ctx, en.UserID)
@@ -178,9 +215,12 @@ func (e *Enrolments) Delete(ctx context.Context, id, actor int64, sc model.Scope
 // enrolFacts is what the audit log keeps of an enrolment.
 func enrolFacts(en model.Enrolment) map[string]any {
 	f := map[string]any{"course": en.CourseID}
-	if en.UnitID != 0 {
+	switch {
+	case en.UnitID != 0:
 		f["unit_id"] = en.UnitID
-	} else {
+	case en.GroupID != 0:
+		f["group_id"] = en.GroupID
+	default:
 		f["user_id"] = en.UserID
 	}
 	if !en.DueAt.IsZero() {

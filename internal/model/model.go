@@ -319,10 +319,20 @@ type Enrolment struct {
 	ID        int64
 	CourseID  string
 	UnitID    int64 // 0 when for one officer
-	UserID    int64 // 0 when for a unit
+	UserID    int64 // 0 when for a unit or a group
+	GroupID   int64 // 0 unless for a named group
 	DueAt     time.Time
 	CreatedBy int64
 	CreatedAt time.Time
+}
+
+// Group is a named group of officers made by a trainer.
+type Group struct {
+	ID        int64
+	Name      string
+	OwnerID   int64
+	CreatedAt time.Time
+	Members   []int64
 }
 
 // CourseProgress is one officer's progress in a course.

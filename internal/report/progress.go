@@ -156,12 +156,22 @@ func (p *Progress) load(ctx context.Context, co *course.Course, now time.Time) (
 		return nil, err
 	}
 	for _, e := range enrols {
-		if e.UnitID != 0 {
+		switch {
+		case e.UnitID != 0:
 			s.enrolled[e.UnitID] = true
 			s.unitDue[e.UnitID] = earlier(s.unitDue[e.UnitID], e.DueAt)
-		} else {
+		case e.GroupID != 0:
+			members, err := p.db.GroupMembers(ctx, e.GroupID)
+			if err != nil {
+				return nil, err
+			}
+			for _, u := range members {
+				s.userDue[u] = dueOf(s.named[u], s.userDue[u], e.DueAt)
+				s.named[u] = true
+			}
+		default:
+			s.userDue[e.UserID] = dueOf(s.named[e.UserID], s.userDue[e.UserID], e.DueAt)
 			s.named[e.UserID] = true
-			s.userDue[e.UserID] = earlier(s.userDue[e.UserID], e.DueAt)
 		}
 	}
 	if s.trainees, err = p.db.TraineeUnits(ctx); err != nil {
@@ -182,6 +192,15 @@ func (p *Progress) load(ctx context.Context, co *course.Course, now time.Time) (
 		}
 	}
 	return s, nil
+}
+
+// dueOf folds one more enrolment's due date into an officer's: the first
+// enrolment sets it, later ones can only bring it forward.
+func dueOf(had bool, cur, next time.Time) time.Time {
+	if !had {
+		return next
+	}
+	return earlier(cur, next)
 }
 
 // earlier is the earlier of two due dates, zero meaning none.

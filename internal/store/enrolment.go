@@ -8,20 +8,20 @@ import (
 	"github.com/tdkt/tdkt/internal/model"
 )
 
-const enrolColumns = `id, course_id, COALESCE(unit_id, 0), COALESCE(user_id, 0), due_at, created_by, created_at`
+const enrolColumns = `id, course_id, COALESCE(unit_id, 0), COALESCE(user_id, 0), COALESCE(group_id, 0), due_at, created_by, created_at`
 
 func scanEnrolment(row interface{ Scan(...any) error }) (model.Enrolment, error) {
 	var e model.Enrolment
 	var due, created int64
-	err := row.Scan(&e.ID, &e.CourseID, &e.UnitID, &e.UserID, &due, &e.CreatedBy, &created)
+	err := row.Scan(&e.ID, &e.CourseID, &e.UnitID, &e.UserID, &e.GroupID, &due, &e.CreatedBy, &created)
 	e.DueAt, e.CreatedAt = fromMS(due), fromMS(created)
 	return e, err
 }
 
 // CreateEnrolment stores e and sets its ID.
 func (tx *Tx) CreateEnrolment(ctx context.Context, e *model.Enrolment) error {
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO enrolments (course_id, unit_id, user_id, due_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		e.CourseID, nullID(e.UnitID), nullID(e.UserID), ms(e.DueAt), e.CreatedBy, ms(e.CreatedAt))
+	res, err := tx.tx.ExecContext(ctx, `INSERT INTO enrolments (course_id, unit_id, user_id, group_id, due_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		e.CourseID, nullID(e.UnitID), nullID(e.UserID), nullID(e.GroupID), ms(e.DueAt), e.CreatedBy, ms(e.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("store: create enrolment: %w", mapErr(err))
 	}
@@ -56,10 +56,11 @@ func (db *DB) Enrolments(ctx context.Context, courseID string) ([]model.Enrolmen
 }
 
 // EnrolmentsFor returns the assignments that reach an officer: to them by
-// name, or to one of the units given (their unit and those above it).
+// name, to a group of theirs, or to one of the units given (their unit and
+// those above it).
 func (db *DB) EnrolmentsFor(ctx context.Context, userID int64, unitIDs []int64) ([]model.Enrolment, error) {
-	return db.queryEnrolments(ctx, `SELECT `+enrolColumns+` FROM enrolments WHERE user_id = ? OR unit_id IN (SELECT value FROM json_each(?)) ORDER BY id`,
-		userID, unitsArg(unitIDs))
+	return db.queryEnrolments(ctx, `SELECT `+enrolColumns+` FROM enrolments WHERE user_id = ? OR unit_id IN (SELECT value FROM json_each(?))
+		OR group_id IN (SELECT group_id FROM group_members WHERE user_id = ?) ORDER BY id`, userID, unitsArg(unitIDs), userID)
 }
 
 func (db *DB) queryEnrolments(ctx context.Context, q string, args ...any) ([]model.Enrolment, error) {

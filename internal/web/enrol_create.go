@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -18,8 +19,9 @@ func (h *handler) createEnrolment(c *gin.Context) {
 		return
 	}
 	f := c.Request.PostForm
-	form := map[string]string{"course": f.Get("course"), "unit": f.Get("unit"), "usernames": f.Get("usernames"), "due": f.Get("due")}
+	form := map[string]string{"course": f.Get("course"), "unit": f.Get("unit"), "usernames": f.Get("usernames"), "due": f.Get("due"), "group": f.Get("group")}
 	in := course.EnrolInput{CourseID: f.Get("course"), UnitCode: f.Get("unit"), Usernames: f.Get("usernames")}
+	in.GroupID, _ = strconv.ParseInt(f.Get("group"), 10, 64)
 	if d := f.Get("due"); d != "" {
 		day, err := time.ParseInLocation("2006-01-02", d, h.loc)
 		if err != nil {

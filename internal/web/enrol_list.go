@@ -21,11 +21,16 @@ func (h *handler) showEnrolments(c *gin.Context, status int, form map[string]str
 	sc, err := h.scopeOf(c)
 	var tree []auth.UnitNode
 	var list []course.EnrolmentView
+	var groups []model.Group
+	u, _ := currentUser(c)
 	if err == nil {
 		tree, err = h.scopedTree(ctx, sc)
 	}
 	if err == nil {
-		list, err = h.enrol.List(ctx, sc)
+		list, err = h.enrol.List(ctx, u.ID, sc)
+	}
+	if err == nil {
+		groups, err = h.enrol.Groups(ctx, u.ID, sc)
 	}
 	if err != nil {
 		h.fail(c, http.StatusInternalServerError, "error.internal", err)
@@ -43,6 +48,7 @@ func (h *handler) showEnrolments(c *gin.Context, status int, form map[string]str
 		Courses []*course.Course
 		Units   []auth.UnitNode
 		List    []course.EnrolmentView
-	}{courses, tree, list}
+		Groups  []model.Group
+	}{courses, tree, list, groups}
 	h.render(c, status, "enrol", v)
 }

@@ -108,3 +108,35 @@ func TestEnrolAndTrack(t *testing.T) {
 		}
 	}
 }
+
+// A named group is enrolled as a whole; its members see the course and
+// count as enrolled; deleting the group takes its enrolments with it.
+func TestEnrolAGroup(t *testing.T) {
+	e := newEnvFS(t, examContent())
+	ck := e.login(t, "giangvien")
+	e.clock.Set(time.Date(2026, 11, 30, 3, 0, 0, 0, time.UTC))
+	w := e.do(req{method: "POST", path: "/manage/groups", cookie: ck, form: url.Values{"name": {"Lớp Tam Đa"}, "members": {"hocvien"}}})
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Đã tạo nhóm “Lớp Tam Đa” gồm 1 người.") {
+		t.Fatalf("create group: %d %.2000s", w.Code, w.Body.String())
+	}
+	gs, _ := e.db.Groups(t.Context(), 0)
+	if len(gs) != 1 {
+		t.Fatalf("groups = %+v", gs)
+	}
+	w = e.do(req{method: "POST", path: "/manage/enrol", cookie: ck, form: url.Values{"course": {"khoa"}, "group": {strconv.FormatInt(gs[0].ID, 10)}, "due": {"2026-12-31"}}})
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Nhóm “Lớp Tam Đa” (1)") {
+		t.Fatalf("enrol the group: %d %.2000s", w.Code, w.Body.String())
+	}
+	if body := mustGet(t, e, "/", e.login(t, "hocvien")); !strings.Contains(body, "hạn 31/12/2026") {
+		t.Fatalf("the member does not see the course: %.2000s", body)
+	}
+	if body := mustGet(t, e, "/manage/progress?course=khoa", ck); !strings.Contains(body, "1 cán bộ · được giao 1 ·") {
+		t.Fatalf("dashboard: %.2000s", body)
+	}
+	if w := e.do(req{method: "POST", path: "/manage/groups/" + strconv.FormatInt(gs[0].ID, 10) + "/delete", form: url.Values{}, cookie: ck}); w.Code != http.StatusSeeOther {
+		t.Fatalf("delete: %d", w.Code)
+	}
+	if en, _ := e.db.Enrolments(t.Context(), ""); len(en) != 0 {
+		t.Fatalf("the group's enrolments stayed: %+v", en)
+	}
+}

@@ -61,6 +61,8 @@ func (h *handler) routes(r *gin.Engine) {
 	manage.GET("/enrol", h.listEnrolments)
 	manage.POST("/enrol", h.createEnrolment)
 	manage.POST("/enrol/:id/delete", h.deleteEnrolment)
+	manage.POST("/groups", h.createGroup)
+	manage.POST("/groups/:id/delete", h.deleteGroup)
 	manage.GET("/progress", h.showProgress)
 	manage.GET("/progress/officers", h.showProgressOfficers)
 	manage.GET("/officers/:id", h.showOfficer)

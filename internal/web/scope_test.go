@@ -28,6 +28,7 @@ type otherProvince struct {
 	session int64
 	cert    int64
 	upload  int64 // a roster the other trainer uploaded
+	group   int64 // the other trainer's group
 	enrol   int64 // the course assigned to the other province, overdue
 	unit    int64 // the other province's commune
 }
@@ -69,6 +70,11 @@ func addOtherProvince(t *testing.T, e *env) otherProvince {
 		t.Fatal(err)
 	}
 	o.enrol = en.ID
+	grp := model.Group{Name: "Lớp Bắc Giang", OwnerID: gv.ID, CreatedAt: time.Now(), Members: []int64{o.trainee.ID}}
+	if err := e.db.WithTx(ctx, func(tx *store.Tx) error { return tx.CreateGroup(ctx, &grp) }); err != nil {
+		t.Fatal(err)
+	}
+	o.group = grp.ID
 	w := postRoster(t, e, e.login(t, "gvbacgiang"), "users", "bac-giang.csv", []byte("Họ và tên,Mã đơn vị\nNgô Văn Khánh,07500\n"))
 	if o.upload, err = strconv.ParseInt(strings.TrimPrefix(w.Header().Get("Location"), "/manage/roster/"), 10, 64); err != nil {
 		t.Fatalf("upload as the other trainer: %d %s", w.Code, w.Header().Get("Location"))
@@ -274,6 +280,29 @@ var scopeChecks = map[string]func(t *testing.T, e *env, o otherProvince, ck *htt
 		expectStatus(t, e, "GET", "/manage/officers/"+strconv.FormatInt(o.trainee.ID, 10), ck, http.StatusNotFound)
 		hv := mustUser(t, e, "hocvien")
 		expectStatus(t, e, "GET", "/manage/officers/"+strconv.FormatInt(hv.ID, 10), ck, http.StatusOK)
+	},
+	"POST /manage/groups": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		w := e.do(req{method: "POST", path: "/manage/groups", form: url.Values{"name": {"Lớp lẫn"}, "members": {"hocvien, hvbacgiang"}}, cookie: ck})
+		if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), "hvbacgiang") {
+			t.Errorf("a group with another province's officer: %d", w.Code)
+		}
+		if gs, _ := e.db.Groups(context.Background(), mustUser(t, e, "giangvien").ID); len(gs) != 0 {
+			t.Errorf("the refused group was written: %+v", gs)
+		}
+		// Another trainer's group is not offered to enrol.
+		if body := mustGet(t, e, "/manage/enrol", ck); strings.Contains(body, "Lớp Bắc Giang") {
+			t.Error("the enrolment page offers another trainer's group")
+		}
+		w = e.do(req{method: "POST", path: "/manage/enrol", form: url.Values{"course": {"khoa"}, "group": {strconv.FormatInt(o.group, 10)}}, cookie: ck})
+		if w.Code != http.StatusUnprocessableEntity {
+			t.Errorf("enrolling another trainer's group: %d", w.Code)
+		}
+	},
+	"POST /manage/groups/:id/delete": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		expectStatus(t, e, "POST", "/manage/groups/"+strconv.FormatInt(o.group, 10)+"/delete", ck, http.StatusNotFound)
+		if _, err := e.db.Group(context.Background(), o.group); err != nil {
+			t.Errorf("another trainer's group was deleted: %v", err)
+		}
 	},
 	// Outside /manage, the routes that show one person's or one session's records.
 	"GET /certificates/:id/pdf": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
