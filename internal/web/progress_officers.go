@@ -89,10 +89,10 @@ func (h *handler) showProgressOfficers(c *gin.Context) {
 // stateText says in a word where an officer stands.
 func stateText(lang string, st report.Status) string {
 	switch {
+	case st.Finished: // finished counts whether the course was assigned or not
+		return tr(lang, "progress.state_finished")
 	case !st.Enrolled:
 		return tr(lang, "progress.state_not_enrolled")
-	case st.Finished:
-		return tr(lang, "progress.state_finished")
 	case st.Overdue:
 		return tr(lang, "progress.state_overdue")
 	case st.Started:

@@ -140,3 +140,22 @@ func TestEnrolAGroup(t *testing.T) {
 		t.Fatalf("the group's enrolments stayed: %+v", en)
 	}
 }
+
+// Deactivating an officer keeps their records: the record still shows what
+// they did, and their certificate stays valid.
+func TestDeactivatingKeepsRecords(t *testing.T) {
+	e := newEnvFS(t, examContent())
+	passExam(t, e, e.login(t, "hocvien"))
+	hv := mustUser(t, e, "hocvien")
+	admin := e.login(t, "quantri")
+	form := url.Values{"username": {"hocvien"}, "full_name": {hv.FullName}, "role": {"trainee"}, "unit": {"07441"}, "disabled": {"1"}}
+	if w := e.do(req{method: "POST", path: "/admin/users/" + strconv.FormatInt(hv.ID, 10), form: form, cookie: admin}); w.Code != http.StatusSeeOther {
+		t.Fatalf("deactivate: %d", w.Code)
+	}
+	body := mustGet(t, e, "/manage/officers/"+strconv.FormatInt(hv.ID, 10), e.login(t, "giangvien"))
+	for _, want := range []string{"Trần Văn Bình", "đã khóa", "Đã hoàn thành", "TDKT-"} {
+		if !strings.Contains(body, want) {
+			t.Fatalf("the record of a deactivated officer lacks %q: %.3000s", want, body)
+		}
+	}
+}
