@@ -52,19 +52,6 @@ func (c Counts) LivePct() float64 {
 	return float64(c.LiveAttended) * 100 / float64(c.LiveRequired)
 }
 
-func (c *Counts) add(o Counts) {
-	c.Officers += o.Officers
-	c.Enrolled += o.Enrolled
-	c.Started += o.Started
-	c.Completed += o.Completed
-	c.Passed += o.Passed
-	c.Certified += o.Certified
-	c.Finished += o.Finished
-	c.Overdue += o.Overdue
-	c.LiveRequired += o.LiveRequired
-	c.LiveAttended += o.LiveAttended
-}
-
 // FinishedPct is the share of the enrolled who have finished, 0–100.
 func (c Counts) FinishedPct() float64 {
 	if c.Enrolled == 0 {

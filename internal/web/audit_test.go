@@ -14,14 +14,13 @@ import (
 func TestAuditLog(t *testing.T) {
 	e := newEnvFS(t, examContent())
 	admin := e.login(t, "quantri")
-	gv := e.login(t, "giangvien")
 	hv := mustUser(t, e, "hocvien")
 	trainer := mustUser(t, e, "giangvien")
 	form := url.Values{"username": {"giangvien"}, "full_name": {trainer.FullName}, "role": {"trainer"}, "unit": {"24"}, "in_charge": {"07441"}}
 	if w := e.do(req{method: "POST", path: "/admin/users/" + strconv.FormatInt(trainer.ID, 10), form: form, cookie: admin}); w.Code != http.StatusSeeOther {
 		t.Fatalf("update: %d", w.Code)
 	}
-	gv = e.login(t, "giangvien")
+	gv := e.login(t, "giangvien") // a fresh login, in charge of the new units
 	e.do(req{method: "POST", path: "/manage/users/" + strconv.FormatInt(hv.ID, 10) + "/reset-password", form: url.Values{}, cookie: gv})
 	e.do(req{method: "POST", path: "/manage/enrol", form: url.Values{"course": {"khoa"}, "unit": {"07441"}}, cookie: gv})
 	w := postRoster(t, e, gv, "users", "ds.csv", []byte("Họ và tên,Mã đơn vị\nĐinh Văn Mới,07441\n"))
