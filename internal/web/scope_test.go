@@ -316,6 +316,27 @@ var scopeChecks = map[string]func(t *testing.T, e *env, o otherProvince, ck *htt
 	"GET /live/:id": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
 		expectStatus(t, e, "GET", "/live/"+strconv.FormatInt(o.session, 10), ck, http.StatusForbidden)
 	},
+	"GET /live/join": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		// The code leads to the room's address, which refuses (above).
+		w := e.do(req{method: "GET", path: "/live/join?code=272727", cookie: ck})
+		if w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/live/"+strconv.FormatInt(o.session, 10) {
+			t.Errorf("join by code: %d %s", w.Code, w.Header().Get("Location"))
+		}
+	},
+	"GET /live/:id/ws": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		expectStatus(t, e, "GET", "/live/"+strconv.FormatInt(o.session, 10)+"/ws", ck, http.StatusForbidden)
+	},
+	"GET /live/:id/checkin": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		// The confirm page changes nothing; the check-in itself is refused below.
+		expectStatus(t, e, "GET", "/live/"+strconv.FormatInt(o.session, 10)+"/checkin?t=x", ck, http.StatusOK)
+	},
+	"POST /live/:id/checkin": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		tok := e.rooms.CheckinToken(o.session, e.clock.Now())
+		w := e.do(req{method: "POST", path: "/live/" + strconv.FormatInt(o.session, 10) + "/checkin", form: url.Values{"t": {tok}}, cookie: ck})
+		if ps, _ := e.db.Presence(context.Background(), o.session); w.Code != http.StatusForbidden || len(ps) != 0 {
+			t.Errorf("a hall check-in at another province's session: %d, %d presence rows", w.Code, len(ps))
+		}
+	},
 }
 
 func mustGet(t *testing.T, e *env, path string, ck *http.Cookie) string {
@@ -338,9 +359,9 @@ func expectStatus(t *testing.T, e *env, method, path string, ck *http.Cookie, wa
 	}
 }
 
-// Every route under /manage, listed from the router itself, is checked: a
-// trainer of province 24 sees and changes nothing of province 27. Every
-// route under /admin refuses trainers.
+// Every route under /manage, /live and /certificates, listed from the
+// router itself, is checked: a trainer of province 24 sees and changes
+// nothing of province 27. Every route under /admin refuses trainers.
 func TestEveryManageRouteIsScoped(t *testing.T) {
 	eng := gin.New()
 	(&handler{}).routes(eng) // only registers the routes; nothing runs
@@ -356,7 +377,7 @@ func TestEveryManageRouteIsScoped(t *testing.T) {
 			t.Run(key, func(t *testing.T) { expectStatus(t, e, rt.Method, path, ck, http.StatusForbidden) })
 		case ok:
 			t.Run(key, func(t *testing.T) { check(t, e, o, ck) })
-		case strings.HasPrefix(rt.Path, "/manage"):
+		case strings.HasPrefix(rt.Path, "/manage") || strings.HasPrefix(rt.Path, "/live") || strings.HasPrefix(rt.Path, "/certificates"):
 			t.Errorf("%s has no scoping decision in scopeChecks: say what a trainer of another province gets", key)
 		}
 	}
