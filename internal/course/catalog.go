@@ -47,12 +47,15 @@ type Module struct {
 	Objectives       []string
 	LegalDocuments   []LegalRef
 	LastReviewed     time.Time
-	HTML             template.HTML
-	TOC              []TOCEntry
-	Words            int
-	Questions        []*quiz.Question // the module's practice questions
-	Docs             []DocRef         // legal_documents resolved against the register
-	Outdated         []*Document      // cited documents no longer in force: the module needs review
+	// Stale says why the module must be checked again: a fact it states or a
+	// document it cites changed after LastReviewed. Shown to the reader.
+	Stale     []string
+	HTML      template.HTML
+	TOC       []TOCEntry
+	Words     int
+	Questions []*quiz.Question // the module's practice questions
+	Docs      []DocRef         // legal_documents resolved against the register
+	Outdated  []*Document      // cited documents no longer in force: the module needs review
 }
 
 // DocRef is a document a module rests on, with the articles it cites.
@@ -82,6 +85,7 @@ func (m *Module) Next() *Module {
 type Catalog struct {
 	Courses  []*Course
 	Register *Register // nil when the content has no register
+	Facts    *Facts    // the register of facts (facts.yaml); empty when there is none
 	Reviews  []Problem // content resting on documents no longer in force
 	byID     map[string]*Course
 }
@@ -143,6 +147,14 @@ func Load(fsys fs.FS) (*Catalog, []Problem) {
 	cat := &Catalog{byID: map[string]*Course{}}
 	reg, probs := loadRegister(fsys)
 	cat.Register = reg
+	facts, fp := loadFacts(fsys, reg)
+	probs = append(probs, fp...)
+	cat.Facts = facts
+	// Course files are read with their {{fact:KEY}} markers filled in; an
+	// unknown key is a problem at its line.
+	var factProbs []Problem
+	ffs := factFS{FS: fsys, facts: facts, probs: &factProbs, used: map[string][]string{}}
+	fsys = ffs
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return cat, []Problem{{".", 1, "cannot read the content folder: " + err.Error(), false}}
@@ -164,6 +176,8 @@ func Load(fsys fs.FS) (*Catalog, []Problem) {
 		cat.Courses = append(cat.Courses, co)
 		cat.byID[co.ID] = co
 	}
+	probs = append(probs, factProbs...)
+	probs = append(probs, freshness(cat, ffs.used)...)
 	if len(cat.Courses) == 0 && len(probs) == 0 {
 		probs = append(probs, Problem{".", 1, "no course found: each course is a folder with a course.md file", false})
 	}

@@ -63,6 +63,22 @@ func (ix *citeIndex) doc(match []byte) *Document {
 // document is no longer in force, so no marker is added twice.
 var explained = regexp.MustCompile(`^.{0,80}?(thay thế|hết hiệu lực|lịch sử|không còn hiệu lực)`)
 
+// explainedBefore reports the same of the text right before it: "thay thế
+// Nghị định 98/2023/NĐ-CP từ 01/7/2025" needs no "(đã được thay thế)".
+var explainedBefore = regexp.MustCompile(`(thay thế|thay cho|bãi bỏ|hết hiệu lực|không còn hiệu lực)[^.;:!?]{0,24}$`)
+
+// precededByExplanation looks at up to 80 bytes before a mention, cut at a
+// character boundary.
+func precededByExplanation(before []byte) bool {
+	if len(before) > 80 {
+		before = before[len(before)-80:]
+		for len(before) > 0 && before[0]&0xC0 == 0x80 {
+			before = before[1:] // not in the middle of a character
+		}
+	}
+	return explainedBefore.Match(before)
+}
+
 // linkCitations turns each citation of a registered document in the text of
 // doc into a link to the document's references page. A citation of a
 // document no longer in force is followed by its status, so no page presents
@@ -111,7 +127,7 @@ func linkCitations(doc ast.Node, src []byte, reg *Register) {
 			link.Title = []byte(d.Number + ": " + d.StatusText())
 			link.AppendChild(link, ast.NewTextSegment(text.NewSegment(seg.Start+loc[0], seg.Start+loc[1])))
 			parent.InsertBefore(parent, t, link)
-			if !d.InForce() && !explained.Match(value[loc[1]:]) {
+			if !d.InForce() && !explained.Match(value[loc[1]:]) && !precededByExplanation(value[:loc[0]]) {
 				parent.InsertBefore(parent, t, ast.NewString([]byte(" ("+d.ShortStatus()+")")))
 			}
 			pos = loc[1]

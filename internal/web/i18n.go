@@ -64,6 +64,7 @@ var messages = map[string][2]string{
 	"module.legal":          {"Văn bản căn cứ", "Legal documents cited"},
 	"module.mark_done":      {"Đánh dấu đã học xong", "Mark as done"},
 	"module.done":           {"Đã học xong", "Done"},
+	"module.stale":          {"Một số liệu hoặc văn bản bài này dựa vào đã thay đổi sau ngày đối chiếu; nội dung đang chờ rà soát lại. Khi áp dụng, hãy đối chiếu văn bản hiện hành.", "A figure or document this module rests on changed after it was last checked; the text is awaiting review. Check the law in force before applying it."},
 	"module.saved":          {"Đã lưu tiến độ.", "Progress saved."},
 	"module.offline":        {"Mất kết nối: tiến độ sẽ được lưu khi có mạng trở lại.", "Offline: progress will be saved when the connection returns."},
 	"module.back_to_course": {"Về trang khóa học", "Back to the course"},
