@@ -380,3 +380,8 @@ func (s *Service) UserByUsername(ctx context.Context, username string) (model.Us
 func (s *Service) AuditLog(ctx context.Context, f store.AuditFilter) ([]model.AuditEntry, error) {
 	return s.db.AuditLog(ctx, f)
 }
+
+// UsersByID returns the accounts with the given ids.
+func (s *Service) UsersByID(ctx context.Context, ids []int64) ([]model.User, error) {
+	return s.db.UsersByID(ctx, ids)
+}

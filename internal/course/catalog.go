@@ -32,6 +32,17 @@ type Course struct {
 	Exam         *ExamConfig               // nil: the course has no exam
 	Cert         *CertRules                // nil: the course gives no certificate
 	ForTrainers  bool                      // audience: trainers — hidden from trainees
+	Dossiers     []*Dossier                // practice cases on real dossiers (ho-so/*.yaml)
+}
+
+// Dossier returns the course's case with id, or nil.
+func (c *Course) Dossier(id string) *Dossier {
+	for _, d := range c.Dossiers {
+		if d.ID == id {
+			return d
+		}
+	}
+	return nil
 }
 
 // Module is one lesson, rendered.
@@ -281,6 +292,9 @@ func loadCourse(fsys fs.FS, dir string, reg *Register) (*Course, []Problem) {
 		seen[m.ID] = true
 	}
 	probs = append(probs, loadBanks(fsys, co, reg)...)
+	var dp []Problem
+	co.Dossiers, dp = loadDossiers(fsys, dir, reg)
+	probs = append(probs, dp...)
 	if co.Exam != nil {
 		probs = append(probs, checkExam(co)...)
 	}

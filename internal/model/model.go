@@ -354,3 +354,19 @@ type AuditEntry struct {
 	Before  string
 	After   string
 }
+
+// DossierSubmission is a report handed in on a practice dossier case.
+type DossierSubmission struct {
+	ID          int64
+	UserID      int64
+	CourseID    string
+	CaseID      string
+	Answer      string // JSON of the choices, sections and evidence
+	Passed      bool
+	Score       int // checks passed
+	Total       int // checks made
+	SubmittedAt time.Time
+	Comment     string
+	CommentedBy int64
+	CommentedAt time.Time
+}

@@ -2,6 +2,8 @@ package viet
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -102,4 +104,27 @@ func ZoneLabel(t time.Time, loc *time.Location) string {
 		sign, off = '-', -off
 	}
 	return fmt.Sprintf("UTC%c%02d:%02d (%s)", sign, off/3600, off%3600/60, loc)
+}
+
+// Number writes a figure the Vietnamese way: thousands grouped with dots,
+// a decimal comma (1350 → 1.350; 98.5 → 98,5).
+func Number(f float64) string {
+	s := strconv.FormatFloat(f, 'f', -1, 64)
+	whole, frac, _ := strings.Cut(s, ".")
+	neg := strings.HasPrefix(whole, "-")
+	whole = strings.TrimPrefix(whole, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(r)
+	}
+	if frac != "" {
+		b.WriteString("," + frac)
+	}
+	return b.String()
 }

@@ -188,3 +188,11 @@ func TestZoneLabel(t *testing.T) {
 		}
 	}
 }
+
+func TestNumber(t *testing.T) {
+	for in, want := range map[float64]string{1350: "1.350", 98.5: "98,5", 100: "100", 2340000: "2.340.000", 0: "0", -1200: "-1.200", 12.25: "12,25"} {
+		if got := Number(in); got != want {
+			t.Errorf("Number(%v) = %q, want %q", in, got, want)
+		}
+	}
+}

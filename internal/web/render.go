@@ -119,6 +119,15 @@ func templateFuncs(lang string, as *assets, loc *time.Location) template.FuncMap
 		"state":    func(st report.Status) string { return stateText(lang, st) },
 		"add":      func(a, b int) int { return a + b },
 		"float":    func(n int) float64 { return float64(n) },
+		"num":      viet.Number,
+		"has": func(list []string, s string) bool {
+			for _, x := range list {
+				if x == s {
+					return true
+				}
+			}
+			return false
+		},
 		"ratio": func(a, b float64) float64 {
 			if b == 0 {
 				return 0

@@ -40,6 +40,10 @@ func (h *handler) routes(r *gin.Engine) {
 	in.GET("/documents", h.listDocuments)
 	in.GET("/documents/:slug", h.showDocument)
 	in.GET("/courses/:course/certificate", h.showCertificate)
+	in.GET("/courses/:course/dossiers", h.listDossiers)
+	in.GET("/courses/:course/dossiers/:case", h.showDossier)
+	in.POST("/courses/:course/dossiers/:case", h.submitDossier)
+	in.GET("/dossiers/:id", h.showDossierResult)
 	in.GET("/certificates/:id/pdf", h.downloadCertificate)
 
 	// Certificates: trainers and admins issue; only admins revoke and re-issue.
@@ -66,6 +70,8 @@ func (h *handler) routes(r *gin.Engine) {
 	manage.GET("/progress", h.showProgress)
 	manage.GET("/progress/officers", h.showProgressOfficers)
 	manage.GET("/officers/:id", h.showOfficer)
+	manage.GET("/dossiers", h.listDossierReports)
+	manage.POST("/dossiers/:id/comment", h.commentDossier)
 	manage.GET("/users", h.listOfficers)
 	manage.POST("/users/:id/reset-password", h.resetOfficerPassword)
 	manage.GET("/certificates", h.listCertificates)

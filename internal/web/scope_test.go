@@ -29,6 +29,7 @@ type otherProvince struct {
 	cert    int64
 	upload  int64 // a roster the other trainer uploaded
 	group   int64 // the other trainer's group
+	dossier int64 // a dossier report of the other province's trainee
 	enrol   int64 // the course assigned to the other province, overdue
 	unit    int64 // the other province's commune
 }
@@ -75,6 +76,11 @@ func addOtherProvince(t *testing.T, e *env) otherProvince {
 		t.Fatal(err)
 	}
 	o.group = grp.ID
+	rep := model.DossierSubmission{UserID: o.trainee.ID, CourseID: "khoa", CaseID: "cstdcs-xa", Answer: "{}", Total: 1, SubmittedAt: time.Now()}
+	if err := e.db.WithTx(ctx, func(tx *store.Tx) error { return tx.CreateDossierSubmission(ctx, &rep) }); err != nil {
+		t.Fatal(err)
+	}
+	o.dossier = rep.ID
 	w := postRoster(t, e, e.login(t, "gvbacgiang"), "users", "bac-giang.csv", []byte("Họ và tên,Mã đơn vị\nNgô Văn Khánh,07500\n"))
 	if o.upload, err = strconv.ParseInt(strings.TrimPrefix(w.Header().Get("Location"), "/manage/roster/"), 10, 64); err != nil {
 		t.Fatalf("upload as the other trainer: %d %s", w.Code, w.Header().Get("Location"))
@@ -304,6 +310,20 @@ var scopeChecks = map[string]func(t *testing.T, e *env, o otherProvince, ck *htt
 			t.Errorf("another trainer's group was deleted: %v", err)
 		}
 	},
+	"GET /manage/dossiers": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		if body := mustGet(t, e, "/manage/dossiers", ck); strings.Contains(body, "/dossiers/"+strconv.FormatInt(o.dossier, 10)) {
+			t.Error("the reports list shows another province's report")
+		}
+	},
+	"POST /manage/dossiers/:id/comment": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		w := e.do(req{method: "POST", path: "/manage/dossiers/" + strconv.FormatInt(o.dossier, 10) + "/comment", form: url.Values{"comment": {"x"}}, cookie: ck})
+		if d, _ := e.db.DossierSubmission(context.Background(), o.dossier); w.Code != http.StatusNotFound || d.Comment != "" {
+			t.Errorf("comment on another province's report: %d %q", w.Code, d.Comment)
+		}
+	},
+	"GET /dossiers/:id": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		expectStatus(t, e, "GET", "/dossiers/"+strconv.FormatInt(o.dossier, 10), ck, http.StatusNotFound)
+	},
 	// Outside /manage, the routes that show one person's or one session's records.
 	"GET /certificates/:id/pdf": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
 		expectStatus(t, e, "GET", "/certificates/"+strconv.FormatInt(o.cert, 10)+"/pdf", ck, http.StatusNotFound)
@@ -365,7 +385,7 @@ func expectStatus(t *testing.T, e *env, method, path string, ck *http.Cookie, wa
 func TestEveryManageRouteIsScoped(t *testing.T) {
 	eng := gin.New()
 	(&handler{}).routes(eng) // only registers the routes; nothing runs
-	e := newEnvFS(t, examContent())
+	e := newEnvFS(t, dossierContent(t))
 	o := addOtherProvince(t, e)
 	ck := e.login(t, "giangvien")
 	for _, rt := range eng.Routes() {
@@ -377,7 +397,7 @@ func TestEveryManageRouteIsScoped(t *testing.T) {
 			t.Run(key, func(t *testing.T) { expectStatus(t, e, rt.Method, path, ck, http.StatusForbidden) })
 		case ok:
 			t.Run(key, func(t *testing.T) { check(t, e, o, ck) })
-		case strings.HasPrefix(rt.Path, "/manage") || strings.HasPrefix(rt.Path, "/live") || strings.HasPrefix(rt.Path, "/certificates"):
+		case strings.HasPrefix(rt.Path, "/manage") || strings.HasPrefix(rt.Path, "/live") || strings.HasPrefix(rt.Path, "/certificates") || strings.HasPrefix(rt.Path, "/dossiers"):
 			t.Errorf("%s has no scoping decision in scopeChecks: say what a trainer of another province gets", key)
 		}
 	}
