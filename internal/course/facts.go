@@ -42,6 +42,9 @@ type Fact struct {
 type Facts struct {
 	ByKey map[string]*Fact
 	List  []*Fact // in file order
+
+	typed   map[string][]string // a money figure as shown → the keys that give it
+	typedRe []typedFigure
 }
 
 var (
@@ -264,10 +267,67 @@ type factFS struct {
 
 func (f factFS) ReadFile(name string) ([]byte, error) {
 	src, err := fs.ReadFile(f.FS, name)
-	if err != nil || !strings.HasSuffix(name, ".md") || !bytes.Contains(src, []byte("{{fact:")) {
+	if err != nil || !strings.HasSuffix(name, ".md") {
 		return src, err
 	}
-	return f.substitute(name, src), nil
+	f.typedFigures(name, src)
+	if bytes.Contains(src, []byte("{{fact:")) {
+		src = f.substitute(name, src)
+	}
+	// {{so:18.720.000}} is a figure written on purpose that happens to equal
+	// a registered one (a total, a product): shown as written.
+	return literalMarker.ReplaceAll(src, []byte("$1")), nil
+}
+
+// literalMarker marks a typed figure that is not a registered fact.
+var literalMarker = regexp.MustCompile(`\{\{so:([0-9.,]+)\}\}`)
+
+// typedFigures reports an amount typed where the register has it: the same
+// figure in two modules must come from one place, or they can disagree.
+// Only amounts of a thousand đồng and more are distinctive enough to tell.
+func (f factFS) typedFigures(name string, src []byte) {
+	if f.facts.typed == nil {
+		f.facts.typed = map[string][]string{}
+		for _, fact := range f.facts.List {
+			if fact.Kind != "money" {
+				continue
+			}
+			if strings.Contains(fact.Text, ".") {
+				f.facts.typed[fact.Text] = append(f.facts.typed[fact.Text], fact.Key)
+			}
+			if fact.Unrounded != fact.Text && strings.Contains(fact.Unrounded, ".") {
+				f.facts.typed[fact.Unrounded] = append(f.facts.typed[fact.Unrounded], fact.Key+"|raw")
+			}
+		}
+		for v := range f.facts.typed {
+			f.facts.typedRe = append(f.facts.typedRe, typedFigure{v, regexp.MustCompile(`(^|[^0-9.])` + regexp.QuoteMeta(v) + `($|[^0-9])`)})
+		}
+		sort.Slice(f.facts.typedRe, func(i, j int) bool { return f.facts.typedRe[i].value < f.facts.typedRe[j].value })
+	}
+	lines := bytes.Split(src, []byte("\n"))
+	for i, line := range lines {
+		line = literalMarker.ReplaceAll(line, nil) // {{so:…}}: a figure that only looks like a fact
+		for _, t := range f.facts.typedRe {
+			if t.re.Match(line) {
+				keys := f.facts.typed[t.value]
+				sort.Strings(keys)
+				*f.probs = append(*f.probs, Problem{name, i + 1, fmt.Sprintf("the figure %s is registered in %s: write {{fact:%s}} instead of typing it%s",
+					t.value, FactsFile, keys[0], alsoKeys(keys[1:])), false})
+			}
+		}
+	}
+}
+
+type typedFigure struct {
+	value string
+	re    *regexp.Regexp
+}
+
+func alsoKeys(keys []string) string {
+	if len(keys) == 0 {
+		return ""
+	}
+	return " (or " + strings.Join(keys, ", ") + ", whichever it means)"
 }
 
 func (f factFS) substitute(name string, src []byte) []byte {
