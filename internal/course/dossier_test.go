@@ -1,9 +1,13 @@
 package course
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/tdkt/tdkt/content"
+	"github.com/tdkt/tdkt/internal/viet"
 )
 
 const testDossier = `id: cstdcs-xa
@@ -150,5 +154,64 @@ func TestNumbersReadTheVietnameseWay(t *testing.T) {
 		if got[i] != want[i] {
 			t.Fatalf("numbers = %v, want %v", got, want)
 		}
+	}
+}
+
+// Every shipped case can be done right: its own right answers pass every
+// check, and each wrong option of each step is caught.
+func TestShippedDossiersAreConsistent(t *testing.T) {
+	cat, probs := Load(content.FS)
+	if len(probs) != 0 {
+		t.Fatalf("content problems: %v", probs)
+	}
+	n := 0
+	for _, co := range cat.Courses {
+		for _, d := range co.Dossiers {
+			n++
+			a := DossierAnswer{Choices: map[string]string{}, Sections: map[string]string{}}
+			for _, st := range d.Steps {
+				a.Choices[st.Key] = st.Correct
+			}
+			for _, s := range d.Report {
+				if s.Innovation && !d.ClaimsInnovation {
+					continue
+				}
+				text := strings.Repeat("nội dung ", max(s.MinWords, 1))
+				if s.Figures {
+					for _, r := range d.Results {
+						text += fmt.Sprintf(" %s: %v, chỉ tiêu %v, năm trước %v.", r.Label, viet.Number(r.Actual), viet.Number(r.Target), viet.Number(r.Previous))
+					}
+				}
+				a.Sections[s.ID] = text
+			}
+			a.Evidence = append(append([]string{}, d.Evidence.Required...), d.Evidence.Innovation...)
+			for _, c := range d.Check(a) {
+				if !c.OK {
+					t.Errorf("%s: its own right answer fails %q", d.File, c.What)
+				}
+			}
+			for _, st := range d.Steps {
+				for _, o := range st.Options {
+					if o.ID == st.Correct {
+						continue
+					}
+					wrong := DossierAnswer{Choices: map[string]string{}, Sections: a.Sections, Evidence: a.Evidence}
+					for k, v := range a.Choices {
+						wrong.Choices[k] = v
+					}
+					wrong.Choices[st.Key] = o.ID
+					caught := false
+					for _, c := range d.Check(wrong) {
+						caught = caught || !c.OK
+					}
+					if !caught {
+						t.Errorf("%s: the wrong option %s of %s is not caught", d.File, o.ID, st.Key)
+					}
+				}
+			}
+		}
+	}
+	if n < 3 {
+		t.Fatalf("%d dossier cases shipped, want at least 3", n)
 	}
 }
