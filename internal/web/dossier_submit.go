@@ -27,9 +27,7 @@ func (h *handler) submitDossier(c *gin.Context) {
 	for _, s := range d.Report {
 		a.Sections[s.ID] = f.Get("s:" + s.ID)
 	}
-	for _, id := range f["e"] {
-		a.Evidence = append(a.Evidence, id)
-	}
+	a.Evidence = append(a.Evidence, f["e"]...)
 	u, _ := currentUser(c)
 	res, err := h.exams.SubmitDossier(c.Request.Context(), u.ID, co, d, a)
 	if h.saveResult(c, err, func(verr model.ValidationError) {
