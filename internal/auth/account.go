@@ -85,6 +85,13 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, in UserInput) (model
 		if err := tx.UpdateUser(ctx, &u); err != nil {
 			return err
 		}
+		if u.Disabled {
+			// A disabled account's sessions end now, so re-enabling it later
+			// does not bring an old, perhaps stolen, session back to life.
+			if err := tx.DeleteUserSessions(ctx, u.ID, ""); err != nil {
+				return err
+			}
+		}
 		if err := setInCharge(ctx, tx, u, inCharge); err != nil {
 			return err
 		}
@@ -136,8 +143,10 @@ func (s *Service) ResetPassword(ctx context.Context, id, actor int64) (string, e
 }
 
 // ChangePassword replaces the password of u after checking the current one,
-// and logs out every other session of u.
-func (s *Service) ChangePassword(ctx context.Context, u model.User, sess model.Session, current, next, confirm string) error {
+// ends every session of u, this one included, and returns the token of a
+// fresh session for this device: a token that was seen before the change
+// (on a shared computer, say) opens nothing after it.
+func (s *Service) ChangePassword(ctx context.Context, u model.User, sess model.Session, current, next, confirm string) (string, error) {
 	var c checker
 	if ok, err := CheckPassword(u.PasswordHash, current); err != nil || !ok {
 		c.add("current", "Mật khẩu hiện tại không đúng.", "The current password is wrong.")
@@ -153,19 +162,33 @@ func (s *Service) ChangePassword(ctx context.Context, u model.User, sess model.S
 		c.add("confirm", "Hai lần nhập mật khẩu mới không khớp.", "The two new passwords do not match.")
 	}
 	if err := c.err(); err != nil {
-		return err
+		return "", err
 	}
 	hash, err := HashPassword(next)
 	if err != nil {
-		return err
+		return "", err
 	}
+	token, tokenHash, err := newToken()
+	if err != nil {
+		return "", err
+	}
+	now := s.now()
+	fresh := model.Session{TokenHash: tokenHash, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.sessionTTL), LastSeenAt: now,
+		IP: sess.IP, UserAgent: sess.UserAgent}
 	defer s.cache.dropUser(u.ID)
-	return s.db.WithTx(ctx, func(tx *store.Tx) error {
+	err = s.db.WithTx(ctx, func(tx *store.Tx) error {
 		if err := tx.SetPassword(ctx, u.ID, hash, false); err != nil {
 			return err
 		}
-		return tx.DeleteUserSessions(ctx, u.ID, sess.TokenHash)
+		if err := tx.DeleteUserSessions(ctx, u.ID, ""); err != nil {
+			return err
+		}
+		return tx.CreateSession(ctx, fresh)
 	})
+	if err != nil {
+		return "", fmt.Errorf("auth: change password: %w", err)
+	}
+	return token, nil
 }
 
 func duplicateUsername() error {

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/tdkt/tdkt/internal/model"
@@ -54,6 +55,7 @@ const (
 type Service struct {
 	db         *store.DB
 	ips        *ipThrottle
+	pairs      *pairLock
 	now        func() time.Time
 	sessionTTL time.Duration
 	dummyHash  string
@@ -63,7 +65,8 @@ type Service struct {
 // New returns the accounts service; sessions expire after ttl without use.
 func New(db *store.DB, ttl time.Duration) *Service {
 	dummy, _ := HashPassword("tdkt-timing-equaliser")
-	return &Service{db: db, ips: newIPThrottle(ipFailureLimit, ipFailureWindow), now: time.Now, sessionTTL: ttl,
+	return &Service{db: db, ips: newIPThrottle(ipFailureLimit, ipFailureWindow), pairs: newPairLock(accountFreeFailures, accountLockBase, accountLockMax),
+		now: time.Now, sessionTTL: ttl,
 		dummyHash: dummy, cache: newSessionCache(30*time.Second, 200_000)}
 }
 
@@ -77,42 +80,37 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 	if blocked, until := s.ips.blocked(ip, now); blocked {
 		return "", model.User{}, &LockedError{Until: until, IP: true}
 	}
-	u, err := s.db.UserByUsername(ctx, username)
-	if errors.Is(err, store.ErrNotFound) {
-		// Spend the same time as a real check so timing does not reveal which usernames exist.
-		_, _ = CheckPassword(s.dummyHash, password)
+	name := strings.ToLower(strings.TrimSpace(username))
+	if locked, until := s.pairs.locked(name, ip, now); locked {
+		return "", model.User{}, &LockedError{Until: until}
+	}
+	// An unknown name and a wrong password are answered alike, after the
+	// same work, and count alike toward the lock of this name from this
+	// address: nothing tells which accounts exist.
+	fail := func() (string, model.User, error) {
 		s.ips.fail(ip, now)
+		if until := s.pairs.fail(name, ip, now); !until.IsZero() && now.Before(until) {
+			slog.Warn("login locked after failed attempts", "user", name, "until", until, "ip", ip)
+			return "", model.User{}, &LockedError{Until: until}
+		}
 		return "", model.User{}, ErrInvalidCredentials
+	}
+	u, err := s.db.UserByUsername(ctx, name)
+	if errors.Is(err, store.ErrNotFound) {
+		_, _ = CheckPassword(s.dummyHash, password)
+		return fail()
 	}
 	if err != nil {
 		return "", model.User{}, fmt.Errorf("auth: login: %w", err)
-	}
-	if now.Before(u.LockedUntil) {
-		return "", model.User{}, &LockedError{Until: u.LockedUntil}
 	}
 	ok, err := CheckPassword(u.PasswordHash, password)
 	if err != nil {
 		return "", model.User{}, fmt.Errorf("auth: login %q: %w", u.Username, err)
 	}
 	if !ok {
-		s.ips.fail(ip, now)
-		failures := u.FailedLogins + 1
-		var until time.Time
-		if failures >= accountFreeFailures {
-			lock := accountLockBase << min(failures-accountFreeFailures, 10)
-			until = now.Add(min(lock, accountLockMax))
-		}
-		if err := s.db.WithTx(ctx, func(tx *store.Tx) error {
-			return tx.RecordLoginFailure(ctx, u.ID, failures, until)
-		}); err != nil {
-			return "", model.User{}, fmt.Errorf("auth: login: %w", err)
-		}
-		if !until.IsZero() {
-			slog.Warn("account locked after failed logins", "user", u.Username, "failures", failures, "until", until, "ip", ip)
-			return "", model.User{}, &LockedError{Until: until}
-		}
-		return "", model.User{}, ErrInvalidCredentials
+		return fail()
 	}
+	s.pairs.reset(name, ip)
 	if u.Disabled {
 		return "", model.User{}, ErrDisabled
 	}

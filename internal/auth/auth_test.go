@@ -71,7 +71,7 @@ func TestCreateUserValidation(t *testing.T) {
 	s, db := newService(t)
 	seedUnits(t, s)
 	ctx := context.Background()
-	good := UserInput{Username: "an.nguyen", FullName: "  Nguyễn   Văn An ", Role: "trainee", UnitCode: "07441", Password: "12345678"}
+	good := UserInput{Username: "an.nguyen", FullName: "  Nguyễn   Văn An ", Role: "trainee", UnitCode: "07441", Password: "cay-lua-xanh"}
 	u, err := s.CreateUser(ctx, good, true)
 	if err != nil {
 		t.Fatal(err)
@@ -185,12 +185,26 @@ func TestLoginThrottlesAccountAndAddress(t *testing.T) {
 	if _, _, err := s.Login(ctx, "mai", "sai", "10.0.0.1", "test"); !errors.As(err, &locked) || locked.IP {
 		t.Fatalf("5th failure: err = %v, want account lock", err)
 	}
-	// Even the right password is refused while locked.
-	if _, _, err := s.Login(ctx, "mai", "dung-mat-khau", "10.0.0.2", "test"); !errors.As(err, &locked) {
+	// Even the right password is refused from that address while locked…
+	if _, _, err := s.Login(ctx, "mai", "dung-mat-khau", "10.0.0.1", "test"); !errors.As(err, &locked) {
 		t.Fatalf("right password during lock: err = %v", err)
 	}
+	// …but the owner at their own office is not locked out by someone elsewhere.
+	if _, _, err := s.Login(ctx, "MAI", "dung-mat-khau", "10.0.0.2", "test"); err != nil {
+		t.Fatalf("the owner from another address: %v", err)
+	}
+	// An unknown name is answered exactly like a real one: nothing tells
+	// which accounts exist.
+	for i := 1; i < accountFreeFailures; i++ {
+		if _, _, err := s.Login(ctx, "khong-ai", "sai", "10.0.0.1", "test"); !errors.Is(err, ErrInvalidCredentials) {
+			t.Fatalf("unknown name, failure %d: %v", i, err)
+		}
+	}
+	if _, _, err := s.Login(ctx, "khong-ai", "sai", "10.0.0.1", "test"); !errors.As(err, &locked) || locked.IP {
+		t.Fatalf("unknown name, 5th failure: err = %v, want the same lock as a real account", err)
+	}
 	now = now.Add(2 * time.Minute)
-	token, u, err := s.Login(ctx, "mai", "dung-mat-khau", "10.0.0.2", "test")
+	token, u, err := s.Login(ctx, "mai", "dung-mat-khau", "10.0.0.1", "test")
 	if err != nil || token == "" || u.Username != "mai" {
 		t.Fatalf("login after lock = %v", err)
 	}
@@ -229,15 +243,20 @@ func TestChangePassword(t *testing.T) {
 	_, sess, _ := s.Authenticate(ctx, tok1)
 	for _, bad := range [][3]string{{"sai", "mat-khau-2", "mat-khau-2"}, {"mat-khau-1", "ngan", "ngan"},
 		{"mat-khau-1", "mat-khau-1", "mat-khau-1"}, {"mat-khau-1", "mat-khau-2", "mat-khau-3"}} {
-		if err := s.ChangePassword(ctx, u, sess, bad[0], bad[1], bad[2]); fieldOf(err) == "" {
+		if _, err := s.ChangePassword(ctx, u, sess, bad[0], bad[1], bad[2]); fieldOf(err) == "" {
 			t.Errorf("change %v: err = %v, want a field error", bad, err)
 		}
 	}
-	if err := s.ChangePassword(ctx, u, sess, "mat-khau-1", "mat-khau-2", "mat-khau-2"); err != nil {
+	tok3, err := s.ChangePassword(ctx, u, sess, "mat-khau-1", "mat-khau-2", "mat-khau-2")
+	if err != nil {
 		t.Fatal(err)
 	}
-	if got, _, err := s.Authenticate(ctx, tok1); err != nil || got.MustChangePassword {
-		t.Errorf("this session after change: %+v %v", got, err)
+	// The token of this device is renewed: the one seen before the change opens nothing.
+	if _, _, err := s.Authenticate(ctx, tok1); !errors.Is(err, ErrNoSession) {
+		t.Errorf("the old token of this device after the change: err = %v, want ended", err)
+	}
+	if got, _, err := s.Authenticate(ctx, tok3); err != nil || got.MustChangePassword {
+		t.Errorf("the new session after change: %+v %v", got, err)
 	}
 	if _, _, err := s.Authenticate(ctx, tok2); !errors.Is(err, ErrNoSession) {
 		t.Errorf("other session after change: err = %v, want logged out", err)
@@ -289,7 +308,7 @@ func TestCachedSessionsEndWithAccountChanges(t *testing.T) {
 	if _, err := s.UpdateUser(ctx, u.ID, UserInput{Username: "lan", FullName: "Ngô Thị Lan", Role: "trainee", UnitCode: "07441", Disabled: true}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.Authenticate(ctx, tok); !errors.Is(err, ErrDisabled) {
+	if _, _, err := s.Authenticate(ctx, tok); !errors.Is(err, ErrDisabled) && !errors.Is(err, ErrNoSession) {
 		t.Fatalf("disabled user still authenticated from cache: %v", err)
 	}
 	if _, err := s.UpdateUser(ctx, u.ID, UserInput{Username: "lan", FullName: "Ngô Thị Lan", Role: "trainer", UnitCode: "07441"}); err != nil {
@@ -330,7 +349,7 @@ func TestFindUsers(t *testing.T) {
 		{Username: "duc", FullName: "Đỗ Minh Đức", Role: "trainer", UnitCode: "24"},
 		{Username: "thuha", FullName: "Phạm Thu Hà", Role: "trainee", UnitCode: "HN"},
 	} {
-		in.Password = "12345678"
+		in.Password = "cay-lua-xanh"
 		if _, err := s.CreateUser(ctx, in, false); err != nil {
 			t.Fatal(err)
 		}
@@ -388,5 +407,47 @@ func TestBootstrapWhenNoActiveAdmin(t *testing.T) {
 	}
 	if _, u, err := s.Login(ctx, "admin2", "mat-khau-quan-tri", "127.0.0.1", ""); err != nil || !u.MustChangePassword {
 		t.Fatalf("login admin2: %v", err)
+	}
+}
+
+func TestWeakPasswordsRefused(t *testing.T) {
+	s, _ := newService(t)
+	seedUnits(t, s)
+	ctx := context.Background()
+	for _, pw := range []string{"12345678", "password", "PASSWORD", "aaaaaaaa", "abcdefgh", "87654321", "matkhau123"} {
+		_, err := s.CreateUser(ctx, UserInput{Username: "quantri", FullName: "Quản Trị", Role: "admin", UnitCode: "24", Password: pw}, false)
+		if fieldOf(err) != "password" {
+			t.Errorf("%q accepted: %v", pw, err)
+		}
+	}
+	if _, err := s.CreateUser(ctx, UserInput{Username: "quantri", FullName: "Quản Trị", Role: "admin", UnitCode: "24", Password: "hoa-sen-tren-ho"}, false); err != nil {
+		t.Fatalf("a good phrase refused: %v", err)
+	}
+}
+
+// A disabled account's sessions end: re-enabling it does not revive them.
+func TestDisablingEndsSessions(t *testing.T) {
+	s, _ := newService(t)
+	seedUnits(t, s)
+	ctx := context.Background()
+	in := UserInput{Username: "binh", FullName: "Trần Bình", Role: "trainee", UnitCode: "07441", Password: "cay-lua-xanh"}
+	u, err := s.CreateUser(ctx, in, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _, err := s.Login(ctx, "binh", "cay-lua-xanh", "1.1.1.1", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Password, in.Disabled = "", true
+	if _, err := s.UpdateUser(ctx, u.ID, in); err != nil {
+		t.Fatal(err)
+	}
+	in.Disabled = false
+	if _, err := s.UpdateUser(ctx, u.ID, in); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Authenticate(ctx, tok); !errors.Is(err, ErrNoSession) {
+		t.Fatalf("an old session after disable and re-enable: err = %v", err)
 	}
 }

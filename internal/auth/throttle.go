@@ -53,3 +53,72 @@ func (t *ipThrottle) fail(ip string, now time.Time) {
 		}
 	}
 }
+
+// pairLock locks one username from one address after repeated failures,
+// in memory. Keyed by the name as typed, it treats names that exist and
+// names that do not alike, so a lock reveals nothing about which accounts
+// exist; keyed by the address too, an attacker elsewhere cannot lock the
+// administrator out of their own office.
+type pairLock struct {
+	mu      sync.Mutex
+	free    int
+	base    time.Duration
+	max     time.Duration
+	entries map[string]*pairEntry
+}
+
+type pairEntry struct {
+	failures int
+	until    time.Time
+	last     time.Time
+}
+
+func newPairLock(free int, base, max time.Duration) *pairLock {
+	return &pairLock{free: free, base: base, max: max, entries: map[string]*pairEntry{}}
+}
+
+func pairKey(username, ip string) string { return username + "\x00" + ip }
+
+// locked reports whether the pair is locked and until when.
+func (l *pairLock) locked(username, ip string, now time.Time) (bool, time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e, ok := l.entries[pairKey(username, ip)]
+	if !ok || !now.Before(e.until) {
+		return false, time.Time{}
+	}
+	return true, e.until
+}
+
+// fail counts a failure and returns the lock it starts, if any: after free
+// failures, base, doubling with each further one, at most max.
+func (l *pairLock) fail(username, ip string, now time.Time) time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	k := pairKey(username, ip)
+	e, ok := l.entries[k]
+	if !ok || now.Sub(e.last) > 24*time.Hour {
+		e = &pairEntry{}
+		l.entries[k] = e
+	}
+	e.failures++
+	e.last = now
+	if e.failures >= l.free {
+		e.until = now.Add(min(l.base<<min(e.failures-l.free, 10), l.max))
+	}
+	if len(l.entries) > 100_000 {
+		for key, v := range l.entries { // bound memory: forget the quiet ones
+			if now.Sub(v.last) > l.max && !now.Before(v.until) {
+				delete(l.entries, key)
+			}
+		}
+	}
+	return e.until
+}
+
+// reset forgets the pair after a successful login.
+func (l *pairLock) reset(username, ip string) {
+	l.mu.Lock()
+	delete(l.entries, pairKey(username, ip))
+	l.mu.Unlock()
+}

@@ -89,5 +89,40 @@ func (c *checker) password(field, pw string) {
 		c.add(field, "Mật khẩu phải có ít nhất 8 ký tự.", "Password must be at least 8 characters long.")
 	case l > PasswordMax:
 		c.add(field, "Mật khẩu dài quá 128 ký tự.", "Password must be at most 128 characters long.")
+	case weakPassword(pw):
+		c.add(field, "Mật khẩu này quá dễ đoán (ví dụ 12345678, password). Hãy chọn một cụm từ của riêng bạn.",
+			"This password is too easy to guess (like 12345678 or password). Choose a phrase of your own.")
 	}
+}
+
+// commonPasswords are among the most used passwords in Vietnam and
+// everywhere; each is the first a guesser tries.
+var commonPasswords = map[string]bool{}
+
+func init() {
+	for _, p := range strings.Fields(`12345678 123456789 1234567890 0123456789 87654321 11111111 00000000 88888888 66666666
+		password password1 passw0rd matkhau matkhau1 matkhau123 abc12345 abcd1234 a1234567 12345678a 1q2w3e4r qwertyui
+		qwerty123 iloveyou admin123 administrator quantri123 123123123 12341234 11223344 147258369 123qweasd
+		vietnam123 hanoi123 saigon123 anhyeuem emyeuanh 123456aa aa123456 zxcvbnm1 asdfghjk letmein1 welcome1
+		tdkt1234 thidua123 khenthuong`) {
+		commonPasswords[p] = true
+	}
+}
+
+// weakPassword says whether pw is one a guesser tries first: a common
+// password, one character repeated, or a run of consecutive digits or
+// letters.
+func weakPassword(pw string) bool {
+	low := strings.ToLower(pw)
+	if commonPasswords[low] {
+		return true
+	}
+	runes := []rune(low)
+	same, up, down := true, true, true
+	for i := 1; i < len(runes); i++ {
+		same = same && runes[i] == runes[0]
+		up = up && runes[i] == runes[i-1]+1
+		down = down && runes[i] == runes[i-1]-1
+	}
+	return same || up || down
 }

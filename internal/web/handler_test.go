@@ -255,8 +255,21 @@ func TestForcedPasswordChange(t *testing.T) {
 	if w.Code != 303 {
 		t.Fatalf("change: %d %.300s", w.Code, w.Body.String())
 	}
-	if w := e.do(req{method: "GET", path: "/", cookie: ck}); w.Code != 200 {
+	// The device gets a new session; the token seen before the change is dead.
+	var fresh *http.Cookie
+	for _, c := range w.Result().Cookies() {
+		if c.Name == sessionCookie && c.Value != "" {
+			fresh = c
+		}
+	}
+	if fresh == nil || fresh.Value == ck.Value {
+		t.Fatalf("no new session cookie after the change: %+v", w.Result().Cookies())
+	}
+	if w := e.do(req{method: "GET", path: "/", cookie: fresh}); w.Code != 200 {
 		t.Fatalf("catalog after change: %d", w.Code)
+	}
+	if w := e.do(req{method: "GET", path: "/", cookie: ck}); w.Code == 200 {
+		t.Fatalf("the old token still opens the catalog after the change")
 	}
 }
 

@@ -16,7 +16,7 @@ func (h *handler) submitPasswordChange(c *gin.Context) {
 	}
 	u, _ := currentUser(c)
 	f := c.Request.PostForm
-	err := h.auth.ChangePassword(c.Request.Context(), u, currentSession(c), f.Get("current"), f.Get("new"), f.Get("confirm"))
+	token, err := h.auth.ChangePassword(c.Request.Context(), u, currentSession(c), f.Get("current"), f.Get("new"), f.Get("confirm"))
 	var verr model.ValidationError
 	if errors.As(err, &verr) {
 		v := h.newView(c, tr(langOf(c.Request), "password.title"))
@@ -28,5 +28,6 @@ func (h *handler) submitPasswordChange(c *gin.Context) {
 		h.fail(c, http.StatusInternalServerError, "error.internal", err)
 		return
 	}
+	h.setSessionCookie(c, token) // the old token ended with the old password
 	c.Redirect(http.StatusSeeOther, "/?changed=1")
 }
