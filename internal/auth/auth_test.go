@@ -451,3 +451,16 @@ func TestDisablingEndsSessions(t *testing.T) {
 		t.Fatalf("an old session after disable and re-enable: err = %v", err)
 	}
 }
+
+func TestInvalidUTF8Refused(t *testing.T) {
+	s, _ := newService(t)
+	seedUnits(t, s)
+	ctx := context.Background()
+	_, err := s.CreateUser(ctx, UserInput{Username: "binh", FullName: "Tr\xe2n B\xecnh", Role: "trainee", UnitCode: "07441", Password: "cay-lua-xanh"}, false)
+	if fieldOf(err) != "full_name" {
+		t.Fatalf("a name with invalid UTF-8: %v", err)
+	}
+	if _, err := s.CreateUnit(ctx, UnitInput{Code: "X9", Name: "X\xffã", Kind: "xa", ParentCode: "24"}); fieldOf(err) != "name" {
+		t.Fatalf("a unit name with invalid UTF-8: %v", err)
+	}
+}

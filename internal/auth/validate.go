@@ -28,7 +28,12 @@ func cleanText(s string) string {
 	return strings.Join(strings.Fields(norm.NFC.String(s)), " ")
 }
 
+// hasControl reports control characters, and bytes that are not UTF-8:
+// stored raw, they would be served raw and never found by a search.
 func hasControl(s string) bool {
+	if !utf8.ValidString(s) {
+		return true
+	}
 	for _, r := range s {
 		if unicode.IsControl(r) {
 			return true

@@ -275,3 +275,37 @@ func TestPDFHasTheTextTheFontAndTheQRCode(t *testing.T) {
 		t.Error("the PDF is not reproducible")
 	}
 }
+
+// A revoked certificate's PDF says so across the page, with the date and
+// the reason.
+func TestRevokedPDFIsMarked(t *testing.T) {
+	pdftotext := tool(t, "pdftotext")
+	f := newFixture(t)
+	ctx := context.Background()
+	f.complete(t, f.users[0], 2, 92)
+	c, _, err := f.svc.IssueIfEligible(ctx, f.users[0], f.co, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.Revoke(ctx, c.ID, "Cấp nhầm người", 0); err != nil {
+		t.Fatal(err)
+	}
+	c, _ = f.svc.Get(ctx, c.ID)
+	var buf bytes.Buffer
+	if err := f.svc.PDF(&buf, c, "https://x/verify/"+c.Code); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "revoked.pdf")
+	if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(pdftotext, file, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"ĐÃ THU HỒI", "Giấy chứng nhận này đã bị thu hồi ngày", "Cấp nhầm người", "Không có giá trị."} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the revoked PDF lacks %q:\n%s", want, out)
+		}
+	}
+}

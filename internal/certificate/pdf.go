@@ -116,6 +116,29 @@ func (s *Service) PDF(w io.Writer, c model.Certificate, verifyURL string) error 
 	pdf.SetFont("NotoSerif", "", 9)
 	pdf.SetXY(qx+qsize+4, qy+4)
 	pdf.MultiCell(95, 5, nfc("Số: "+c.Serial+"\nMã xác thực: "+c.Code+"\nTra cứu: "+verifyURL), "", "L", false)
+
+	// A revoked certificate still prints, for the record, but says so across
+	// the page: a copy must never pass for a valid one.
+	if c.Status == model.CertRevoked {
+		pdf.SetTextColor(190, 20, 20)
+		pdf.SetFont("NotoSerif", "B", 40)
+		pdf.SetXY(0, 126)
+		pdf.CellFormat(W, 16, nfc("ĐÃ THU HỒI"), "1", 0, "C", false, 0, "")
+		pdf.SetFont("NotoSerif", "B", 11)
+		pdf.SetXY(16, 200)
+		note := "Giấy chứng nhận này đã bị thu hồi"
+		if !c.RevokedAt.IsZero() {
+			at := c.RevokedAt.Local()
+			if s.cfg.Location != nil {
+				at = c.RevokedAt.In(s.cfg.Location)
+			}
+			note += fmt.Sprintf(" ngày %02d/%02d/%d", at.Day(), int(at.Month()), at.Year())
+		}
+		if c.RevokedReason != "" {
+			note += ": " + c.RevokedReason
+		}
+		pdf.MultiCell(W-32, 5, nfc(note+". Không có giá trị."), "", "C", false)
+	}
 	return pdf.Output(w)
 }
 

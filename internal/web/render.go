@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
+	"net/url"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -276,8 +278,22 @@ func wantsJSON(c *gin.Context) bool {
 
 // localPath accepts only paths on this site, so a ?next= link cannot send a
 // user elsewhere after login.
+//
+// Browsers read a backslash as a slash and drop tabs and newlines inside a
+// URL, so "/\tevil.example" or "/./\\evil.example" would leave the site:
+// a path with a backslash or any control character is refused, and so is one
+// that, cleaned, begins with two slashes or names a host.
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	if !strings.HasPrefix(p, "/") || strings.ContainsRune(p, '\\') {
+		return ""
+	}
+	for _, r := range p {
+		if r < 0x20 || r == 0x7f {
+			return ""
+		}
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || strings.HasPrefix(p, "//") || strings.HasPrefix(path.Clean(u.Path), "//") {
 		return ""
 	}
 	return p
