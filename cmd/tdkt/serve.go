@@ -101,6 +101,10 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	proxies, err := cfg.Proxies()
+	if err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// For diagnosing load tests: TDKT_CPUPROFILE=file profiles the server from
@@ -175,7 +179,7 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 		SignerName: cfg.CertSigner, Place: cfg.CertPlace, Location: loc}, static.Fonts, live.CertAttendance{S: sessions})
 	handler, err := web.New(web.Deps{Auth: accounts, Catalog: cat, Tracker: tracker, Exams: exams, Certs: certs, Live: rooms, Sessions: sessions, BaseURL: cfg.BaseURL, Static: static.FS,
 		Health: db.Ping, Version: version, SecureCookies: cfg.SecureCookies, SessionTTL: cfg.SessionTTL,
-		Clock: time.Now, Location: loc, Council: cfg.CertIssuer, Enrolments: course.NewEnrolments(db, cat), Progress: report.NewProgress(db, sessions.CourseAttendance)})
+		Clock: time.Now, Location: loc, Council: cfg.CertIssuer, TrustedProxies: proxies, Enrolments: course.NewEnrolments(db, cat), Progress: report.NewProgress(db, sessions.CourseAttendance)})
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ package config
 import (
 	"flag"
 	"fmt"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -32,6 +33,10 @@ type Config struct {
 	CertSignerRole string        // signer's title
 	CertPlace      string        // place in the certificate's date line
 	Timezone       string        // IANA zone the platform shows and reads times in
+	// TrustedProxies are the reverse proxies (IPs or CIDR ranges) whose
+	// X-Forwarded-For is believed; none by default, so a client cannot
+	// forge its address to slip past the login throttle.
+	TrustedProxies string
 }
 
 // Defaults returns the settings used when nothing is given.
@@ -104,7 +109,26 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 		}
 		c.Timezone = v
 	}
+	if v := getenv("TDKT_TRUSTED_PROXIES"); v != "" {
+		c.TrustedProxies = v
+	}
+	if _, err := c.Proxies(); err != nil {
+		return err
+	}
 	return nil
+}
+
+// Proxies reads TrustedProxies: addresses or CIDR ranges separated by
+// commas or spaces.
+func (c Config) Proxies() ([]string, error) {
+	var out []string
+	for _, p := range strings.FieldsFunc(c.TrustedProxies, func(r rune) bool { return r == ',' || r == ' ' }) {
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			return nil, fmt.Errorf("config: --trusted-proxies (env TDKT_TRUSTED_PROXIES) takes IP addresses or CIDR ranges, got %q", p)
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // ServeFlags registers the server flags on fs, with c's values as defaults.
@@ -117,4 +141,5 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.SessionTTL, "session-ttl", c.SessionTTL, "how long an unused login session lasts (env TDKT_SESSION_TTL)")
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public address printed in certificate QR codes, like https://tdkt.example.gov.vn (env TDKT_BASE_URL)")
 	fs.StringVar(&c.Timezone, "timezone", c.Timezone, "zone dates and times are shown and read in (env TDKT_TIMEZONE)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "reverse proxies whose X-Forwarded-For is believed, IPs or CIDRs separated by commas; none by default (env TDKT_TRUSTED_PROXIES)")
 }

@@ -39,6 +39,8 @@ type Client struct {
 	// kick is the close frame to end with, set by the room before it closes
 	// send; the close of send orders the write before the writer's read.
 	kick []byte
+
+	release func() // frees the account's connection slot; nil in tests
 }
 
 // allow is a token bucket: ratePerSec sustained, rateBurst at once.
@@ -68,6 +70,9 @@ func (c *Client) readPump() {
 	defer func() {
 		c.room.unregister <- c // harmless when the room has removed it already
 		c.conn.Close()
+		if c.release != nil {
+			c.release()
+		}
 	}()
 	c.conn.SetReadLimit(maxMessage)
 	_ = c.conn.SetReadDeadline(time.Now().Add(pongWait))

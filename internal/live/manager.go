@@ -26,7 +26,13 @@ var (
 	ErrNotInvited = errors.New("live: not a participant of this session")
 	ErrEnded      = errors.New("live: the session has ended")
 	ErrRemoved    = errors.New("live: the trainer has removed this person from the session")
+	ErrTooMany    = errors.New("live: too many connections for this account")
 )
+
+// maxConnsPerUser bounds one account's open connections across rooms: a
+// phone, a computer and a tablet, with room for reconnections that overlap
+// the old connection's last seconds; a script cannot hold hundreds.
+const maxConnsPerUser = 6
 
 // Options are what a Manager needs beside the database.
 type Options struct {
@@ -51,6 +57,9 @@ type Manager struct {
 	closed   bool
 	key      []byte // signs hall check-in tokens; new at each start, as the codes live for a minute
 	opt      Options
+
+	connMu sync.Mutex
+	conns  map[int64]int // open connections by account
 }
 
 // NewManager returns a manager writing through writes. It first closes the
@@ -73,7 +82,7 @@ func NewManager(ctx context.Context, db *store.DB, writes *store.Batcher, opt Op
 	if orphans > 0 {
 		slog.Info("closed presence left open by a stopped server", "rows", orphans)
 	}
-	m := &Manager{db: db, writes: writes, rooms: map[int64]*Room{}, key: make([]byte, 32), opt: opt}
+	m := &Manager{db: db, writes: writes, rooms: map[int64]*Room{}, key: make([]byte, 32), opt: opt, conns: map[int64]int{}}
 	_, _ = rand.Read(m.key)
 	// Ten thousand mostly idle connections: a small read buffer each, and
 	// write buffers shared through a pool, held only while writing.
@@ -162,11 +171,29 @@ func (m *Manager) Join(w http.ResponseWriter, r *http.Request, id int64, u model
 	if err != nil {
 		return err
 	}
+	m.connMu.Lock()
+	if m.conns[u.ID] >= maxConnsPerUser {
+		m.connMu.Unlock()
+		return ErrTooMany
+	}
+	m.conns[u.ID]++
+	m.connMu.Unlock()
+	var once sync.Once
+	release := func() {
+		once.Do(func() {
+			m.connMu.Lock()
+			if m.conns[u.ID]--; m.conns[u.ID] <= 0 {
+				delete(m.conns, u.ID)
+			}
+			m.connMu.Unlock()
+		})
+	}
 	conn, err := m.upgrader.Upgrade(w, r, nil)
 	if err != nil {
+		release()
 		return nil // the upgrader has answered the request
 	}
-	c := &Client{room: room, conn: conn, send: make(chan *frame, sendQueue),
+	c := &Client{room: room, conn: conn, send: make(chan *frame, sendQueue), release: release,
 		p: Participant{ID: u.ID, Name: u.FullName, Trainer: trainer(sess, u)}}
 	room.register <- c
 	go c.writePump()

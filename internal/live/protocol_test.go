@@ -298,3 +298,24 @@ func TestReportOnFixedClock(t *testing.T) {
 		}
 	}
 }
+
+// One account cannot hold hundreds of connections: past the limit the
+// upgrade is refused with a plain HTTP status, and a closed connection
+// frees its slot.
+func TestConnectionsPerAccountAreBounded(t *testing.T) {
+	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
+	var open []*conn
+	for i := 0; i < maxConnsPerUser; i++ {
+		c := e.dial(t, e.a)
+		c.expect(MsgHello)
+		open = append(open, c)
+	}
+	if code := e.dialStatus(t, e.a); code != 403 { // the test server answers every refusal with 403
+		t.Fatalf("connection %d: HTTP %d, want refused", maxConnsPerUser+1, code)
+	}
+	if code := e.dialStatus(t, e.b); code != 0 {
+		t.Fatalf("another account is not affected: HTTP %d", code)
+	}
+	open[0].ws.Close()
+	waitFor(t, "the slot freed", func() bool { return e.dialStatus(t, e.a) == 0 })
+}

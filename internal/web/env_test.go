@@ -66,6 +66,17 @@ func newEnv(t testing.TB) *env { return newEnvFS(t, content.FS) }
 // newEnvFS is newEnv with the given content instead of the shipped course.
 func newEnvFS(t testing.TB, fsys fs.FS) *env {
 	t.Helper()
+	return newEnvWith(t, fsys, nil)
+}
+
+// newEnvProxies is newEnv behind trusted reverse proxies.
+func newEnvProxies(t testing.TB, proxies []string) *env {
+	t.Helper()
+	return newEnvWith(t, content.FS, proxies)
+}
+
+func newEnvWith(t testing.TB, fsys fs.FS, proxies []string) *env {
+	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "tdkt.db"))
 	if err != nil {
@@ -96,7 +107,7 @@ func newEnvFS(t testing.TB, fsys fs.FS) *env {
 	t.Cleanup(rooms.Close)
 	h, err := New(Deps{Auth: a, Catalog: cat, Tracker: tr, Exams: exams, Certs: certs, Live: rooms, Sessions: lives, Static: static.FS, Health: db.Ping, Version: "test",
 		Enrolments: course.NewEnrolments(db, cat), Progress: report.NewProgress(db, lives.CourseAttendance),
-		Clock: clock.Now})
+		Clock: clock.Now, TrustedProxies: proxies})
 	if err != nil {
 		t.Fatal(err)
 	}

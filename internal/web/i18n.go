@@ -304,6 +304,7 @@ var messages = map[string][2]string{
 	"live.err.internal":           {"Máy chủ chưa lưu được; hãy thử lại.", "The server could not save this; try again."},
 	"live.past":                   {"Các buổi đã kết thúc (12 tháng gần nhất)", "Sessions that are over (last 12 months)"},
 	"live.in_hall":                {"tại hội trường", "in the hall"},
+	"live.too_many":               {"Tài khoản này đang mở quá nhiều kết nối vào buổi học. Hãy đóng bớt các thẻ hoặc thiết bị khác.", "This account has too many connections open to live sessions. Close other tabs or devices."},
 	"live.yours":                  {"bạn chọn", "your choice"},
 	"live.hand_up":                {"Giơ tay phát biểu", "Raise your hand"},
 	"live.hand_down":              {"Hạ tay", "Lower your hand"},

@@ -29,6 +29,8 @@ func (h *handler) failLive(c *gin.Context, err error) {
 		h.fail(c, http.StatusNotFound, "error.notfound", nil)
 	case errors.Is(err, live.ErrNotInvited):
 		h.fail(c, http.StatusForbidden, "live.not_invited", nil)
+	case errors.Is(err, live.ErrTooMany):
+		h.fail(c, http.StatusTooManyRequests, "live.too_many", nil)
 	case errors.Is(err, live.ErrRemoved):
 		h.fail(c, http.StatusForbidden, "live.err.removed", nil)
 	case errors.Is(err, live.ErrEnded):

@@ -36,3 +36,30 @@ func TestLocalPath(t *testing.T) {
 		}
 	}
 }
+
+// A client's address is the connection's unless it comes through a proxy
+// the server was told to trust: a forged X-Forwarded-For changes nothing.
+func TestForwardedForNeedsATrustedProxy(t *testing.T) {
+	ipOf := func(e *env) string {
+		t.Helper()
+		w := e.do(req{method: "POST", path: "/login", form: url.Values{"username": {"hocvien"}, "password": {testPassword}},
+			header: map[string]string{"X-Forwarded-For": "203.0.113.9"}})
+		for _, c := range w.Result().Cookies() {
+			if c.Name == sessionCookie && c.Value != "" {
+				_, sess, err := e.auth.Authenticate(t.Context(), c.Value)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return sess.IP
+			}
+		}
+		t.Fatalf("login: %d", w.Code)
+		return ""
+	}
+	if ip := ipOf(newEnv(t)); ip != "192.0.2.1" {
+		t.Fatalf("with no trusted proxy the session records %q, want the connection's 192.0.2.1", ip)
+	}
+	if ip := ipOf(newEnvProxies(t, []string{"192.0.2.0/24"})); ip != "203.0.113.9" {
+		t.Fatalf("behind a trusted proxy the session records %q, want the forwarded 203.0.113.9", ip)
+	}
+}

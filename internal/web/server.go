@@ -38,6 +38,9 @@ type Deps struct {
 	Version       string
 	SecureCookies bool          // set the Secure flag even on plain HTTP (behind a TLS proxy)
 	SessionTTL    time.Duration // cookie lifetime; matches the server-side session
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For gives the
+	// client's address; none (nil) trusts no header.
+	TrustedProxies []string
 	// Council is the council that runs the training, printed at the head
 	// of the summaries it files.
 	Council string
@@ -106,6 +109,11 @@ func New(d Deps) (http.Handler, error) {
 	}
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
+	// gin trusts every proxy by default: the leftmost X-Forwarded-For would be
+	// the client, and anyone could pick theirs. Only configured proxies count.
+	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("web: trusted proxies: %w", err)
+	}
 	r.Use(h.recoverPanic, h.securityHeaders, h.limitBody, h.loadSession)
 	h.routes(r)
 
