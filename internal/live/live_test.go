@@ -44,6 +44,9 @@ var start = time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC)
 // at is a time minutes after the start.
 func at(min int) time.Time { return start.Add(time.Duration(min) * time.Minute) }
 
+// linger is how long the fixture's batcher gathers writes.
+var linger = time.Millisecond
+
 // testSlides is how many slides the fixture's room shows.
 const testSlides = 8
 
@@ -66,7 +69,7 @@ func newEnv(t *testing.T, path string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{db: db, batch: store.NewBatcher(db, 512, time.Millisecond), clock: &fakeClock{t: at(1)}}
+	e := &env{db: db, batch: store.NewBatcher(db, 512, linger), clock: &fakeClock{t: at(1)}}
 	t.Cleanup(func() {
 		if e.srv != nil {
 			e.srv.Close()

@@ -319,3 +319,30 @@ func TestConnectionsPerAccountAreBounded(t *testing.T) {
 	open[0].ws.Close()
 	waitFor(t, "the slot freed", func() bool { return e.dialStatus(t, e.a) == 0 })
 }
+
+// An officer is told "saved" only for what is on disk: when the answer's
+// or the mark's acknowledgement arrives, the database already holds it,
+// even with a batcher that gathers writes for a long while.
+func TestAcknowledgedMeansCommitted(t *testing.T) {
+	defer func(l time.Duration) { linger = l }(linger)
+	linger = 300 * time.Millisecond // wide enough that an early acknowledgement would be seen
+	ctx := context.Background()
+	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
+	tr, a := e.dial(t, e.trainer), e.dial(t, e.a)
+	tr.expect(MsgHello)
+	a.expect(MsgHello)
+	tr.send(MsgPollOpen, map[string]any{"text": "Đúng hay sai?", "options": []string{"Đúng", "Sai"}})
+	p := decode[PollView](t, a.expect(MsgPoll))
+	a.send(MsgAnswer, map[string]any{"poll": p.ID, "choices": []int{1}})
+	a.expect(MsgAnswered)
+	if got, _ := e.db.PollAnswers(ctx, p.ID); got[e.a.ID] != "[1]" {
+		t.Fatalf("acknowledged but not stored: %v", got)
+	}
+	tr.send(MsgRollCallOpen, map[string]int{"seconds": 60})
+	rc := decode[RollCallView](t, a.expect(MsgRollCall))
+	a.send(MsgHere, map[string]int64{"rollcall": rc.ID})
+	a.expect(MsgMarked)
+	if m, _ := e.db.RollCallMarks(ctx, rc.ID); m[e.a.ID].IsZero() {
+		t.Fatalf("mark acknowledged but not stored: %v", m)
+	}
+}

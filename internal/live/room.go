@@ -36,6 +36,7 @@ type Room struct {
 	unregister chan *Client
 	inbound    chan inbound
 	hallIn     chan int64 // a participant checked in in the hall
+	later      chan func() // work handed back to the room, e.g. after a commit
 	stop       chan struct{}
 	done       chan struct{}
 	clock      func() time.Time
@@ -119,6 +120,7 @@ func (f localFanout) Broadcast(pm *websocket.PreparedMessage) { f.r.deliver(pm) 
 func newRoom(sess model.LiveSession, expected []store.RosterEntry, db *store.DB, writes *store.Batcher, opt Options) *Room {
 	r := &Room{sess: sess, expected: map[int64]bool{}, db: db, writes: writes, clock: opt.Clock, inline: opt.Inline,
 		register: make(chan *Client, 256), unregister: make(chan *Client, 256), inbound: make(chan inbound, 4096), hallIn: make(chan int64, 256),
+		later: make(chan func(), 4096),
 		stop: make(chan struct{}), done: make(chan struct{}), clients: map[*Client]struct{}{},
 		byUser: map[int64][]*Client{}, trainers: map[*Client]struct{}{},
 		talk: newTalk()}
@@ -192,6 +194,8 @@ func (r *Room) run() {
 			rollEnds = r.rollEnd.C
 		}
 		select {
+		case f := <-r.later:
+			f()
 		case uid := <-r.hallIn:
 			r.talk.hall[uid] = true
 			r.talk.rosterDue = true
@@ -609,8 +613,11 @@ func (r *Room) answer(c *Client, data json.RawMessage) {
 	p.answers[c.p.ID] = d.Choices
 	b, _ := json.Marshal(d.Choices)
 	pid, uid, at := p.view.ID, c.p.ID, r.clock()
-	r.writes.Enqueue(func(tx *store.Tx) error { return tx.SavePollAnswer(context.Background(), pid, uid, string(b), at) })
-	r.sendTo(c, MsgAnswered, map[string]any{"poll": pid, "choices": d.Choices})
+	// The phone is told "saved" only once the answer is committed: the
+	// tally moves at once, the acknowledgement follows the disk.
+	choices := d.Choices
+	r.writes.EnqueueThen(func(tx *store.Tx) error { return tx.SavePollAnswer(context.Background(), pid, uid, string(b), at) },
+		r.afterCommit(c, func() { r.sendTo(c, MsgAnswered, map[string]any{"poll": pid, "choices": choices}) }))
 	r.dirty = true
 }
 
@@ -676,10 +683,45 @@ func (r *Room) here(c *Client, data json.RawMessage) {
 		r.refuse(c, "closed", "this roll call is closed")
 		return
 	}
-	if !rc.marks[c.p.ID] {
-		rc.marks[c.p.ID] = true
-		id, uid, at := rc.view.ID, c.p.ID, r.clock()
-		r.writes.Enqueue(func(tx *store.Tx) error { return tx.MarkRollCall(context.Background(), id, uid, at) })
+	id := rc.view.ID
+	ack := func() { r.sendTo(c, MsgMarked, map[string]int64{"rollcall": id}) }
+	if rc.marks[c.p.ID] {
+		// Already marked: acknowledged once the batch holding the first mark
+		// is committed (writes are committed in the order they are queued).
+		r.writes.EnqueueThen(func(*store.Tx) error { return nil }, r.afterCommit(c, ack))
+		return
 	}
-	r.sendTo(c, MsgMarked, map[string]int64{"rollcall": rc.view.ID})
+	rc.marks[c.p.ID] = true
+	uid, at := c.p.ID, r.clock()
+	r.writes.EnqueueThen(func(tx *store.Tx) error { return tx.MarkRollCall(context.Background(), id, uid, at) }, r.afterCommit(c, ack))
+}
+
+// afterCommit returns the callback for a queued write: once the batch is
+// committed it hands ack back to the room's goroutine, which sends it if
+// the connection is still there; a failed write is said instead. It runs
+// on the batcher's goroutine, so it never blocks it.
+func (r *Room) afterCommit(c *Client, ack func()) func(error) {
+	return func(err error) {
+		f := func() {
+			if _, ok := r.clients[c]; !ok {
+				return
+			}
+			if err != nil {
+				slog.Error("live write failed", "session", r.sess.ID, "user", c.p.ID, "err", err)
+				r.refuse(c, "internal", "this could not be saved; send it again")
+				return
+			}
+			ack()
+		}
+		select {
+		case r.later <- f:
+		default:
+			go func() { // a full queue: wait aside, never in the batcher
+				select {
+				case r.later <- f:
+				case <-r.done:
+				}
+			}()
+		}
+	}
 }

@@ -37,6 +37,7 @@ type batchOp struct {
 	ctx  context.Context
 	fn   func(tx *Tx) error
 	errc chan error
+	done func(error) // called after the commit, on the batcher's goroutine
 }
 
 // NewBatcher starts a batcher that commits at most maxSize writes at a time,
@@ -80,6 +81,21 @@ func (b *Batcher) Enqueue(fn func(tx *Tx) error) {
 	defer b.mu.RUnlock()
 	if b.closed {
 		slog.Error("write after the batcher closed was dropped")
+		return
+	}
+	b.ops <- op
+}
+
+// EnqueueThen queues fn like Enqueue and calls done with the outcome once
+// the batch holding it is committed (or has failed), so that a caller that
+// must not wait can still acknowledge only what is on disk. done runs on
+// the batcher's goroutine: it must hand off, not block.
+func (b *Batcher) EnqueueThen(fn func(tx *Tx) error, done func(error)) {
+	op := batchOp{ctx: context.Background(), fn: fn, done: done}
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	if b.closed {
+		done(ErrBatcherClosed)
 		return
 	}
 	b.ops <- op
@@ -157,6 +173,10 @@ func (b *Batcher) commit(batch []batchOp) {
 		res := results[i]
 		if err != nil {
 			res = err
+		}
+		if op.done != nil {
+			op.done(res)
+			continue
 		}
 		if op.errc == nil {
 			if res != nil && err == nil {
