@@ -35,7 +35,7 @@ type Room struct {
 	register   chan *Client
 	unregister chan *Client
 	inbound    chan inbound
-	hallIn     chan int64 // a participant checked in in the hall
+	hallIn     chan int64  // a participant checked in in the hall
 	later      chan func() // work handed back to the room, e.g. after a commit
 	stop       chan struct{}
 	done       chan struct{}
@@ -121,7 +121,7 @@ func newRoom(sess model.LiveSession, expected []store.RosterEntry, db *store.DB,
 	r := &Room{sess: sess, expected: map[int64]bool{}, db: db, writes: writes, clock: opt.Clock, inline: opt.Inline,
 		register: make(chan *Client, 256), unregister: make(chan *Client, 256), inbound: make(chan inbound, 4096), hallIn: make(chan int64, 256),
 		later: make(chan func(), 4096),
-		stop: make(chan struct{}), done: make(chan struct{}), clients: map[*Client]struct{}{},
+		stop:  make(chan struct{}), done: make(chan struct{}), clients: map[*Client]struct{}{},
 		byUser: map[int64][]*Client{}, trainers: map[*Client]struct{}{},
 		talk: newTalk()}
 	r.fan = localFanout{r}
