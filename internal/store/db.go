@@ -61,7 +61,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	common.Set("_journal_mode", "WAL")
 	common.Set("_busy_timeout", "10000")
 	common.Set("_foreign_keys", "on")
-	common.Set("_synchronous", "NORMAL")
+	// FULL: a commit is on the disk before it is acknowledged, so a power cut
+	// loses nothing an officer was told was saved. NORMAL in WAL mode can drop
+	// the last commits. Measured side by side on a 2-core machine: exam answers
+	// p50 6 → 15–20 ms, p99 19–21 → 43–58 ms (2,000 trainees); 5,000 poll
+	// answers all acknowledged in 190–210 → 200–300 ms. Group commit keeps
+	// that cost per batch, not per write.
+	common.Set("_synchronous", "FULL")
 	common.Set("_cache_size", "-16000")
 
 	w := url.Values{}
