@@ -24,6 +24,8 @@ Usage:
   tdkt loadtest pages [--server URL] [flags]
   tdkt loadtest exam [--trainees 5000] [--ramp 10s] [--server URL --login user:pass ...]
   tdkt loadtest live [--participants 10000] [--ramp 10s] [--slides 5]
+  tdkt backup --to FILE [--data DIR]     copy the database, server running or not
+  tdkt restore --from FILE [--data DIR]  put a backup in place (server stopped)
   tdkt version
 `
 
@@ -70,6 +72,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		case "live":
 			return loadtestLive(rest, stdout, stderr)
 		}
+	case "backup":
+		return backupCmd(args, stdout, stderr)
+	case "restore":
+		return restoreCmd(args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "tdkt", version)
 		return 0

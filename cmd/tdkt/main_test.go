@@ -165,7 +165,10 @@ func TestServeRefusesBadContent(t *testing.T) {
 	}
 }
 
-func TestServeShutsDownGracefully(t *testing.T) {
+// seedProvince makes a data folder holding province 24 and trainee hv1
+// (password mat-khau-hv1), through the commands an operator would run.
+func seedProvince(t *testing.T) string {
+	t.Helper()
 	data := t.TempDir()
 	if code, _, e := runCmd("", "unit", "create", "--data", data, "--code", "24", "--name", "Tỉnh Bắc Ninh", "--kind", "tinh"); code != 0 {
 		t.Fatal(e)
@@ -173,6 +176,11 @@ func TestServeShutsDownGracefully(t *testing.T) {
 	if code, _, e := runCmd("mat-khau-hv1\n", "user", "create", "--data", data, "--username", "hv1", "--name", "Học Viên", "--unit", "24"); code != 0 {
 		t.Fatal(e)
 	}
+	return data
+}
+
+func TestServeShutsDownGracefully(t *testing.T) {
+	data := seedProvince(t)
 	cmd, base, stderr := startTdkt(t, []string{"TDKT_ADMIN_PASSWORD=quan-tri-123", "TDKT_PROGRESS_FLUSH=1h"}, "serve", "--addr", "127.0.0.1:0", "--data", data)
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := client.Get(base + "/healthz")

@@ -26,6 +26,7 @@ import (
 	"github.com/tdkt/tdkt/internal/demo"
 	"github.com/tdkt/tdkt/internal/exam"
 	"github.com/tdkt/tdkt/internal/live"
+	"github.com/tdkt/tdkt/internal/metric"
 	"github.com/tdkt/tdkt/internal/model"
 	"github.com/tdkt/tdkt/internal/report"
 	"github.com/tdkt/tdkt/internal/store"
@@ -55,6 +56,18 @@ func serve(args []string, stdout, stderr io.Writer, demoMode bool) int {
 		return 2
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	if err := cfg.CheckBackup(); err != nil {
+		fmt.Fprintln(stderr, "tdkt serve:", err)
+		return 2
+	}
+	if err := cfg.CheckOps(); err != nil {
+		fmt.Fprintln(stderr, "tdkt serve:", err)
+		return 2
+	}
+	if cfg.LogFormat == "json" {
+		// One JSON object per line, for a log collector (Loki, ELK).
+		slog.SetDefault(slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
+	}
 	if err := runServer(cfg, stdout, stderr); err != nil {
 		fmt.Fprintln(stderr, "tdkt:", err)
 		return 1
@@ -124,6 +137,16 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return fmt.Errorf("create data folder %s: %w", cfg.DataDir, err)
+	}
+	// Held until exit, so that a restore cannot swap the database under a
+	// running server, nor a second server share it.
+	unlock, err := store.Lock(cfg.DataDir)
+	if err != nil {
+		return fmt.Errorf("%s: %w", cfg.DataDir, err)
+	}
+	defer unlock()
 	db, err := openStore(ctx, cfg.DataDir)
 	if err != nil {
 		return err
@@ -162,11 +185,14 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 	// Answers and attempt starts are acknowledged only once committed; a
 	// storm of them shares commits instead of queueing one per request.
 	batch := store.NewBatcher(db, 256, 2*time.Millisecond)
+	metrics := metric.New()
+	batch.Observe(metrics.BatchObserver("exam"))
 	exams := exam.New(db, batch, cat)
 	go exams.Run(ctx, 5*time.Second)
 	// Live rooms write presence, answers and marks through their own batcher,
 	// so a storm of poll answers costs one commit per batch.
 	liveWrites := store.NewBatcher(db, 1024, 5*time.Millisecond)
+	liveWrites.Observe(metrics.BatchObserver("live"))
 	rooms, err := live.NewManager(ctx, db, liveWrites, live.Options{Clock: time.Now, Inline: course.Inline,
 		Slides: func(s model.LiveSession) int { return len(cat.Slides(s.Title, s.CourseID, s.Modules)) }})
 	if err != nil {
@@ -175,11 +201,12 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 		return err
 	}
 	sessions := live.NewSessions(db, liveWrites, time.Now)
+	watch(metrics, rooms, exams)
 	certs := certificate.New(db, cat, certificate.Config{Issuer: cfg.CertIssuer, SignerTitle: cfg.CertSignerRole,
 		SignerName: cfg.CertSigner, Place: cfg.CertPlace, Location: loc}, static.Fonts, live.CertAttendance{S: sessions})
 	handler, err := web.New(web.Deps{Auth: accounts, Catalog: cat, Tracker: tracker, Exams: exams, Certs: certs, Live: rooms, Sessions: sessions, BaseURL: cfg.BaseURL, Static: static.FS,
 		Health: db.Ping, Version: version, SecureCookies: cfg.SecureCookies, SessionTTL: cfg.SessionTTL,
-		Clock: time.Now, Location: loc, Council: cfg.CertIssuer, TrustedProxies: proxies, Enrolments: course.NewEnrolments(db, cat), Progress: report.NewProgress(db, sessions.CourseAttendance)})
+		Clock: time.Now, Location: loc, Council: cfg.CertIssuer, TrustedProxies: proxies, Metrics: metrics, MetricsToken: cfg.MetricsToken, Enrolments: course.NewEnrolments(db, cat), Progress: report.NewProgress(db, sessions.CourseAttendance)})
 	if err != nil {
 		return err
 	}
@@ -193,6 +220,20 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "tdkt %s listening on http://%s (data %s)\n", version, ln.Addr(), cfg.DataDir)
 
 	go purgeSessions(ctx, accounts)
+	if cfg.DebugAddr != "" {
+		dln, err := net.Listen("tcp", cfg.DebugAddr)
+		if err != nil {
+			return fmt.Errorf("listen on --debug-addr %s: %w", cfg.DebugAddr, err)
+		}
+		dbg := &http.Server{Handler: debugHandler(metrics), ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = dbg.Serve(dln) }()
+		defer dbg.Close()
+		fmt.Fprintf(stdout, "metrics and pprof on http://%s (/metrics, /debug/pprof/)\n", dln.Addr())
+	}
+	if cfg.BackupDir != "" {
+		go scheduleBackups(ctx, filepath.Join(cfg.DataDir, "tdkt.db"), cfg.BackupDir, cfg.BackupEvery, cfg.BackupKeep, loc)
+		slog.Info("scheduled backups on", "dir", cfg.BackupDir, "every", cfg.BackupEvery, "keep", cfg.BackupKeep)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -37,12 +37,25 @@ type Config struct {
 	// X-Forwarded-For is believed; none by default, so a client cannot
 	// forge its address to slip past the login throttle.
 	TrustedProxies string
+	// BackupDir, when set, receives a checked copy of the database every
+	// BackupEvery, the newest BackupKeep of them kept.
+	BackupDir   string
+	BackupEvery time.Duration
+	BackupKeep  int
+	// MetricsToken lets a Prometheus scraper read /metrics on the main
+	// address (Bearer token); empty keeps /metrics off there.
+	MetricsToken string
+	// DebugAddr, when set, serves /metrics and /debug/pprof/ on a separate
+	// address, which must be a loopback one.
+	DebugAddr string
+	LogFormat string // text or json
 }
 
 // Defaults returns the settings used when nothing is given.
 func Defaults() Config {
 	return Config{Addr: ":8080", DataDir: "./data", SessionTTL: 14 * 24 * time.Hour, ProgressFlush: 250 * time.Millisecond,
-		CertIssuer: "Hội đồng Thi đua – Khen thưởng", CertSignerRole: "Chủ tịch", Timezone: "Asia/Ho_Chi_Minh"}
+		CertIssuer: "Hội đồng Thi đua – Khen thưởng", CertSignerRole: "Chủ tịch", Timezone: "Asia/Ho_Chi_Minh",
+		BackupEvery: 24 * time.Hour, BackupKeep: 14, LogFormat: "text"}
 }
 
 // Location loads c.Timezone. The platform's users live in Vietnam whatever
@@ -115,6 +128,66 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	if _, err := c.Proxies(); err != nil {
 		return err
 	}
+	if v := getenv("TDKT_BACKUP_DIR"); v != "" {
+		c.BackupDir = v
+	}
+	if v := getenv("TDKT_BACKUP_EVERY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("config: TDKT_BACKUP_EVERY must be a duration like 24h or 6h, got %q", v)
+		}
+		c.BackupEvery = d
+	}
+	if v := getenv("TDKT_BACKUP_KEEP"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("config: TDKT_BACKUP_KEEP must be a whole number, got %q", v)
+		}
+		c.BackupKeep = n
+	}
+	for env, dst := range map[string]*string{"TDKT_METRICS_TOKEN": &c.MetricsToken, "TDKT_DEBUG_ADDR": &c.DebugAddr, "TDKT_LOG_FORMAT": &c.LogFormat} {
+		if v := getenv(env); v != "" {
+			*dst = v
+		}
+	}
+	if err := c.CheckOps(); err != nil {
+		return err
+	}
+	return c.CheckBackup()
+}
+
+// CheckOps refuses a debug address reachable from other machines (pprof
+// shows the program's insides), a guessable metrics token and an unknown
+// log format.
+func (c Config) CheckOps() error {
+	if c.DebugAddr != "" {
+		host, _, err := net.SplitHostPort(c.DebugAddr)
+		ip := net.ParseIP(host)
+		if err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
+			return fmt.Errorf("config: --debug-addr (env TDKT_DEBUG_ADDR) must be a loopback address like 127.0.0.1:6060, got %q", c.DebugAddr)
+		}
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		return fmt.Errorf("config: --metrics-token (env TDKT_METRICS_TOKEN) must be at least 16 characters")
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("config: --log-format (env TDKT_LOG_FORMAT) must be text or json, got %q", c.LogFormat)
+	}
+	return nil
+}
+
+// CheckBackup refuses backup settings that would fill the disk or keep
+// nothing.
+func (c Config) CheckBackup() error {
+	if c.BackupDir == "" {
+		return nil
+	}
+	if c.BackupEvery < 10*time.Minute {
+		return fmt.Errorf("config: --backup-every (env TDKT_BACKUP_EVERY) must be at least 10m, got %s", c.BackupEvery)
+	}
+	if c.BackupKeep < 1 {
+		return fmt.Errorf("config: --backup-keep (env TDKT_BACKUP_KEEP) must be at least 1, got %d", c.BackupKeep)
+	}
 	return nil
 }
 
@@ -142,4 +215,10 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public address printed in certificate QR codes, like https://tdkt.example.gov.vn (env TDKT_BASE_URL)")
 	fs.StringVar(&c.Timezone, "timezone", c.Timezone, "zone dates and times are shown and read in (env TDKT_TIMEZONE)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "reverse proxies whose X-Forwarded-For is believed, IPs or CIDRs separated by commas; none by default (env TDKT_TRUSTED_PROXIES)")
+	fs.StringVar(&c.BackupDir, "backup-dir", c.BackupDir, "folder that receives a checked copy of the database on a schedule; off when empty (env TDKT_BACKUP_DIR)")
+	fs.DurationVar(&c.BackupEvery, "backup-every", c.BackupEvery, "time between scheduled backups (env TDKT_BACKUP_EVERY)")
+	fs.StringVar(&c.MetricsToken, "metrics-token", c.MetricsToken, "bearer token a Prometheus scraper sends to read /metrics on the main address; off when empty (env TDKT_METRICS_TOKEN)")
+	fs.StringVar(&c.DebugAddr, "debug-addr", c.DebugAddr, "loopback address serving /metrics and /debug/pprof/, like 127.0.0.1:6060; off when empty (env TDKT_DEBUG_ADDR)")
+	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log lines as text or json (env TDKT_LOG_FORMAT)")
+	fs.IntVar(&c.BackupKeep, "backup-keep", c.BackupKeep, "how many scheduled backups to keep (env TDKT_BACKUP_KEEP)")
 }

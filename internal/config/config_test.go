@@ -112,3 +112,49 @@ func TestTzdataEmbedded(t *testing.T) {
 	}
 	t.Error(`config.go no longer imports _ "time/tzdata": a server without /usr/share/zoneinfo could not load its timezone`)
 }
+
+func TestBackupSettings(t *testing.T) {
+	c := Defaults()
+	if err := c.FromEnv(env(map[string]string{"TDKT_BACKUP_DIR": "/backup", "TDKT_BACKUP_EVERY": "6h", "TDKT_BACKUP_KEEP": "28"})); err != nil {
+		t.Fatal(err)
+	}
+	if c.BackupDir != "/backup" || c.BackupEvery != 6*time.Hour || c.BackupKeep != 28 {
+		t.Fatalf("backup settings = %q %s %d", c.BackupDir, c.BackupEvery, c.BackupKeep)
+	}
+	for _, tc := range []struct {
+		vars map[string]string
+		want string
+	}{
+		{map[string]string{"TDKT_BACKUP_DIR": "/b", "TDKT_BACKUP_EVERY": "daily"}, "TDKT_BACKUP_EVERY must be a duration"},
+		{map[string]string{"TDKT_BACKUP_DIR": "/b", "TDKT_BACKUP_EVERY": "1m"}, "--backup-every (env TDKT_BACKUP_EVERY) must be at least 10m"},
+		{map[string]string{"TDKT_BACKUP_DIR": "/b", "TDKT_BACKUP_KEEP": "0"}, "--backup-keep (env TDKT_BACKUP_KEEP) must be at least 1"},
+		{map[string]string{"TDKT_BACKUP_KEEP": "many"}, "TDKT_BACKUP_KEEP must be a whole number"},
+	} {
+		c := Defaults()
+		if err := c.FromEnv(env(tc.vars)); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: err = %v, want %q", tc.vars, err, tc.want)
+		}
+	}
+}
+
+func TestOpsSettings(t *testing.T) {
+	for _, tc := range []struct {
+		vars map[string]string
+		want string // "" means accepted
+	}{
+		{map[string]string{"TDKT_DEBUG_ADDR": "127.0.0.1:6060", "TDKT_LOG_FORMAT": "json", "TDKT_METRICS_TOKEN": "0123456789abcdef"}, ""},
+		{map[string]string{"TDKT_DEBUG_ADDR": "[::1]:6060"}, ""},
+		{map[string]string{"TDKT_DEBUG_ADDR": "localhost:6060"}, ""},
+		{map[string]string{"TDKT_DEBUG_ADDR": ":6060"}, "--debug-addr (env TDKT_DEBUG_ADDR) must be a loopback address"},
+		{map[string]string{"TDKT_DEBUG_ADDR": "0.0.0.0:6060"}, "must be a loopback address"},
+		{map[string]string{"TDKT_DEBUG_ADDR": "10.0.0.5:6060"}, "must be a loopback address"},
+		{map[string]string{"TDKT_METRICS_TOKEN": "short"}, "at least 16 characters"},
+		{map[string]string{"TDKT_LOG_FORMAT": "xml"}, "must be text or json"},
+	} {
+		c := Defaults()
+		err := c.FromEnv(env(tc.vars))
+		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("%v: err = %v, want %q", tc.vars, err, tc.want)
+		}
+	}
+}

@@ -407,3 +407,8 @@ func Review(co *course.Course, history []model.Attempt) string {
 	}
 	return course.ReviewScore
 }
+
+// InProgress counts exam attempts open now (monitoring).
+func (s *Service) InProgress(ctx context.Context) (int, error) {
+	return s.db.OpenAttemptCount(ctx, model.AttemptExam)
+}

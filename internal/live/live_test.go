@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -441,6 +442,8 @@ func TestRestartRecovery(t *testing.T) {
 func TestSlowClientIsDroppedNotWaitedOn(t *testing.T) {
 	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
 	r := newRoom(e.sess, nil, e.db, e.batch, Options{}) // not running: the test is its only goroutine
+	var dropped atomic.Int64
+	r.dropped = &dropped
 	slow := &Client{room: r, p: Participant{ID: e.a.ID}, send: make(chan *frame, sendQueue)}
 	fast := &Client{room: r, p: Participant{ID: e.b.ID}, send: make(chan *frame, sendQueue)}
 	for i := 0; i < sendQueue; i++ {
@@ -456,6 +459,9 @@ func TestSlowClientIsDroppedNotWaitedOn(t *testing.T) {
 	}
 	if len(fast.send) != 1 {
 		t.Fatalf("the healthy connection got %d messages, want 1", len(fast.send))
+	}
+	if dropped.Load() != 1 {
+		t.Fatalf("dropped count = %d, want 1 (monitoring reads it)", dropped.Load())
 	}
 	for range slow.send { // drains, then ends: the room closed the queue
 	}

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -60,6 +61,28 @@ type Manager struct {
 
 	connMu sync.Mutex
 	conns  map[int64]int // open connections by account
+	open   int           // open connections in all
+
+	dropped atomic.Int64 // slow connections dropped since start
+}
+
+// Stats is what the manager reports to monitoring.
+type Stats struct {
+	Rooms       int   // rooms running (sessions with connections)
+	Connections int   // open websocket connections
+	Dropped     int64 // slow connections dropped since start
+}
+
+// Stats reads the manager's figures; it takes two short locks, never a
+// room's goroutine.
+func (m *Manager) Stats() Stats {
+	m.mu.Lock()
+	rooms := len(m.rooms)
+	m.mu.Unlock()
+	m.connMu.Lock()
+	open := m.open
+	m.connMu.Unlock()
+	return Stats{Rooms: rooms, Connections: open, Dropped: m.dropped.Load()}
 }
 
 // NewManager returns a manager writing through writes. It first closes the
@@ -128,6 +151,7 @@ func (m *Manager) room(ctx context.Context, id int64) (*Room, error) {
 		return nil, err
 	}
 	r := newRoom(sess, expected, m.db, m.writes, m.opt)
+	r.dropped = &m.dropped
 	if err := r.restore(ctx); err != nil {
 		return nil, fmt.Errorf("live: restore room %d: %w", id, err)
 	}
@@ -177,6 +201,7 @@ func (m *Manager) Join(w http.ResponseWriter, r *http.Request, id int64, u model
 		return ErrTooMany
 	}
 	m.conns[u.ID]++
+	m.open++
 	m.connMu.Unlock()
 	var once sync.Once
 	release := func() {
@@ -185,6 +210,7 @@ func (m *Manager) Join(w http.ResponseWriter, r *http.Request, id int64, u model
 			if m.conns[u.ID]--; m.conns[u.ID] <= 0 {
 				delete(m.conns, u.ID)
 			}
+			m.open--
 			m.connMu.Unlock()
 		})
 	}

@@ -313,11 +313,19 @@ func TestConnectionsPerAccountAreBounded(t *testing.T) {
 	if code := e.dialStatus(t, e.a); code != 403 { // the test server answers every refusal with 403
 		t.Fatalf("connection %d: HTTP %d, want refused", maxConnsPerUser+1, code)
 	}
+	if st := e.m.Stats(); st.Connections != maxConnsPerUser || st.Rooms != 1 {
+		t.Fatalf("stats with %d connections open: %+v", maxConnsPerUser, st)
+	}
 	if code := e.dialStatus(t, e.b); code != 0 {
 		t.Fatalf("another account is not affected: HTTP %d", code)
 	}
 	open[0].ws.Close()
 	waitFor(t, "the slot freed", func() bool { return e.dialStatus(t, e.a) == 0 })
+	for _, c := range open[1:] {
+		c.ws.Close()
+	}
+	// Monitoring counts only what is open: every test dial above has closed.
+	waitFor(t, "the connections counted closed", func() bool { return e.m.Stats().Connections == 0 })
 }
 
 // An officer is told "saved" only for what is on disk: when the answer's

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -42,6 +43,7 @@ type Room struct {
 	clock      func() time.Time
 	slides     int                 // how many slides the room shows; 0: not known, goto unbounded
 	inline     func(string) string // renders a bank question's inline Markdown; may be nil
+	dropped    *atomic.Int64       // the manager's count of slow connections dropped; may be nil
 
 	// removedMu guards talk.removed for readers outside the room's
 	// goroutine (a join is refused before the upgrade); the room writes it
@@ -347,6 +349,9 @@ func (r *Room) deliver(pm *websocket.PreparedMessage) {
 		case c.send <- f:
 		default:
 			slog.Warn("dropping a slow live connection", "session", r.sess.ID, "user", c.p.ID)
+			if r.dropped != nil {
+				r.dropped.Add(1)
+			}
 			r.remove(c)
 		}
 	}

@@ -189,3 +189,14 @@ func (db *DB) ItemResponses(ctx context.Context, courseID, kind string, unitIDs 
 	}
 	return out, rows.Err()
 }
+
+// OpenAttemptCount counts attempts in progress of the given kind, for
+// monitoring; the partial indexes on open attempts keep it cheap.
+func (db *DB) OpenAttemptCount(ctx context.Context, kind string) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM attempts WHERE state = 'open' AND kind = ?`, kind).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: count open attempts: %w", err)
+	}
+	return n, nil
+}

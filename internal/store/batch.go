@@ -28,7 +28,13 @@ type Batcher struct {
 	done    chan struct{}
 	batches atomic.Int64
 	writes  atomic.Int64
+	observe func(writes int, took time.Duration)
 }
+
+// Observe sets a function told the size and commit time of every batch
+// (monitoring). Call it before the first write; it runs on the batcher's
+// goroutine, so it must be quick.
+func (b *Batcher) Observe(fn func(writes int, took time.Duration)) { b.observe = fn }
 
 // Stats returns how many batches were committed and how many writes they held.
 func (b *Batcher) Stats() (batches, writes int64) { return b.batches.Load(), b.writes.Load() }
@@ -142,6 +148,7 @@ func (b *Batcher) loop() {
 func (b *Batcher) commit(batch []batchOp) {
 	results := make([]error, len(batch))
 	ctx := context.Background()
+	start := time.Now()
 	err := b.db.WithTx(ctx, func(tx *Tx) error {
 		save, rollback, release := tx.stmt(ctx, "savepoint"), tx.stmt(ctx, "rollback"), tx.stmt(ctx, "release")
 		for i, op := range batch {
@@ -166,6 +173,9 @@ func (b *Batcher) commit(batch []batchOp) {
 	})
 	b.batches.Add(1)
 	b.writes.Add(int64(len(batch)))
+	if b.observe != nil {
+		b.observe(len(batch), time.Since(start))
+	}
 	if err != nil {
 		slog.Error("batch commit failed", "writes", len(batch), "err", err)
 	}

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -210,5 +212,48 @@ func TestProgressUpserts(t *testing.T) {
 	}
 	if rows, _ := db.UserProgress(ctx, u.ID); len(rows) != 0 {
 		t.Errorf("progress rows left after deleting the user: %v", rows)
+	}
+}
+
+// The batcher tells monitoring the size and commit time of each batch; the
+// sizes add up to the writes committed.
+func TestBatcherObserveCountsEveryWrite(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTest(t)
+	b := NewBatcher(db, 8, time.Millisecond)
+	var sizes []int
+	var mu sync.Mutex
+	b.Observe(func(writes int, took time.Duration) {
+		mu.Lock()
+		sizes = append(sizes, writes)
+		mu.Unlock()
+		if took <= 0 {
+			t.Errorf("commit time %s", took)
+		}
+	})
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			err := b.Do(ctx, func(tx *Tx) error {
+				return tx.CreateUnit(ctx, &model.Unit{Code: fmt.Sprintf("B%d", i), Name: "Đơn vị", Kind: model.KindOther})
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		}(i)
+	}
+	wg.Wait()
+	b.Close()
+	total := 0
+	for _, n := range sizes {
+		if n < 1 || n > 8 {
+			t.Errorf("batch of %d writes; the limit is 8", n)
+		}
+		total += n
+	}
+	if batches, writes := b.Stats(); total != 20 || int(writes) != 20 || int(batches) != len(sizes) {
+		t.Fatalf("observed %d writes in %d batches; stats say %d in %d", total, len(sizes), writes, batches)
 	}
 }

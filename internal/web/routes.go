@@ -6,6 +6,7 @@ import "github.com/gin-gonic/gin"
 func (h *handler) routes(r *gin.Engine) {
 	// Public.
 	r.GET("/healthz", h.showHealth)
+	r.GET("/metrics", h.showMetrics)
 	r.GET("/static/*path", h.serveStatic)
 	r.HEAD("/static/*path", h.serveStatic)
 	r.GET("/login", h.showLogin)

@@ -18,6 +18,7 @@ import (
 	"github.com/tdkt/tdkt/internal/course"
 	"github.com/tdkt/tdkt/internal/exam"
 	"github.com/tdkt/tdkt/internal/live"
+	"github.com/tdkt/tdkt/internal/metric"
 	"github.com/tdkt/tdkt/internal/report"
 )
 
@@ -49,6 +50,11 @@ type Deps struct {
 	// Location is the zone dates and times are shown and read in (Vietnam
 	// time, whatever the machine's zone); nil means Asia/Ho_Chi_Minh.
 	Location *time.Location
+	// Metrics records every request; nil records nothing. MetricsToken,
+	// when set, lets a scraper read /metrics on this address with
+	// "Authorization: Bearer <token>"; empty keeps /metrics off here.
+	Metrics      *metric.Registry
+	MetricsToken string
 }
 
 type handler struct {
@@ -72,6 +78,8 @@ type handler struct {
 	pages   *pages
 	assets  *assets
 	bodies  map[bodyKey]*fragment // module texts, rendered once per language
+	metrics *metric.Registry
+	mtoken  string
 }
 
 type bodyKey struct {
@@ -100,7 +108,8 @@ func New(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	h := &handler{auth: d.Auth, cat: d.Catalog, tracker: d.Tracker, exams: d.Exams, certs: d.Certs, live: d.Live, lives: d.Sessions, enrol: d.Enrolments, prog: d.Progress, baseURL: d.BaseURL, health: d.Health, version: d.Version,
-		secure: d.SecureCookies, ttl: d.SessionTTL, now: d.Clock, loc: d.Location, council: d.Council, pages: pg, assets: as, bodies: map[bodyKey]*fragment{}}
+		secure: d.SecureCookies, ttl: d.SessionTTL, now: d.Clock, loc: d.Location, council: d.Council, pages: pg, assets: as, bodies: map[bodyKey]*fragment{},
+		metrics: d.Metrics, mtoken: d.MetricsToken}
 	if err := h.renderBodies(); err != nil {
 		return nil, err
 	}
@@ -113,6 +122,9 @@ func New(d Deps) (http.Handler, error) {
 	// the client, and anyone could pick theirs. Only configured proxies count.
 	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("web: trusted proxies: %w", err)
+	}
+	if h.metrics != nil {
+		r.Use(h.observe)
 	}
 	r.Use(h.recoverPanic, h.securityHeaders, h.limitBody, h.loadSession)
 	h.routes(r)

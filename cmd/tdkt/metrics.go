@@ -1,0 +1,46 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/pprof"
+	"time"
+
+	"github.com/tdkt/tdkt/internal/exam"
+	"github.com/tdkt/tdkt/internal/live"
+	"github.com/tdkt/tdkt/internal/metric"
+)
+
+// watch registers the gauges read from the running services at each scrape.
+func watch(m *metric.Registry, rooms *live.Manager, exams *exam.Service) {
+	m.Gauge("tdkt_live_rooms", "Live sessions with a running room (at least one connection since it started).",
+		func() float64 { return float64(rooms.Stats().Rooms) })
+	m.Gauge("tdkt_live_connections", "Open live-session websocket connections.",
+		func() float64 { return float64(rooms.Stats().Connections) })
+	m.Counter("tdkt_live_dropped_total", "Live connections dropped because they could not keep up with the room.",
+		func() float64 { return float64(rooms.Stats().Dropped) })
+	m.Gauge("tdkt_exam_attempts_open", "Exam attempts in progress.", func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		n, err := exams.InProgress(ctx)
+		if err != nil {
+			slog.Warn("metrics: count open attempts", "err", err)
+			return 0
+		}
+		return float64(n)
+	})
+}
+
+// debugHandler serves the metrics without a token and the Go profiler; it
+// is only ever bound to a loopback address (config.CheckOps).
+func debugHandler(m *metric.Registry) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", m.Handler())
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
+}
