@@ -155,3 +155,38 @@ func loadtestLive(args []string, stdout, stderr io.Writer) int {
 	_ = enc.Encode(sum)
 	return 0
 }
+
+// loadtestCrash kills a server under write load again and again and checks
+// that nothing acknowledged was lost.
+func loadtestCrash(args []string, stdout, stderr io.Writer) int {
+	fset := flag.NewFlagSet("loadtest crash", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	var cfg loadtest.CrashConfig
+	fset.IntVar(&cfg.Kills, "kills", 20, "how many times to kill the server with SIGKILL")
+	fset.IntVar(&cfg.Trainees, "trainees", 40, "officers answering the exam, the poll and the roll call meanwhile")
+	fset.Uint64Var(&cfg.Seed, "seed", uint64(time.Now().UnixNano()), "chooses the kill moments (print it to repeat a run)")
+	if err := fset.Parse(args); err != nil {
+		return 2
+	}
+	if cfg.Kills <= 0 || cfg.Trainees <= 0 {
+		fmt.Fprintln(stderr, "tdkt loadtest crash: --kills and --trainees must be positive")
+		return 2
+	}
+	cfg.Log = stderr
+	fmt.Fprintf(stderr, "seed %d\n", cfg.Seed)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	sum, err := loadtest.Crash(ctx, cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "tdkt loadtest crash:", err)
+		return 1
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(sum)
+	if sum.Lost > 0 || sum.IntegrityBad > 0 || sum.OpenPresence > 0 {
+		fmt.Fprintf(stderr, "tdkt loadtest crash: %d acknowledged writes lost, %d integrity failures, %d presence rows left open\n", sum.Lost, sum.IntegrityBad, sum.OpenPresence)
+		return 1
+	}
+	return 0
+}

@@ -26,6 +26,7 @@ Usage:
   tdkt loadtest live [--participants 10000] [--ramp 10s] [--slides 5]
   tdkt backup --to FILE [--data DIR]     copy the database, server running or not
   tdkt restore --from FILE [--data DIR]  put a backup in place (server stopped)
+  tdkt loadtest crash [--kills 20] [--trainees 40] [--seed N]
   tdkt version
 `
 
@@ -71,6 +72,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return loadtestExam(rest, stdout, stderr)
 		case "live":
 			return loadtestLive(rest, stdout, stderr)
+		case "crash":
+			return loadtestCrash(rest, stdout, stderr)
 		}
 	case "backup":
 		return backupCmd(args, stdout, stderr)

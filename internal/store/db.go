@@ -201,3 +201,13 @@ func (db *DB) queryIDs(ctx context.Context, query string, args ...any) ([]int64,
 	}
 	return ids, rows.Err()
 }
+
+// IntegrityCheck runs SQLite's integrity check; "ok" means the file is
+// whole.
+func (db *DB) IntegrityCheck(ctx context.Context) (string, error) {
+	var res string
+	if err := db.read.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&res); err != nil {
+		return "", fmt.Errorf("store: integrity check: %w", err)
+	}
+	return res, nil
+}
