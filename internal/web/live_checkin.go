@@ -43,7 +43,7 @@ func (h *handler) showLiveQR(c *gin.Context) {
 // since opening a link must not change anything by itself.
 func (h *handler) showLiveCheckin(c *gin.Context) {
 	id, ok := h.pathID(c)
-	if !ok {
+	if !ok || !h.mayCheckIn(c, id) {
 		return
 	}
 	s, err := h.lives.Get(c.Request.Context(), id)
@@ -60,7 +60,7 @@ func (h *handler) showLiveCheckin(c *gin.Context) {
 // submitLiveCheckin records the scanning user as present in the hall.
 func (h *handler) submitLiveCheckin(c *gin.Context) {
 	id, ok := h.pathID(c)
-	if !ok || !h.parseForm(c) {
+	if !ok || !h.parseForm(c) || !h.mayCheckIn(c, id) {
 		return
 	}
 	s, err := h.lives.Get(c.Request.Context(), id)
@@ -84,4 +84,16 @@ func (h *handler) submitLiveCheckin(c *gin.Context) {
 	v.Notice = tr(v.Lang, "checkin.done")
 	v.Form["done"] = "1"
 	h.render(c, http.StatusOK, "live_checkin", v)
+}
+
+// mayCheckIn answers for anyone not expected at session id, before the page
+// shows the session's title and times: a hall code passed around must not
+// tell an officer of another province what its sessions are.
+func (h *handler) mayCheckIn(c *gin.Context, id int64) bool {
+	u, _ := currentUser(c)
+	if _, err := h.live.Check(c.Request.Context(), id, u); err != nil {
+		h.failLive(c, err)
+		return false
+	}
+	return true
 }

@@ -347,8 +347,11 @@ var scopeChecks = map[string]func(t *testing.T, e *env, o otherProvince, ck *htt
 		expectStatus(t, e, "GET", "/live/"+strconv.FormatInt(o.session, 10)+"/ws", ck, http.StatusForbidden)
 	},
 	"GET /live/:id/checkin": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
-		// The confirm page changes nothing; the check-in itself is refused below.
-		expectStatus(t, e, "GET", "/live/"+strconv.FormatInt(o.session, 10)+"/checkin?t=x", ck, http.StatusOK)
+		// Not even the confirm page: it would name another province's session.
+		w := e.do(req{method: "GET", path: "/live/" + strconv.FormatInt(o.session, 10) + "/checkin?t=x", cookie: ck})
+		if w.Code != http.StatusForbidden || strings.Contains(w.Body.String(), "Tập huấn Bắc Giang") {
+			t.Errorf("another province's check-in page: %d, names the session: %v", w.Code, strings.Contains(w.Body.String(), "Tập huấn Bắc Giang"))
+		}
 	},
 	"POST /live/:id/checkin": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
 		tok := e.rooms.CheckinToken(o.session, e.clock.Now())
