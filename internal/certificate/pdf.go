@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-pdf/fpdf"
+	"github.com/signintech/gopdf"
 	"golang.org/x/text/unicode/norm"
 	"rsc.io/qr"
 
@@ -30,41 +30,35 @@ func (s *Service) PDF(w io.Writer, c model.Certificate, verifyURL string) error 
 		return fmt.Errorf("certificate: QR code: %w", err)
 	}
 
-	pdf := fpdf.New("L", "mm", "A4", "")
-	// The same certificate gives the same file, byte for byte.
-	pdf.SetCatalogSort(true)
-	pdf.SetCreationDate(c.IssuedAt)
-	pdf.SetModificationDate(c.IssuedAt)
-	pdf.SetTitle(nfc("Giấy chứng nhận "+c.Serial), true)
-	pdf.SetAuthor(nfc(s.cfg.Issuer), true)
-	pdf.SetCreator("tdkt", true)
-	pdf.AddUTF8FontFromBytes("NotoSerif", "", regular)
-	pdf.AddUTF8FontFromBytes("NotoSerif", "B", bold)
-	pdf.SetAutoPageBreak(false, 0)
+	pdf := &gopdf.GoPdf{}
+	pdf.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4Landscape, Unit: gopdf.UnitMM})
+	// The same certificate gives the same file, byte for byte: the only
+	// date inside is the issue date.
+	pdf.SetInfo(gopdf.PdfInfo{Title: nfc("Giấy chứng nhận " + c.Serial), Author: nfc(s.cfg.Issuer), Creator: "tdkt", Producer: "tdkt", CreationDate: c.IssuedAt})
+	if err := pdf.AddTTFFontDataWithOption("NotoSerif", regular, gopdf.TtfOption{Style: gopdf.Regular}); err != nil {
+		return fmt.Errorf("certificate: font: %w", err)
+	}
+	if err := pdf.AddTTFFontDataWithOption("NotoSerif", bold, gopdf.TtfOption{Style: gopdf.Bold}); err != nil {
+		return fmt.Errorf("certificate: font: %w", err)
+	}
 	pdf.AddPage()
 	const W, H = 297.0, 210.0
+	p := &page{pdf: pdf}
 
 	// Frame.
-	pdf.SetDrawColor(164, 22, 26)
+	pdf.SetStrokeColor(164, 22, 26)
 	pdf.SetLineWidth(1.2)
-	pdf.Rect(8, 8, W-16, H-16, "D")
+	pdf.RectFromUpperLeftWithStyle(8, 8, W-16, H-16, "D")
 	pdf.SetLineWidth(0.3)
-	pdf.Rect(11, 11, W-22, H-22, "D")
+	pdf.RectFromUpperLeftWithStyle(11, 11, W-22, H-22, "D")
 
-	text := func(y, size float64, style, s string) {
-		pdf.SetFont("NotoSerif", style, size)
-		pdf.SetXY(20, y)
-		pdf.CellFormat(W-40, size*0.5, nfc(s), "", 0, "C", false, 0, "")
-	}
+	text := func(y, size float64, style, s string) { p.lines(20, y, W-40, size*0.5, size, style, gopdf.Center, s) }
 	pdf.SetTextColor(0, 0, 0)
 	// Issuer on the left, the national heading on the right, as on official papers.
-	pdf.SetFont("NotoSerif", "B", 11)
-	pdf.SetXY(16, 18)
-	pdf.MultiCell(110, 5.5, nfc(strings.ToUpper(s.cfg.Issuer)), "", "C", false)
-	pdf.SetFont("NotoSerif", "B", 11)
-	pdf.SetXY(W-16-130, 18)
-	pdf.CellFormat(130, 5.5, nfc("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), "", 2, "C", false, 0, "")
-	pdf.CellFormat(130, 5.5, nfc("Độc lập - Tự do - Hạnh phúc"), "", 0, "C", false, 0, "")
+	p.lines(16, 18, 110, 5.5, 11, "B", gopdf.Center, strings.ToUpper(s.cfg.Issuer))
+	p.lines(W-16-130, 18, 130, 5.5, 11, "B", gopdf.Center, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc")
+	pdf.SetStrokeColor(0, 0, 0)
+	pdf.SetLineWidth(0.3)
 	pdf.Line(W-16-65-25, 30.5, W-16-65+25, 30.5)
 
 	pdf.SetTextColor(164, 22, 26)
@@ -75,9 +69,7 @@ func (s *Service) PDF(w io.Writer, c model.Certificate, verifyURL string) error 
 	text(92, 24, "B", c.HolderName)
 	text(108, 13, "", "Đơn vị: "+c.UnitName)
 	text(118, 13, "", "Đã hoàn thành khóa bồi dưỡng")
-	pdf.SetFont("NotoSerif", "B", 15)
-	pdf.SetXY(30, 125)
-	pdf.MultiCell(W-60, 7.5, nfc("“"+c.CourseTitle+"”"), "", "C", false)
+	p.lines(30, 125, W-60, 7.5, 15, "B", gopdf.Center, "“"+c.CourseTitle+"”")
 	details := "Thời lượng: " + hours(c.Hours) + " giờ"
 	if c.ExamPercent > 0 {
 		details += " · Kết quả kiểm tra: " + strconv.FormatFloat(c.ExamPercent, 'f', 0, 64) + "%"
@@ -93,14 +85,9 @@ func (s *Service) PDF(w io.Writer, c model.Certificate, verifyURL string) error 
 	if s.cfg.Place != "" {
 		dateLine = s.cfg.Place + ", " + dateLine
 	}
-	pdf.SetFont("NotoSerif", "", 12)
-	pdf.SetXY(W-16-120, 155)
-	pdf.CellFormat(120, 6, nfc(dateLine), "", 2, "C", false, 0, "")
-	pdf.SetFont("NotoSerif", "B", 12)
-	pdf.CellFormat(120, 6, nfc(strings.ToUpper(s.cfg.SignerTitle)), "", 2, "C", false, 0, "")
-	pdf.SetY(186)
-	pdf.SetX(W - 16 - 120)
-	pdf.CellFormat(120, 6, nfc(s.cfg.SignerName), "", 0, "C", false, 0, "")
+	p.lines(W-16-120, 155, 120, 6, 12, "", gopdf.Center, dateLine)
+	p.lines(W-16-120, 161, 120, 6, 12, "B", gopdf.Center, strings.ToUpper(s.cfg.SignerTitle))
+	p.lines(W-16-120, 186, 120, 6, 12, "", gopdf.Center, s.cfg.SignerName)
 
 	// QR code and numbers on the left: drawn as squares, sharp at any size.
 	const qx, qy, qsize = 20.0, 150.0, 32.0
@@ -109,23 +96,20 @@ func (s *Service) PDF(w io.Writer, c model.Certificate, verifyURL string) error 
 	for y := 0; y < code.Size; y++ {
 		for x := 0; x < code.Size; x++ {
 			if code.Black(x, y) {
-				pdf.Rect(qx+float64(x)*cell, qy+float64(y)*cell, cell+0.01, cell+0.01, "F")
+				pdf.RectFromUpperLeftWithStyle(qx+float64(x)*cell, qy+float64(y)*cell, cell+0.01, cell+0.01, "F")
 			}
 		}
 	}
-	pdf.SetFont("NotoSerif", "", 9)
-	pdf.SetXY(qx+qsize+4, qy+4)
-	pdf.MultiCell(95, 5, nfc("Số: "+c.Serial+"\nMã xác thực: "+c.Code+"\nTra cứu: "+verifyURL), "", "L", false)
+	p.lines(qx+qsize+4, qy+4, 95, 5, 9, "", gopdf.Left, "Số: "+c.Serial+"\nMã xác thực: "+c.Code+"\nTra cứu: "+verifyURL)
 
 	// A revoked certificate still prints, for the record, but says so across
 	// the page: a copy must never pass for a valid one.
 	if c.Status == model.CertRevoked {
 		pdf.SetTextColor(190, 20, 20)
-		pdf.SetFont("NotoSerif", "B", 40)
-		pdf.SetXY(0, 126)
-		pdf.CellFormat(W, 16, nfc("ĐÃ THU HỒI"), "1", 0, "C", false, 0, "")
-		pdf.SetFont("NotoSerif", "B", 11)
-		pdf.SetXY(16, 200)
+		pdf.SetStrokeColor(190, 20, 20)
+		pdf.SetLineWidth(0.6)
+		pdf.RectFromUpperLeftWithStyle(8, 126, W-16, 16, "D")
+		p.lines(0, 128, W, 16, 40, "B", gopdf.Center, "ĐÃ THU HỒI")
 		note := "Giấy chứng nhận này đã bị thu hồi"
 		if !c.RevokedAt.IsZero() {
 			at := c.RevokedAt.Local()
@@ -137,9 +121,46 @@ func (s *Service) PDF(w io.Writer, c model.Certificate, verifyURL string) error 
 		if c.RevokedReason != "" {
 			note += ": " + c.RevokedReason
 		}
-		pdf.MultiCell(W-32, 5, nfc(note+". Không có giá trị."), "", "C", false)
+		p.lines(16, 196, W-32, 5, 11, "B", gopdf.Center, note+". Không có giá trị.")
 	}
-	return pdf.Output(w)
+	if p.err != nil {
+		return fmt.Errorf("certificate: PDF: %w", p.err)
+	}
+	if _, err := pdf.WriteTo(w); err != nil {
+		return fmt.Errorf("certificate: write PDF: %w", err)
+	}
+	return nil
+}
+
+// page writes text on the certificate and keeps the first error, so the
+// layout above reads as a list of lines.
+type page struct {
+	pdf *gopdf.GoPdf
+	err error
+}
+
+// lines writes s (NFC, "\n" for new lines, long lines wrapped at words)
+// in a box w wide from (x, y), one line every lineH, aligned by align.
+func (p *page) lines(x, y, w, lineH, size float64, style string, align int, s string) {
+	if p.err != nil {
+		return
+	}
+	if p.err = p.pdf.SetFont("NotoSerif", style, size); p.err != nil {
+		return
+	}
+	for _, para := range strings.Split(nfc(s), "\n") {
+		wrapped, err := p.pdf.SplitTextWithWordWrap(para, w)
+		if err != nil || len(wrapped) == 0 {
+			wrapped = []string{para}
+		}
+		for _, l := range wrapped {
+			p.pdf.SetXY(x, y)
+			if p.err = p.pdf.CellWithOption(&gopdf.Rect{W: w, H: lineH}, l, gopdf.CellOption{Align: align | gopdf.Top}); p.err != nil {
+				return
+			}
+			y += lineH
+		}
+	}
 }
 
 func nfc(s string) string { return norm.NFC.String(s) }
