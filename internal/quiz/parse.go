@@ -208,7 +208,13 @@ func (p *parser) question(id string, at int, lines []line, isPart bool) *Questio
 			p.add(at, "case %s has no sub-questions: add \"### sub-id\" sections", id)
 		}
 		q.Points = 0
+		partAt := map[string]int{} // answers are saved by part id: two parts cannot share one
 		for k, pl := range parts {
+			if first, dup := partAt[partIDs[k]]; dup {
+				p.add(partLines[k], "sub-question id %q is already used in case %s at line %d", partIDs[k], id, first)
+				continue
+			}
+			partAt[partIDs[k]] = partLines[k]
 			sub := p.question(partIDs[k], partLines[k], pl, true)
 			if sub == nil {
 				continue

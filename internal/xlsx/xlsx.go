@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -92,11 +93,19 @@ func Write(w io.Writer, sheet string, header []string, rows [][]Cell) error {
 // ErrNotWorkbook is returned for a file that is not an XLSX workbook.
 var ErrNotWorkbook = errors.New("xlsx: not an Excel workbook (.xlsx)")
 
+// maxUnzipped bounds what a workbook read may unpack, all parts together.
+// excelize allocates each part at the size the zip declares for it (up to
+// 16 GB by default): a 7 KB upload declaring a 4 GB sheet took 4 GB of
+// memory (FuzzReadTable in internal/report). A province's roster unpacks to
+// a few megabytes. With both limits equal no part is unpacked to a temporary
+// file, which excelize leaves behind when the part is corrupt.
+const maxUnzipped = 64 << 20
+
 // Read returns the rows of the first sheet as text, as a person sees them
 // in Excel (numbers formatted, dates as shown). Empty rows at the end are
 // dropped; shorter rows are not padded.
 func Read(r io.Reader) ([][]string, error) {
-	f, err := excelize.OpenReader(r)
+	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxUnzipped})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNotWorkbook, err)
 	}
@@ -105,8 +114,39 @@ func Read(r io.Reader) ([][]string, error) {
 	if len(sheets) == 0 {
 		return nil, ErrNotWorkbook
 	}
-	rows, err := f.GetRows(sheets[0])
+	// Rows are read one at a time, as GetRows does, but a row wider than a
+	// roster can be is refused as soon as it is seen: GetRows would keep
+	// every row at its full width, and 4,000 rows each with one cell in
+	// column XFD (a 27 KB file) took 4.5 GB.
+	it, err := f.Rows(sheets[0])
 	if err != nil {
+		return nil, fmt.Errorf("xlsx: read sheet %q: %w", sheets[0], err)
+	}
+	defer it.Close()
+	var rows [][]string
+	n := 0
+	for it.Next() {
+		n++
+		row, err := it.Columns()
+		if err != nil {
+			return nil, fmt.Errorf("xlsx: read sheet %q, row %d: %w", sheets[0], n, err)
+		}
+		for len(row) > 0 && strings.TrimSpace(row[len(row)-1]) == "" {
+			row = row[:len(row)-1]
+		}
+		if len(row) > MaxColumns {
+			return nil, fmt.Errorf("%w: row %d has %d columns; a sheet may have at most %d", ErrTooLarge, n, len(row), MaxColumns)
+		}
+		if n > MaxRows {
+			return nil, fmt.Errorf("%w: more than %d rows", ErrTooLarge, MaxRows)
+		}
+		if len(row) == 0 {
+			rows = append(rows, nil) // kept so that row numbers stay those of the sheet
+			continue
+		}
+		rows = append(rows, slices.Clone(row))
+	}
+	if err := it.Error(); err != nil {
 		return nil, fmt.Errorf("xlsx: read sheet %q: %w", sheets[0], err)
 	}
 	for len(rows) > 0 && blank(rows[len(rows)-1]) {
@@ -114,6 +154,17 @@ func Read(r io.Reader) ([][]string, error) {
 	}
 	return rows, nil
 }
+
+// Limits of a sheet Read accepts: far above any roster (a province has a
+// few thousand officers and a dozen columns), far below what would
+// exhaust the server's memory.
+const (
+	MaxColumns = 256
+	MaxRows    = 200_000
+)
+
+// ErrTooLarge is returned for a sheet beyond the limits.
+var ErrTooLarge = errors.New("xlsx: the sheet is too large")
 
 func blank(row []string) bool {
 	for _, c := range row {

@@ -64,3 +64,32 @@ func TestWorkbookRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// A sheet with a cell far to the right is refused by row before it is
+// held in memory at full width; blank rows inside keep their numbers.
+func TestReadRefusesARowWiderThanARoster(t *testing.T) {
+	wide := make([]string, MaxColumns+1)
+	wide[MaxColumns] = "x"
+	var buf bytes.Buffer
+	header := []string{"Họ và tên"}
+	rows := [][]Cell{{"Trần Văn Bình"}, {""}, {"Lê Thị Mai"}}
+	if err := Write(&buf, "Danh sách", header, rows); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Read(bytes.NewReader(buf.Bytes()))
+	if err != nil || len(got) != 4 || len(got[2]) != 0 || got[3][0] != "Lê Thị Mai" {
+		t.Fatalf("rows = %q, %v; want the blank third row kept empty", got, err)
+	}
+	cells := make([]Cell, len(wide))
+	for i, v := range wide {
+		cells[i] = v
+	}
+	buf.Reset()
+	if err := Write(&buf, "Danh sách", header, [][]Cell{{"Trần Văn Bình"}, cells}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Read(bytes.NewReader(buf.Bytes()))
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "row 3 has 257 columns") {
+		t.Fatalf("wide row: %v", err)
+	}
+}
