@@ -21,6 +21,7 @@ type Registry struct {
 	latency  *prometheus.HistogramVec
 	batches  *prometheus.HistogramVec
 	commits  *prometheus.HistogramVec
+	handler  http.Handler
 }
 
 // New returns a registry with the Go runtime and process collectors.
@@ -44,6 +45,7 @@ func New() *Registry {
 		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1},
 	}, []string{"batcher"})
 	r.reg.MustRegister(r.requests, r.latency, r.batches, r.commits)
+	r.handler = promhttp.HandlerFor(r.reg, promhttp.HandlerOpts{})
 	return r
 }
 
@@ -78,6 +80,4 @@ func (r *Registry) Counter(name, help string, read func() float64) {
 }
 
 // Handler serves the metrics in the Prometheus text format.
-func (r *Registry) Handler() http.Handler {
-	return promhttp.HandlerFor(r.reg, promhttp.HandlerOpts{ErrorLog: nil})
-}
+func (r *Registry) Handler() http.Handler { return r.handler }
