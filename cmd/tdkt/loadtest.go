@@ -34,6 +34,7 @@ func loadtestPages(args []string, stdout, stderr io.Writer) int {
 	var cfg loadtest.PagesConfig
 	var logins loginList
 	fset.StringVar(&cfg.Server, "server", "", "base URL of a running server; without it a server is started on a temporary database")
+	fset.StringVar(&cfg.Exe, "exe", "", "tdkt binary started as the server when --server is not given (default: this one), so one load measures two builds side by side")
 	fset.Var(&logins, "login", "user:password of an account to use with --server (repeat for more)")
 	fset.IntVar(&cfg.Users, "users", 200, "trainee accounts to seed for the server started here")
 	fset.IntVar(&cfg.Concurrency, "concurrency", 64, "requests in flight at once")
@@ -73,6 +74,7 @@ func loadtestExam(args []string, stdout, stderr io.Writer) int {
 	var cfg loadtest.ExamConfig
 	var logins loginList
 	fset.StringVar(&cfg.Server, "server", "", "base URL of a running server; without it a server is started on a temporary database")
+	fset.StringVar(&cfg.Exe, "exe", "", "tdkt binary started as the server when --server is not given (default: this one), so one load measures two builds side by side")
 	fset.Var(&logins, "login", "user:password of a trainee to use with --server (repeat for more)")
 	fset.IntVar(&cfg.Trainees, "trainees", 5000, "trainees to seed (each with a session) for the server started here")
 	fset.DurationVar(&cfg.Ramp, "ramp", 10*time.Second, "the exam starts are spread evenly over this time")
@@ -117,6 +119,7 @@ func loadtestLive(args []string, stdout, stderr io.Writer) int {
 	var cfg loadtest.LiveConfig
 	var cookiesFile string
 	fset.StringVar(&cfg.Server, "server", "", "base URL of a running server; without it a server is started on a temporary database")
+	fset.StringVar(&cfg.Exe, "exe", "", "tdkt binary started as the server when --server is not given (default: this one), so one load measures two builds side by side")
 	fset.IntVar(&cfg.Participants, "participants", 10000, "participants to seed and connect")
 	fset.DurationVar(&cfg.Ramp, "ramp", 10*time.Second, "the joins are spread evenly over this time")
 	fset.IntVar(&cfg.Slides, "slides", 5, "slide changes, one a second, after everyone has joined")

@@ -7,13 +7,14 @@ import (
 	"net/http/pprof"
 	"time"
 
+	"github.com/tdkt/tdkt/internal/admit"
 	"github.com/tdkt/tdkt/internal/exam"
 	"github.com/tdkt/tdkt/internal/live"
 	"github.com/tdkt/tdkt/internal/metric"
 )
 
 // watch registers the gauges read from the running services at each scrape.
-func watch(m *metric.Registry, rooms *live.Manager, exams *exam.Service) {
+func watch(m *metric.Registry, rooms *live.Manager, exams *exam.Service, gate *admit.Gate) {
 	m.Gauge("tdkt_live_rooms", "Live sessions with a running room (at least one connection since it started).",
 		func() float64 { return float64(rooms.Stats().Rooms) })
 	m.Gauge("tdkt_live_connections", "Open live-session websocket connections.",
@@ -30,6 +31,25 @@ func watch(m *metric.Registry, rooms *live.Manager, exams *exam.Service) {
 		}
 		return float64(n)
 	})
+	if gate == nil {
+		return
+	}
+	m.Gauge("tdkt_admit_in_flight", "Heavy requests running now (at most --max-inflight).",
+		func() float64 { return float64(gate.Stats().InFlight) })
+	m.Gauge("tdkt_admit_queued", "Heavy requests waiting their turn in the queue.",
+		func() float64 { return float64(gate.Stats().Queued) })
+	m.Gauge("tdkt_waiting_room", "Clients sent to the waiting room who have not come back yet.",
+		func() float64 { return float64(gate.Stats().Room) })
+	classes := admit.Classes()
+	names := make([]string, len(classes))
+	byName := map[string]admit.Class{}
+	for i, c := range classes {
+		names[i], byName[c.String()] = c.String(), c
+	}
+	m.CounterBy("tdkt_admit_admitted_total", "Heavy requests admitted, by class.", "class", names,
+		func(v string) float64 { return float64(gate.Stats().Admitted[byName[v]]) })
+	m.CounterBy("tdkt_admit_refused_total", "Heavy requests answered from the waiting room, by class.", "class", names,
+		func(v string) float64 { return float64(gate.Stats().Refused[byName[v]]) })
 }
 
 // debugHandler serves the metrics without a token and the Go profiler; it

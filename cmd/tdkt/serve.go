@@ -13,12 +13,14 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/tdkt/tdkt/content"
+	"github.com/tdkt/tdkt/internal/admit"
 	"github.com/tdkt/tdkt/internal/auth"
 	"github.com/tdkt/tdkt/internal/certificate"
 	"github.com/tdkt/tdkt/internal/config"
@@ -201,12 +203,20 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 		return err
 	}
 	sessions := live.NewSessions(db, liveWrites, time.Now)
-	watch(metrics, rooms, exams)
+	var gate *admit.Gate
+	if cfg.MaxInFlight >= 0 {
+		limit := cfg.MaxInFlight
+		if limit == 0 {
+			limit = 32 * runtime.GOMAXPROCS(0)
+		}
+		gate = admit.New(admit.Config{Limit: limit, Budget: admit.DefaultBudgets()})
+	}
+	watch(metrics, rooms, exams, gate)
 	certs := certificate.New(db, cat, certificate.Config{Issuer: cfg.CertIssuer, SignerTitle: cfg.CertSignerRole,
 		SignerName: cfg.CertSigner, Place: cfg.CertPlace, Location: loc}, static.Fonts, live.CertAttendance{S: sessions})
 	handler, err := web.New(web.Deps{Auth: accounts, Catalog: cat, Tracker: tracker, Exams: exams, Certs: certs, Live: rooms, Sessions: sessions, BaseURL: cfg.BaseURL, Static: static.FS,
 		Health: db.Ping, Version: version, SecureCookies: cfg.SecureCookies, SessionTTL: cfg.SessionTTL,
-		Clock: time.Now, Location: loc, Council: cfg.CertIssuer, TrustedProxies: proxies, Metrics: metrics, MetricsToken: cfg.MetricsToken, Enrolments: course.NewEnrolments(db, cat), Progress: report.NewProgress(db, sessions.CourseAttendance)})
+		Clock: time.Now, Location: loc, Council: cfg.CertIssuer, TrustedProxies: proxies, Metrics: metrics, MetricsToken: cfg.MetricsToken, Gate: gate, Enrolments: course.NewEnrolments(db, cat), Progress: report.NewProgress(db, sessions.CourseAttendance)})
 	if err != nil {
 		return err
 	}

@@ -49,6 +49,12 @@ type Config struct {
 	// address, which must be a loopback one.
 	DebugAddr string
 	LogFormat string // text or json
+	// MaxInFlight bounds the heavy requests (exam work, logins, page views)
+	// that run at once; the rest queue by priority or go to the waiting
+	// room. 0 picks 32 per CPU (admitted requests spend most of their
+	// time waiting for the group commit, which needs company to batch);
+	// -1 turns admission control off.
+	MaxInFlight int
 }
 
 // Defaults returns the settings used when nothing is given.
@@ -145,6 +151,13 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 		}
 		c.BackupKeep = n
 	}
+	if v := getenv("TDKT_MAX_INFLIGHT"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("config: TDKT_MAX_INFLIGHT must be a whole number (0: 32 per CPU, -1: off), got %q", v)
+		}
+		c.MaxInFlight = n
+	}
 	for env, dst := range map[string]*string{"TDKT_METRICS_TOKEN": &c.MetricsToken, "TDKT_DEBUG_ADDR": &c.DebugAddr, "TDKT_LOG_FORMAT": &c.LogFormat} {
 		if v := getenv(env); v != "" {
 			*dst = v
@@ -169,6 +182,9 @@ func (c Config) CheckOps() error {
 	}
 	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
 		return fmt.Errorf("config: --metrics-token (env TDKT_METRICS_TOKEN) must be at least 16 characters")
+	}
+	if c.MaxInFlight < -1 {
+		return fmt.Errorf("config: --max-inflight (env TDKT_MAX_INFLIGHT) must be -1 (off), 0 (32 per CPU) or a positive number, got %d", c.MaxInFlight)
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("config: --log-format (env TDKT_LOG_FORMAT) must be text or json, got %q", c.LogFormat)
@@ -220,5 +236,6 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.MetricsToken, "metrics-token", c.MetricsToken, "bearer token a Prometheus scraper sends to read /metrics on the main address; off when empty (env TDKT_METRICS_TOKEN)")
 	fs.StringVar(&c.DebugAddr, "debug-addr", c.DebugAddr, "loopback address serving /metrics and /debug/pprof/, like 127.0.0.1:6060; off when empty (env TDKT_DEBUG_ADDR)")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log lines as text or json (env TDKT_LOG_FORMAT)")
+	fs.IntVar(&c.MaxInFlight, "max-inflight", c.MaxInFlight, "heavy requests run at once, the rest queue or wait in the waiting room; 0: 32 per CPU, -1: off (env TDKT_MAX_INFLIGHT)")
 	fs.IntVar(&c.BackupKeep, "backup-keep", c.BackupKeep, "how many scheduled backups to keep (env TDKT_BACKUP_KEEP)")
 }

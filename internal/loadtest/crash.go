@@ -314,12 +314,12 @@ func liveWriter(ctx context.Context, dial func(string) (*websocket.Conn, error),
 // examWriter starts (or resumes) the exam and saves answers in turn; a
 // text answer carries a growing sequence number.
 func examWriter(ctx context.Context, client *http.Client, base, course, tok string, round int, rec *crashRecord) {
-	t := trainee{client: client, base: base, cookie: &http.Cookie{Name: "tdkt_session", Value: tok}}
-	id, err := t.start(ctx, course)
+	t := trainee{client: client, base: base, cookie: &http.Cookie{Name: "tdkt_session", Value: tok}, waits: &waitroom{}}
+	id, _, err := t.start(ctx, course)
 	if err != nil {
 		return
 	}
-	all, err := t.paper(ctx, id)
+	all, _, err := t.paper(ctx, id)
 	if err != nil {
 		return
 	}
@@ -347,7 +347,7 @@ func examWriter(ctx context.Context, client *http.Client, base, course, tok stri
 				text = true
 			}
 		}
-		if err := t.answer(ctx, id, f); err != nil {
+		if _, err := t.answer(ctx, id, f); err != nil {
 			return
 		}
 		a := examAck{attempt: id, qid: f.Get("question")}

@@ -56,7 +56,17 @@ type ExamSummary struct {
 	DurationS    float64 `json:"duration_s"`
 	LoginsTimed  int     `json:"logins_timed"`
 	LoginsPerS   float64 `json:"logins_per_s"`
-	FirstError   string  `json:"first_error,omitempty"`
+	// Every request, its admitted try only: the waiting room's answers are
+	// counted apart, not as latency.
+	AdmittedP99Ms float64 `json:"admitted_p99_ms"`
+	AdmittedMaxMs float64 `json:"admitted_max_ms"`
+	// The waiting room: how many answers it gave, how many requests met it
+	// at least once, and the longest a request took from its first try to
+	// its admission.
+	WaitAnswers   int64   `json:"waiting_room_answers"`
+	WaitRequests  int64   `json:"waiting_room_requests"`
+	WaitLongestMs float64 `json:"waiting_room_longest_ms"`
+	FirstError    string  `json:"first_error,omitempty"`
 }
 
 // Exam runs the exam-start storm and returns its summary.
@@ -123,8 +133,10 @@ func Exam(ctx context.Context, cfg ExamConfig) (ExamSummary, error) {
 	sum.Course = course
 	logf("%d trainees start the exam of %s over %s", len(sessions), course, cfg.Ramp)
 
+	waits := &waitroom{}
 	var (
 		mu                     sync.Mutex
+		all                    []time.Duration
 		starts, pages, answers []time.Duration
 		nStarts, nErr          atomic.Int64
 		nSent, nSaved, nSubmit atomic.Int64
@@ -146,23 +158,19 @@ func Exam(ctx context.Context, cfg ExamConfig) (ExamSummary, error) {
 			case <-ctx.Done():
 				return
 			}
-			tr := trainee{client: client, base: base, cookie: &http.Cookie{Name: "tdkt_session", Value: tok}}
-			t0 := time.Now()
-			id, err := tr.start(ctx, course)
+			tr := trainee{client: client, base: base, cookie: &http.Cookie{Name: "tdkt_session", Value: tok}, waits: waits}
+			id, d, err := tr.start(ctx, course)
 			if err != nil {
 				fail(err)
 				return
 			}
-			d := time.Since(t0)
 			nStarts.Add(1)
-			t1 := time.Now()
-			qs, err := tr.paper(ctx, id)
+			qs, pd, err := tr.paper(ctx, id)
 			if err != nil {
 				fail(err)
 				return
 			}
-			pd := time.Since(t1)
-			var mine []time.Duration
+			var mine, sub []time.Duration
 			for k, q := range qs {
 				if k > 0 && cfg.Think > 0 {
 					select {
@@ -172,25 +180,29 @@ func Exam(ctx context.Context, cfg ExamConfig) (ExamSummary, error) {
 					}
 				}
 				nSent.Add(1)
-				t2 := time.Now()
-				if err := tr.answer(ctx, id, q); err != nil {
+				took, err := tr.answer(ctx, id, q)
+				if err != nil {
 					fail(err)
 					continue
 				}
-				mine = append(mine, time.Since(t2))
+				mine = append(mine, took)
 				nSaved.Add(1)
 			}
 			if cfg.Submit {
-				if err := tr.submit(ctx, id); err != nil {
+				if took, err := tr.submit(ctx, id); err != nil {
 					fail(err)
 				} else {
 					nSubmit.Add(1)
+					sub = append(sub, took)
 				}
 			}
 			mu.Lock()
 			starts = append(starts, d)
 			pages = append(pages, pd)
 			answers = append(answers, mine...)
+			all = append(all, d, pd)
+			all = append(all, mine...)
+			all = append(all, sub...)
 			mu.Unlock()
 		}(i, tok)
 	}
@@ -201,7 +213,9 @@ func Exam(ctx context.Context, cfg ExamConfig) (ExamSummary, error) {
 	if v, ok := firstErr.Load().(string); ok {
 		sum.FirstError = v
 	}
-	for _, l := range [][]time.Duration{starts, pages, answers} {
+	sum.WaitAnswers, sum.WaitRequests = waits.answers.Load(), waits.requests.Load()
+	sum.WaitLongestMs = ms(waits.max())
+	for _, l := range [][]time.Duration{starts, pages, answers, all} {
 		sort.Slice(l, func(i, j int) bool { return l[i] < l[j] })
 	}
 	sum.StartP50Ms, sum.StartP99Ms = pct(starts, 50), pct(starts, 99)
@@ -210,6 +224,10 @@ func Exam(ctx context.Context, cfg ExamConfig) (ExamSummary, error) {
 	}
 	sum.PageP50Ms, sum.PageP99Ms = pct(pages, 50), pct(pages, 99)
 	sum.AnswerP50Ms, sum.AnswerP99Ms = pct(answers, 50), pct(answers, 99)
+	sum.AdmittedP99Ms = pct(all, 99)
+	if len(all) > 0 {
+		sum.AdmittedMaxMs = ms(all[len(all)-1])
+	}
 	return sum, nil
 }
 
@@ -239,40 +257,108 @@ type trainee struct {
 	client *http.Client
 	base   string
 	cookie *http.Cookie
+	waits  *waitroom
 }
 
-func (t trainee) post(ctx context.Context, path string, form url.Values) ([]byte, int, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.base+path, strings.NewReader(form.Encode()))
-	if err != nil {
-		return nil, 0, err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
-	req.AddCookie(t.cookie)
-	resp, err := t.client.Do(req)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	return b, resp.StatusCode, err
+// waitroom counts what the server's waiting room answered.
+type waitroom struct {
+	answers  atomic.Int64 // waiting-room replies
+	requests atomic.Int64 // requests that met it at least once
+	mu       sync.Mutex
+	longest  time.Duration
 }
 
-func (t trainee) start(ctx context.Context, course string) (int64, error) {
-	b, code, err := t.post(ctx, "/courses/"+course+"/exam/start", url.Values{})
+func (w *waitroom) note(d time.Duration) {
+	w.mu.Lock()
+	w.longest = max(w.longest, d)
+	w.mu.Unlock()
+}
+
+func (w *waitroom) max() time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.longest
+}
+
+// do sends the request made by build until the server admits it, as the
+// pages' script does: a waiting-room reply (503 with a ticket) is followed
+// after the time it gives, with the ticket sent back to keep the place.
+// It returns the admitted reply and how long that try took.
+func (t trainee) do(ctx context.Context, build func() (*http.Request, error)) ([]byte, int, time.Duration, error) {
+	first, ticket, waited := time.Now(), "", false
+	for {
+		req, err := build()
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		req.AddCookie(t.cookie)
+		if ticket != "" {
+			req.Header.Set("X-Tdkt-Ticket", ticket)
+		}
+		t0 := time.Now()
+		resp, err := t.client.Do(req)
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		took := time.Since(t0)
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		if tk := resp.Header.Get("X-Tdkt-Ticket"); resp.StatusCode == http.StatusServiceUnavailable && tk != "" {
+			ticket = tk
+			t.waits.answers.Add(1)
+			if !waited {
+				waited = true
+				t.waits.requests.Add(1)
+			}
+			after, err := strconv.Atoi(resp.Header.Get("X-Tdkt-Retry-Ms"))
+			if err != nil || after <= 0 {
+				after = 1000
+			}
+			select {
+			case <-time.After(time.Duration(after) * time.Millisecond):
+			case <-ctx.Done():
+				return nil, 0, 0, ctx.Err()
+			}
+			continue
+		}
+		if waited {
+			t.waits.note(time.Since(first))
+		}
+		return b, resp.StatusCode, took, nil
+	}
+}
+
+func (t trainee) post(ctx context.Context, path string, form url.Values) ([]byte, int, time.Duration, error) {
+	body := form.Encode()
+	return t.do(ctx, func() (*http.Request, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.base+path, strings.NewReader(body))
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Accept", "application/json")
+		return req, nil
+	})
+}
+
+func (t trainee) start(ctx context.Context, course string) (int64, time.Duration, error) {
+	b, code, took, err := t.post(ctx, "/courses/"+course+"/exam/start", url.Values{})
 	if err != nil {
-		return 0, fmt.Errorf("start: %w", err)
+		return 0, 0, fmt.Errorf("start: %w", err)
 	}
 	if code != http.StatusOK {
-		return 0, fmt.Errorf("start: status %d: %.200s", code, b)
+		return 0, 0, fmt.Errorf("start: status %d: %.200s", code, b)
 	}
 	var r struct {
 		Attempt int64 `json:"attempt"`
 	}
 	if err := json.Unmarshal(b, &r); err != nil || r.Attempt == 0 {
-		return 0, fmt.Errorf("start: unexpected reply %.200s", b)
+		return 0, 0, fmt.Errorf("start: unexpected reply %.200s", b)
 	}
-	return r.Attempt, nil
+	return r.Attempt, took, nil
 }
 
 var (
@@ -285,15 +371,25 @@ var (
 
 // paper loads the attempt page as a phone would and prepares one answer per
 // question: the first choice, a text, or items numbered in the order shown.
-func (t trainee) paper(ctx context.Context, id int64) ([]url.Values, error) {
-	body, err := fetch(ctx, t.client, t.base+"/attempts/"+strconv.FormatInt(id, 10), t.cookie, true)
+func (t trainee) paper(ctx context.Context, id int64) ([]url.Values, time.Duration, error) {
+	page := t.base + "/attempts/" + strconv.FormatInt(id, 10)
+	body, code, took, err := t.do(ctx, func() (*http.Request, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, page, nil)
+		if err == nil {
+			req.Header.Set("Accept-Encoding", "gzip")
+		}
+		return req, err
+	})
+	if err == nil && code != http.StatusOK {
+		err = fmt.Errorf("status %d", code)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("attempt page: %w", err)
+		return nil, 0, fmt.Errorf("attempt page: %w", err)
 	}
 	if len(body) > 1 && body[0] == 0x1f { // gzip: the server compressed it
 		body, err = gunzip(body)
 		if err != nil {
-			return nil, fmt.Errorf("attempt page: %w", err)
+			return nil, 0, fmt.Errorf("attempt page: %w", err)
 		}
 	}
 	var out []url.Values
@@ -331,29 +427,29 @@ func (t trainee) paper(ctx context.Context, id int64) ([]url.Values, error) {
 		out = append(out, f)
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("attempt page has no questions: %.200s", body)
+		return nil, 0, fmt.Errorf("attempt page has no questions: %.200s", body)
 	}
-	return out, nil
+	return out, took, nil
 }
 
-func (t trainee) answer(ctx context.Context, id int64, f url.Values) error {
-	b, code, err := t.post(ctx, "/attempts/"+strconv.FormatInt(id, 10)+"/answers", f)
+func (t trainee) answer(ctx context.Context, id int64, f url.Values) (time.Duration, error) {
+	b, code, took, err := t.post(ctx, "/attempts/"+strconv.FormatInt(id, 10)+"/answers", f)
 	if err != nil {
-		return fmt.Errorf("answer: %w", err)
+		return 0, fmt.Errorf("answer: %w", err)
 	}
 	if code != http.StatusOK {
-		return fmt.Errorf("answer: status %d: %.200s", code, b)
+		return 0, fmt.Errorf("answer: status %d: %.200s", code, b)
 	}
-	return nil
+	return took, nil
 }
 
-func (t trainee) submit(ctx context.Context, id int64) error {
-	b, code, err := t.post(ctx, "/attempts/"+strconv.FormatInt(id, 10)+"/submit", url.Values{})
+func (t trainee) submit(ctx context.Context, id int64) (time.Duration, error) {
+	b, code, took, err := t.post(ctx, "/attempts/"+strconv.FormatInt(id, 10)+"/submit", url.Values{})
 	if err != nil {
-		return fmt.Errorf("submit: %w", err)
+		return 0, fmt.Errorf("submit: %w", err)
 	}
 	if code != http.StatusOK {
-		return fmt.Errorf("submit: status %d: %.200s", code, b)
+		return 0, fmt.Errorf("submit: status %d: %.200s", code, b)
 	}
-	return nil
+	return took, nil
 }

@@ -79,5 +79,14 @@ func (r *Registry) Counter(name, help string, read func() float64) {
 	r.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, read))
 }
 
+// CounterBy registers one running total per value of a label, each read
+// at each scrape.
+func (r *Registry) CounterBy(name, help, label string, values []string, read func(value string) float64) {
+	for _, v := range values {
+		r.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help,
+			ConstLabels: prometheus.Labels{label: v}}, func() float64 { return read(v) }))
+	}
+}
+
 // Handler serves the metrics in the Prometheus text format.
 func (r *Registry) Handler() http.Handler { return r.handler }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tdkt/tdkt/content"
+	"github.com/tdkt/tdkt/internal/admit"
 	"github.com/tdkt/tdkt/internal/auth"
 	"github.com/tdkt/tdkt/internal/certificate"
 	"github.com/tdkt/tdkt/internal/course"
@@ -66,16 +67,22 @@ func newEnv(t testing.TB) *env { return newEnvFS(t, content.FS) }
 // newEnvFS is newEnv with the given content instead of the shipped course.
 func newEnvFS(t testing.TB, fsys fs.FS) *env {
 	t.Helper()
-	return newEnvWith(t, fsys, nil)
+	return newEnvWith(t, fsys, nil, nil)
 }
 
 // newEnvProxies is newEnv behind trusted reverse proxies.
 func newEnvProxies(t testing.TB, proxies []string) *env {
 	t.Helper()
-	return newEnvWith(t, content.FS, proxies)
+	return newEnvWith(t, content.FS, proxies, nil)
 }
 
-func newEnvWith(t testing.TB, fsys fs.FS, proxies []string) *env {
+// newEnvGate is newEnvFS with heavy work passing the admission gate g.
+func newEnvGate(t testing.TB, fsys fs.FS, g *admit.Gate) *env {
+	t.Helper()
+	return newEnvWith(t, fsys, nil, g)
+}
+
+func newEnvWith(t testing.TB, fsys fs.FS, proxies []string, gate *admit.Gate) *env {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "tdkt.db"))
@@ -107,7 +114,7 @@ func newEnvWith(t testing.TB, fsys fs.FS, proxies []string) *env {
 	t.Cleanup(rooms.Close)
 	h, err := New(Deps{Auth: a, Catalog: cat, Tracker: tr, Exams: exams, Certs: certs, Live: rooms, Sessions: lives, Static: static.FS, Health: db.Ping, Version: "test",
 		Enrolments: course.NewEnrolments(db, cat), Progress: report.NewProgress(db, lives.CourseAttendance),
-		Clock: clock.Now, TrustedProxies: proxies})
+		Clock: clock.Now, TrustedProxies: proxies, Gate: gate})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -161,6 +161,7 @@ var messages = map[string][2]string{
 	"exam.until":                       {"đến %s", "until %s"},
 	"exam.answered":                    {"Đã trả lời %d/%d câu", "%d of %d answered"},
 	"exam.saved":                       {"Đã lưu", "Saved"},
+	"exam.waiting":                     {"Máy chủ đang đông: câu trả lời được giữ trên máy và tự gửi lại", "The server is busy: the answer is kept on this phone and sent again by itself"},
 	"exam.offline":                     {"Chưa lưu được (mất mạng); sẽ tự gửi lại.", "Not saved yet (offline); it will be sent again."},
 	"exam.refused":                     {"Không lưu được câu trả lời này.", "This answer could not be saved."},
 	"exam.confirm":                     {"Nộp bài? Sau khi nộp không sửa được nữa.", "Submit? You cannot change your answers afterwards."},
@@ -594,6 +595,16 @@ var messages = map[string][2]string{
 	"error.bad_form":       {"Dữ liệu gửi lên không hợp lệ.", "The submitted form data is malformed."},
 	"error.too_large":      {"Dữ liệu gửi lên quá lớn.", "The submitted data is too large."},
 	"error.crossorigin":    {"Yêu cầu từ trang web khác bị từ chối để bảo vệ tài khoản của bạn.", "A request from another site was refused to protect your account."},
+
+	"wait.title":   {"Phòng chờ", "Waiting room"},
+	"wait.lead":    {"Rất nhiều người đang dùng hệ thống cùng lúc. Yêu cầu của bạn đã được xếp hàng; trang này tự thử lại, bạn không cần bấm gì.", "Many people are using the system at once. Your request is in line; this page retries by itself, there is nothing to press."},
+	"wait.place":   {"Vị trí của bạn:", "Your place:"},
+	"wait.eta":     {"Thử lại sau khoảng", "Retrying in about"},
+	"wait.seconds": {"giây", "seconds"},
+	"wait.now":     {"Thử lại ngay", "Retry now"},
+	"wait.keep":    {"Giữ nguyên trang này để không mất lượt. Các câu trả lời đã lưu vẫn còn nguyên.", "Keep this page open to keep your place. Answers already saved are safe."},
+	"wait.busy":    {"Hệ thống đang đông, yêu cầu sẽ được thử lại.", "The system is busy; the request will be retried."},
+	"wait.login":   {"Hệ thống đang đông (bạn ở vị trí %d). Mời đăng nhập lại sau khoảng %d giây.", "The system is busy (your place: %d). Please log in again in about %d seconds."},
 }
 
 // tr returns the message for key in lang; an unknown key shows itself so a

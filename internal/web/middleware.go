@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/tdkt/tdkt/internal/admit"
 	"github.com/tdkt/tdkt/internal/auth"
 	"github.com/tdkt/tdkt/internal/model"
 )
@@ -167,4 +168,29 @@ func (h *handler) parseForm(c *gin.Context) bool {
 		return false
 	}
 	return true
+}
+
+// admit passes a request of class k through the admission gate: it runs
+// now, waits its turn in the queue, or is answered at once from the waiting
+// room. The place is held until the handler returns, the wait for the group
+// commit included: the commit batches the writes of the requests in flight.
+func (h *handler) admit(k admit.Class) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if h.gate == nil {
+			c.Next()
+			return
+		}
+		p, err := h.gate.Enter(c.Request.Context(), k, waitTicket(c.Request))
+		if err != nil {
+			var r *admit.Refused
+			if errors.As(err, &r) {
+				h.showWaitingRoom(c, r.Wait)
+				return
+			}
+			c.AbortWithStatus(http.StatusServiceUnavailable) // the client left the queue
+			return
+		}
+		defer p.Done()
+		c.Next()
+	}
 }

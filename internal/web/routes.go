@@ -1,6 +1,10 @@
 package web
 
-import "github.com/gin-gonic/gin"
+import (
+	"github.com/gin-gonic/gin"
+
+	"github.com/tdkt/tdkt/internal/admit"
+)
 
 // routes lists every route of the platform.
 func (h *handler) routes(r *gin.Engine) {
@@ -10,28 +14,29 @@ func (h *handler) routes(r *gin.Engine) {
 	r.GET("/static/*path", h.serveStatic)
 	r.HEAD("/static/*path", h.serveStatic)
 	r.GET("/login", h.showLogin)
-	r.POST("/login", h.submitLogin)
+	r.POST("/login", h.admit(admit.Login), h.submitLogin)
 	r.POST("/lang", h.switchLanguage)
 	r.GET("/verify", h.showVerify)
 	r.GET("/verify/:code", h.showVerify)
 
-	// Any logged-in user.
+	// Any logged-in user. Heavy work and page views pass the admission gate
+	// (h.admit) with the class that says how much their work is worth.
 	in := r.Group("/", h.requireLogin)
 	in.POST("/logout", h.logout)
 	in.GET("/password", h.showPasswordChange)
 	in.POST("/password", h.submitPasswordChange)
-	in.GET("/", h.showCatalog)
+	in.GET("/", h.admit(admit.Page), h.showCatalog)
 	in.GET("/resume", h.resumeReading)
-	in.GET("/courses/:course", h.showCourse)
-	in.GET("/courses/:course/modules/:module", h.showModule)
+	in.GET("/courses/:course", h.admit(admit.Page), h.showCourse)
+	in.GET("/courses/:course/modules/:module", h.admit(admit.Page), h.showModule)
 	in.POST("/courses/:course/modules/:module/complete", h.completeModule)
-	in.GET("/courses/:course/modules/:module/practice", h.showPractice)
-	in.POST("/courses/:course/modules/:module/practice", h.answerPractice)
-	in.GET("/courses/:course/exam", h.showExam)
-	in.POST("/courses/:course/exam/start", h.startExam)
-	in.GET("/attempts/:id", h.showAttempt)
-	in.POST("/attempts/:id/answers", h.saveAnswers)
-	in.POST("/attempts/:id/submit", h.submitAttempt)
+	in.GET("/courses/:course/modules/:module/practice", h.admit(admit.Page), h.showPractice)
+	in.POST("/courses/:course/modules/:module/practice", h.admit(admit.Page), h.answerPractice)
+	in.GET("/courses/:course/exam", h.admit(admit.Page), h.showExam)
+	in.POST("/courses/:course/exam/start", h.admit(admit.Start), h.startExam)
+	in.GET("/attempts/:id", h.admit(admit.Attempt), h.showAttempt)
+	in.POST("/attempts/:id/answers", h.admit(admit.Answer), h.saveAnswers)
+	in.POST("/attempts/:id/submit", h.admit(admit.Submit), h.submitAttempt)
 	in.GET("/live", h.listLive)
 	in.GET("/live/join", h.joinLiveByCode)
 	in.GET("/live/:id", h.showLive)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/tdkt/tdkt/internal/admit"
 	"github.com/tdkt/tdkt/internal/auth"
 	"github.com/tdkt/tdkt/internal/certificate"
 	"github.com/tdkt/tdkt/internal/course"
@@ -55,6 +56,8 @@ type Deps struct {
 	// "Authorization: Bearer <token>"; empty keeps /metrics off here.
 	Metrics      *metric.Registry
 	MetricsToken string
+	// Gate is the admission control of heavy work; nil admits everything.
+	Gate *admit.Gate
 }
 
 type handler struct {
@@ -80,6 +83,7 @@ type handler struct {
 	bodies  map[bodyKey]*fragment // module texts, rendered once per language
 	metrics *metric.Registry
 	mtoken  string
+	gate    *admit.Gate
 }
 
 type bodyKey struct {
@@ -109,7 +113,7 @@ func New(d Deps) (http.Handler, error) {
 	}
 	h := &handler{auth: d.Auth, cat: d.Catalog, tracker: d.Tracker, exams: d.Exams, certs: d.Certs, live: d.Live, lives: d.Sessions, enrol: d.Enrolments, prog: d.Progress, baseURL: d.BaseURL, health: d.Health, version: d.Version,
 		secure: d.SecureCookies, ttl: d.SessionTTL, now: d.Clock, loc: d.Location, council: d.Council, pages: pg, assets: as, bodies: map[bodyKey]*fragment{},
-		metrics: d.Metrics, mtoken: d.MetricsToken}
+		metrics: d.Metrics, mtoken: d.MetricsToken, gate: d.Gate}
 	if err := h.renderBodies(); err != nil {
 		return nil, err
 	}

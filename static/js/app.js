@@ -95,6 +95,14 @@
         headers: { "Accept": "application/json" } })
         .then(function (r) {
           if (r.status === 409) { location.reload(); return; } // time up or submitted: show the result
+          if (r.status === 503) { // the waiting room: keep the answer and send it when told
+            var p0 = pending(); p0[q] = body; keep(p0); status(q, form.dataset.waiting);
+            return r.json().then(function (j) { return j.retry_after_ms; }, function () { return 2000; })
+              .then(function (ms) {
+                clearTimeout(timers[q]);
+                timers[q] = setTimeout(function () { send(q, pending()[q] || body); }, (ms || 2000) + Math.random() * 500);
+              });
+          }
           var p = pending(); delete p[q]; keep(p);
           status(q, r.ok ? form.dataset.saved : form.dataset.refused);
           count();
@@ -150,7 +158,23 @@
     }
   }
 
+  // Waiting room: count down, then come back the way the request came (the
+  // server chose the time, with jitter, so that not everyone returns at once).
+  function waitingRoom() {
+    var w = document.getElementById("waiting");
+    if (!w) { return; }
+    var after = Number(w.dataset.after) || 3000, left = document.getElementById("wait-left"), t0 = Date.now();
+    setInterval(function () {
+      if (left) { left.textContent = Math.max(0, Math.ceil((after - (Date.now() - t0)) / 1000)); }
+    }, 1000);
+    setTimeout(function () {
+      var f = document.getElementById("wait-retry");
+      if (f && f.tagName === "FORM") { f.submit(); } else { location.reload(); }
+    }, after);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    waitingRoom();
     flush();
     watchEnd();
     attemptPage();

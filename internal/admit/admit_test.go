@@ -1,0 +1,217 @@
+package admit
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+)
+
+// waitQueued polls until n requests wait in the queue: the order of what
+// follows depends on it, not on how long anything takes.
+func waitQueued(t *testing.T, g *Gate, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for g.Stats().Queued != n {
+		if time.Now().After(deadline) {
+			t.Fatalf("queued %d, want %d", g.Stats().Queued, n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func patient() Config {
+	var b [numClasses]time.Duration
+	for i := range b {
+		b[i] = time.Hour // nobody is sent away in these tests
+	}
+	return Config{Limit: 1, Budget: b}
+}
+
+// The queue serves a submission before an answer, an answer before the page
+// of a running attempt, that before a new start, a start before a login and
+// a login before a page view; within a class, the first come first.
+func TestQueueOrdersByValueThenArrival(t *testing.T) {
+	g := New(patient())
+	first, err := g.Enter(context.Background(), Page, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	arrivals := []Class{Page, Start, Login, Answer, Attempt, Submit, Answer, Page}
+	var (
+		mu    sync.Mutex
+		order []int
+		wg    sync.WaitGroup
+	)
+	for i, c := range arrivals {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p, err := g.Enter(context.Background(), c, "")
+			if err != nil {
+				t.Errorf("arrival %d (%s): %v", i, c, err)
+				return
+			}
+			mu.Lock()
+			order = append(order, i)
+			mu.Unlock()
+			p.Done()
+		}()
+		waitQueued(t, g, i+1) // arrivals one after the other, in this order
+	}
+	first.Done()
+	wg.Wait()
+	want := []int{5, 3, 6, 4, 1, 2, 0, 7} // submit; answers in arrival order; attempt; start; login; pages in order
+	if len(order) != len(want) {
+		t.Fatalf("served %v, want %v", order, want)
+	}
+	for i := range want {
+		if order[i] != want[i] {
+			t.Fatalf("served %v, want %v", order, want)
+		}
+	}
+	s := g.Stats()
+	if s.InFlight != 0 || s.Queued != 0 {
+		t.Fatalf("after all: %+v", s)
+	}
+}
+
+// A request that would wait past its budget is answered at once with its
+// place and when to come back; coming back with its ticket puts it ahead of
+// those who arrived after it.
+func TestWaitingRoomAnswersAtOnceAndKeepsThePlace(t *testing.T) {
+	cfg := patient()
+	cfg.Budget[Start] = 0 // a start never waits in the queue here
+	g := New(cfg)
+	busy, err := g.Enter(context.Background(), Answer, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Nothing releases the place, so a call that waited would never return.
+	done := make(chan error, 1)
+	go func() {
+		_, err := g.Enter(context.Background(), Start, "")
+		done <- err
+	}()
+	var w Wait
+	select {
+	case err := <-done:
+		var r *Refused
+		if !errors.As(err, &r) || !errors.Is(err, ErrWait) {
+			t.Fatalf("got %v, want the waiting room", err)
+		}
+		w = r.Wait
+	case <-time.After(30 * time.Second):
+		t.Fatal("the start was kept waiting instead of being answered at once")
+	}
+	if w.Place != 1 || w.Class != Start || w.Ticket == "" || w.After < 200*time.Millisecond || w.RetryAfterSeconds() < 1 {
+		t.Fatalf("waiting room answer %+v", w)
+	}
+	// A second newcomer is behind the first, which holds a ticket.
+	_, err = g.Enter(context.Background(), Start, "")
+	var r2 *Refused
+	if !errors.As(err, &r2) || r2.Wait.Place != 2 {
+		t.Fatalf("second newcomer: %v %+v", err, r2)
+	}
+	if s := g.Stats(); s.Room != 2 || s.Refused[Start] != 2 {
+		t.Fatalf("stats %+v", s)
+	}
+
+	// Now starts may queue. A newcomer queues first; the ticket holder,
+	// coming back after it, is still served before it.
+	g.cfg.Budget[Start] = time.Hour
+	var (
+		mu    sync.Mutex
+		order []string
+		wg    sync.WaitGroup
+	)
+	enter := func(name, ticket string) {
+		defer wg.Done()
+		p, err := g.Enter(context.Background(), Start, ticket)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			return
+		}
+		mu.Lock()
+		order = append(order, name)
+		mu.Unlock()
+		p.Done()
+	}
+	wg.Add(2)
+	go enter("newcomer", "")
+	waitQueued(t, g, 1)
+	go enter("ticket holder", w.Ticket)
+	waitQueued(t, g, 2)
+	busy.Done()
+	wg.Wait()
+	if len(order) != 2 || order[0] != "ticket holder" {
+		t.Fatalf("served %v, want the ticket holder first", order)
+	}
+	if s := g.Stats(); s.Room != 1 { // the second newcomer's ticket is still out
+		t.Fatalf("room %d after the ticket holder was admitted", s.Room)
+	}
+}
+
+// A ticket that was altered, or was given for a lesser class, buys nothing.
+func TestForgedTicketIsAFirstVisit(t *testing.T) {
+	cfg := patient()
+	cfg.Budget[Page] = 0
+	g := New(cfg)
+	busy, _ := g.Enter(context.Background(), Answer, "")
+	defer busy.Done()
+	_, err := g.Enter(context.Background(), Page, "")
+	var r *Refused
+	if !errors.As(err, &r) {
+		t.Fatal(err)
+	}
+	b := []byte(r.Wait.Ticket)
+	b[2] ^= 1
+	for _, tk := range []string{string(b), r.Wait.Ticket + "x", "not a ticket"} {
+		if _, ok := g.readTicket(tk, Page); ok {
+			t.Errorf("ticket %q accepted", tk)
+		}
+	}
+	if _, ok := g.readTicket(r.Wait.Ticket, Page); !ok {
+		t.Error("the real ticket refused")
+	}
+	if _, ok := g.readTicket(r.Wait.Ticket, Submit); ok {
+		t.Error("a page view's ticket accepted for a submission")
+	}
+}
+
+// A request whose budget runs out in the queue goes to the waiting room,
+// and one whose client gives up leaves the queue; neither holds a place.
+func TestQueueBudgetAndCancel(t *testing.T) {
+	cfg := patient()
+	cfg.Budget[Page] = time.Millisecond
+	g := New(cfg)
+	g.gap = 0 // the estimate says it fits; only the budget's timer sends it away
+	busy, _ := g.Enter(context.Background(), Answer, "")
+	_, err := g.Enter(context.Background(), Page, "")
+	if !errors.Is(err, ErrWait) {
+		t.Fatalf("got %v, want the waiting room after the budget", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		_, err := g.Enter(ctx, Submit, "")
+		errc <- err
+	}()
+	waitQueued(t, g, 1)
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled: %v", err)
+	}
+	busy.Done()
+	busy.Done() // a second Done gives nothing back twice
+	if s := g.Stats(); s.InFlight != 0 || s.Queued != 0 {
+		t.Fatalf("stats %+v", s)
+	}
+	p, err := g.Enter(context.Background(), Page, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Done()
+}
