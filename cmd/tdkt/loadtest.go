@@ -82,7 +82,21 @@ func loadtestExam(args []string, stdout, stderr io.Writer) int {
 	fset.IntVar(&cfg.LoginSample, "login-sample", 50, "password logins to time for logins_per_s")
 	fset.BoolVar(&cfg.Submit, "submit", true, "submit each attempt after answering")
 	fset.DurationVar(&cfg.Think, "think", 0, "pause between one trainee's answers (0: all answers back to back, the worst case)")
+	fset.BoolVar(&cfg.FindCapacity, "find-capacity", false, "raise the start rate step by step until p99 passes --target (or the waiting room or errors show), and report the sustainable starts and answers per second")
+	fset.Float64Var(&cfg.Rate, "rate", 20, "with --find-capacity: starts per second of the first step")
+	fset.Float64Var(&cfg.Growth, "growth", 1.25, "with --find-capacity: each step's rate is the last one's times this")
+	fset.DurationVar(&cfg.Step, "step", 5*time.Second, "with --find-capacity: how long each step starts trainees")
+	fset.DurationVar(&cfg.Target, "target", 300*time.Millisecond, "with --find-capacity: the p99 a step must stay under")
 	if err := fset.Parse(args); err != nil {
+		return 2
+	}
+	trainees := false
+	fset.Visit(func(f *flag.Flag) { trainees = trainees || f.Name == "trainees" })
+	if cfg.FindCapacity && !trainees {
+		cfg.Trainees = 40000 // enough for the steps up to a few hundred starts a second
+	}
+	if cfg.FindCapacity && (cfg.Rate <= 0 || cfg.Growth <= 1 || cfg.Step <= 0 || cfg.Target <= 0) {
+		fmt.Fprintln(stderr, "tdkt loadtest exam: --rate, --step and --target must be positive and --growth above 1")
 		return 2
 	}
 	if cfg.Server != "" && len(logins) == 0 {

@@ -31,7 +31,14 @@ type ExamConfig struct {
 	LoginSample int           // how many password logins to time for logins_per_s
 	Submit      bool          // submit each attempt after answering
 	Think       time.Duration // pause between one trainee's answers (0: back to back, the worst case)
-	Log         io.Writer
+	// FindCapacity raises the start rate step by step instead of running
+	// one storm (see findCapacity); Rate, Growth, Step and Target shape it.
+	FindCapacity bool
+	Rate         float64       // starts per second of the first step
+	Growth       float64       // each step's rate is the last one's times this
+	Step         time.Duration // how long each step starts trainees
+	Target       time.Duration // the p99 a step must stay under
+	Log          io.Writer
 }
 
 // ExamSummary is what the exam storm measured.
@@ -67,6 +74,8 @@ type ExamSummary struct {
 	WaitRequests  int64   `json:"waiting_room_requests"`
 	WaitLongestMs float64 `json:"waiting_room_longest_ms"`
 	FirstError    string  `json:"first_error,omitempty"`
+	// Capacity is the report of --find-capacity, which replaces the storm.
+	Capacity *CapacityReport `json:"capacity,omitempty"`
 }
 
 // Exam runs the exam-start storm and returns its summary.
@@ -131,23 +140,16 @@ func Exam(ctx context.Context, cfg ExamConfig) (ExamSummary, error) {
 		}
 	}
 	sum.Course = course
+	if cfg.FindCapacity {
+		rep, err := findCapacity(ctx, cfg, client, base, course, sessions, logf)
+		sum.Capacity = &rep
+		return sum, err
+	}
 	logf("%d trainees start the exam of %s over %s", len(sessions), course, cfg.Ramp)
 
-	waits := &waitroom{}
-	var (
-		mu                     sync.Mutex
-		all                    []time.Duration
-		starts, pages, answers []time.Duration
-		nStarts, nErr          atomic.Int64
-		nSent, nSaved, nSubmit atomic.Int64
-		firstErr               atomic.Value
-		wg                     sync.WaitGroup
-	)
-	fail := func(err error) {
-		nErr.Add(1)
-		firstErr.CompareAndSwap(nil, err.Error())
-	}
+	run := newExamRun()
 	begin := time.Now()
+	var wg sync.WaitGroup
 	for i, tok := range sessions {
 		wg.Add(1)
 		go func(i int, tok string) {
@@ -158,77 +160,107 @@ func Exam(ctx context.Context, cfg ExamConfig) (ExamSummary, error) {
 			case <-ctx.Done():
 				return
 			}
-			tr := trainee{client: client, base: base, cookie: &http.Cookie{Name: "tdkt_session", Value: tok}, waits: waits}
-			id, d, err := tr.start(ctx, course)
-			if err != nil {
-				fail(err)
-				return
-			}
-			nStarts.Add(1)
-			qs, pd, err := tr.paper(ctx, id)
-			if err != nil {
-				fail(err)
-				return
-			}
-			var mine, sub []time.Duration
-			for k, q := range qs {
-				if k > 0 && cfg.Think > 0 {
-					select {
-					case <-time.After(cfg.Think):
-					case <-ctx.Done():
-						return
-					}
-				}
-				nSent.Add(1)
-				took, err := tr.answer(ctx, id, q)
-				if err != nil {
-					fail(err)
-					continue
-				}
-				mine = append(mine, took)
-				nSaved.Add(1)
-			}
-			if cfg.Submit {
-				if took, err := tr.submit(ctx, id); err != nil {
-					fail(err)
-				} else {
-					nSubmit.Add(1)
-					sub = append(sub, took)
-				}
-			}
-			mu.Lock()
-			starts = append(starts, d)
-			pages = append(pages, pd)
-			answers = append(answers, mine...)
-			all = append(all, d, pd)
-			all = append(all, mine...)
-			all = append(all, sub...)
-			mu.Unlock()
+			run.trainee(ctx, trainee{client: client, base: base, cookie: &http.Cookie{Name: "tdkt_session", Value: tok}, waits: run.waits},
+				course, cfg.Think, cfg.Submit)
 		}(i, tok)
 	}
 	wg.Wait()
 	sum.DurationS = round(time.Since(begin).Seconds())
-	sum.Starts, sum.Errors = nStarts.Load(), nErr.Load()
-	sum.AnswersSent, sum.AnswersSaved, sum.Submitted = nSent.Load(), nSaved.Load(), nSubmit.Load()
-	if v, ok := firstErr.Load().(string); ok {
+	run.summarize(&sum)
+	return sum, nil
+}
+
+// examRun gathers what the trainees of one run measured.
+type examRun struct {
+	waits                       *waitroom
+	mu                          sync.Mutex
+	all, starts, pages, answers []time.Duration
+	nStarts, nErr               atomic.Int64
+	nSent, nSaved, nSubmit      atomic.Int64
+	firstErr                    atomic.Value
+}
+
+func newExamRun() *examRun { return &examRun{waits: &waitroom{}} }
+
+func (r *examRun) fail(err error) {
+	r.nErr.Add(1)
+	r.firstErr.CompareAndSwap(nil, err.Error())
+}
+
+// trainee starts the exam, loads the paper, answers every question (think
+// apart) and submits, as one officer would.
+func (r *examRun) trainee(ctx context.Context, tr trainee, course string, think time.Duration, submit bool) {
+	id, d, err := tr.start(ctx, course)
+	if err != nil {
+		r.fail(err)
+		return
+	}
+	r.nStarts.Add(1)
+	qs, pd, err := tr.paper(ctx, id)
+	if err != nil {
+		r.fail(err)
+		return
+	}
+	var mine, sub []time.Duration
+	for k, q := range qs {
+		if k > 0 && think > 0 {
+			select {
+			case <-time.After(think):
+			case <-ctx.Done():
+				return
+			}
+		}
+		r.nSent.Add(1)
+		took, err := tr.answer(ctx, id, q)
+		if err != nil {
+			r.fail(err)
+			continue
+		}
+		mine = append(mine, took)
+		r.nSaved.Add(1)
+	}
+	if submit {
+		if took, err := tr.submit(ctx, id); err != nil {
+			r.fail(err)
+		} else {
+			r.nSubmit.Add(1)
+			sub = append(sub, took)
+		}
+	}
+	r.mu.Lock()
+	r.starts = append(r.starts, d)
+	r.pages = append(r.pages, pd)
+	r.answers = append(r.answers, mine...)
+	r.all = append(r.all, d, pd)
+	r.all = append(r.all, mine...)
+	r.all = append(r.all, sub...)
+	r.mu.Unlock()
+}
+
+// summarize fills the counts and percentiles of sum.
+func (r *examRun) summarize(sum *ExamSummary) {
+	sum.Starts, sum.Errors = r.nStarts.Load(), r.nErr.Load()
+	sum.AnswersSent, sum.AnswersSaved, sum.Submitted = r.nSent.Load(), r.nSaved.Load(), r.nSubmit.Load()
+	if v, ok := r.firstErr.Load().(string); ok {
 		sum.FirstError = v
 	}
-	sum.WaitAnswers, sum.WaitRequests = waits.answers.Load(), waits.requests.Load()
-	sum.WaitLongestMs = ms(waits.max())
-	for _, l := range [][]time.Duration{starts, pages, answers, all} {
+	sum.WaitAnswers, sum.WaitRequests = r.waits.answers.Load(), r.waits.requests.Load()
+	sum.WaitLongestMs = ms(r.waits.max())
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, l := range [][]time.Duration{r.starts, r.pages, r.answers, r.all} {
 		sort.Slice(l, func(i, j int) bool { return l[i] < l[j] })
 	}
-	sum.StartP50Ms, sum.StartP99Ms = pct(starts, 50), pct(starts, 99)
-	if len(starts) > 0 {
-		sum.StartMaxMs = ms(starts[len(starts)-1])
+	sum.StartP50Ms, sum.StartP99Ms = pct(r.starts, 50), pct(r.starts, 99)
+	if len(r.starts) > 0 {
+		sum.StartMaxMs = ms(r.starts[len(r.starts)-1])
 	}
-	sum.PageP50Ms, sum.PageP99Ms = pct(pages, 50), pct(pages, 99)
-	sum.AnswerP50Ms, sum.AnswerP99Ms = pct(answers, 50), pct(answers, 99)
-	sum.AdmittedP99Ms = pct(all, 99)
-	if len(all) > 0 {
-		sum.AdmittedMaxMs = ms(all[len(all)-1])
+	sum.PageP50Ms, sum.PageP99Ms = pct(r.pages, 50), pct(r.pages, 99)
+	sum.AnswerP50Ms, sum.AnswerP99Ms = pct(r.answers, 50), pct(r.answers, 99)
+	sum.AdmittedP99Ms = pct(r.all, 99)
+	if len(r.all) > 0 {
+		sum.AdmittedMaxMs = ms(r.all[len(r.all)-1])
 	}
-	return sum, nil
 }
 
 var examLink = regexp.MustCompile(`href="/courses/([a-z0-9-]+)/exam"`)
