@@ -17,7 +17,8 @@ type CapacityStep struct {
 	AnswersPerS float64 `json:"answers_per_s"`
 	Requests    int     `json:"requests"`
 	P50Ms       float64 `json:"p50_ms"`
-	P99Ms       float64 `json:"p99_ms"`
+	P99Ms       float64 `json:"p99_ms"` // from each request's first try
+
 	MaxMs       float64 `json:"max_ms"`
 	WaitAnswers int64   `json:"waiting_room_answers"`
 	Errors      int64   `json:"errors"`
@@ -26,9 +27,10 @@ type CapacityStep struct {
 }
 
 // CapacityReport is what --find-capacity found: the highest start rate
-// whose every request (start, paper, twenty answers, submission) was served
-// with p99 under the target, without errors and with the waiting room
-// answering at most 1% of requests.
+// whose requests (start, paper, twenty answers, submission) were all served
+// without errors and with p99 under the target, each timed from its first
+// try, so time spent in the waiting room counts: a server that turns work
+// away is no faster for it.
 type CapacityReport struct {
 	TargetP99Ms            float64        `json:"target_p99_ms"`
 	Steps                  []CapacityStep `json:"steps"`
@@ -103,7 +105,7 @@ func capacityStep(ctx context.Context, client *http.Client, base, course string,
 			case <-ctx.Done():
 				return
 			}
-			run.trainee(ctx, trainee{client: client, base: base, cookie: &http.Cookie{Name: "tdkt_session", Value: tok}, waits: run.waits},
+			run.trainee(ctx, trainee{client: client, base: base, cookie: &http.Cookie{Name: "tdkt_session", Value: tok}, waits: run.waits, whole: true},
 				course, 0, submit)
 		}()
 	}
@@ -120,8 +122,6 @@ func capacityStep(ctx context.Context, client *http.Client, base, course string,
 		st.Why = fmt.Sprintf("%d errors (%s)", sum.Errors, sum.FirstError)
 	case st.P99Ms > ms(target):
 		st.Why = fmt.Sprintf("p99 %.1f ms over %.0f ms", st.P99Ms, ms(target))
-	case st.WaitAnswers*100 > int64(max(st.Requests, 1)):
-		st.Why = fmt.Sprintf("the waiting room answered %d of %d requests", st.WaitAnswers, st.Requests)
 	default:
 		st.Passed = true
 	}

@@ -2,10 +2,10 @@ package web
 
 import (
 	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	gzip "github.com/klauspost/compress/gzip"
 	"io/fs"
 	"mime"
 	"net/http"

@@ -46,6 +46,7 @@ func (h *handler) showAttempt(c *gin.Context) {
 		if n := c.Query("saved"); n != "" {
 			v.Notice = tr(v.Lang, "exam.saved")
 		}
+		h.renderPaper(views, v.Lang)
 		v.D = struct {
 			Course   *course.Course
 			Attempt  model.Attempt

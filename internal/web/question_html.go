@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/tdkt/tdkt/internal/quiz"
 )
@@ -16,24 +17,38 @@ import (
 func questionHTML(v qview, lang string) template.HTML {
 	var b strings.Builder
 	b.Grow(2048)
+	b.WriteString(string(questionHead(v, lang)))
+	questionRest(&b, v, lang)
+	return template.HTML(b.String()) // every text is escaped; stems and options are goldmark output
+}
+
+// questionHead is the start of a question up to its number, the part of it
+// that depends on its place in the paper.
+func questionHead(v qview, lang string) template.HTML {
 	esc := html.EscapeString
-	b.WriteString(`<fieldset class="q`)
+	cls := "q"
 	if v.Reviewed {
-		b.WriteString(` reviewed`)
+		cls = "q reviewed"
 	}
-	b.WriteString(`" id="q-` + esc(v.Q.ID) + `" data-q="` + esc(v.Q.ID) + `">` + "\n<legend>" + esc(tr(lang, "quiz.question")) + " " + strconv.Itoa(v.Num) + "</legend>\n")
+	return template.HTML(`<fieldset class="` + cls + `" id="q-` + esc(v.Q.ID) + `" data-q="` + esc(v.Q.ID) + `">` + "\n<legend>" +
+		esc(tr(lang, "quiz.question")) + " " + strconv.Itoa(v.Num) + "</legend>\n")
+}
+
+// questionRest is the rest of a question: stem, options (in the attempt's
+// order, with its saved answer) and the end of the fieldset.
+func questionRest(b *strings.Builder, v qview, lang string) {
+	esc := html.EscapeString
 	b.WriteString(`<div class="stem">` + string(v.Q.Stem) + "</div>\n")
 	if len(v.Parts) > 0 {
 		for _, p := range v.Parts {
 			b.WriteString(`<div class="part" data-q="` + esc(p.Q.ID) + `"><div class="stem">` + string(p.Q.Stem) + "</div>")
-			questionBody(&b, p, lang)
+			questionBody(b, p, lang)
 			b.WriteString("</div>\n")
 		}
 	} else {
-		questionBody(&b, v, lang)
+		questionBody(b, v, lang)
 	}
 	b.WriteString("<p class=\"saved meta\" role=\"status\"></p>\n</fieldset>\n")
-	return template.HTML(b.String()) // every text is escaped above; stems and options are goldmark output
 }
 
 func questionBody(b *strings.Builder, v qview, lang string) {
@@ -114,5 +129,58 @@ func questionBody(b *strings.Builder, v qview, lang string) {
 	if v.ShowAnswers {
 		b.WriteString(`<div class="explain"><p><strong>` + esc(tr(lang, "quiz.correct_answer")) + `:</strong> ` + esc(v.CorrectText(lang)) + `</p>` +
 			string(v.Q.Explain) + `<p class="cite">` + esc(tr(lang, "quiz.cite")) + `: ` + esc(v.CiteText()) + "</p></div>\n")
+	}
+}
+
+// restCache keeps the rest of unanswered questions (after their number) as
+// attempt pages show them: the same question in the same order of options
+// is the same text on every paper, so a storm of starts renders each once.
+// The key names all the text depends on (see orderKey); the catalog does
+// not change while the server runs. Past max entries nothing is added.
+type restCache struct {
+	mu  sync.RWMutex
+	m   map[string]string
+	max int
+}
+
+func newRestCache(max int) *restCache { return &restCache{m: map[string]string{}, max: max} }
+
+// get returns the text of key, rendering it the first time.
+func (rc *restCache) get(key string, render func() string) string {
+	rc.mu.RLock()
+	text, ok := rc.m[key]
+	rc.mu.RUnlock()
+	if ok {
+		return text
+	}
+	text = render()
+	rc.mu.Lock()
+	if len(rc.m) < rc.max {
+		rc.m[key] = text
+	}
+	rc.mu.Unlock()
+	return text
+}
+
+// renderPaper renders every question of an open attempt into its HTML
+// field, unanswered ones from the cache.
+func (h *handler) renderPaper(views []qview, lang string) {
+	var b strings.Builder
+	for i := range views {
+		qv := &views[i]
+		rest := func() string {
+			var rb strings.Builder
+			rb.Grow(4096)
+			questionRest(&rb, *qv, lang)
+			return rb.String()
+		}
+		b.Reset()
+		b.WriteString(string(questionHead(*qv, lang)))
+		if qv.anyAnswered() {
+			b.WriteString(rest())
+		} else {
+			b.WriteString(h.rests.get(qv.orderKey(lang), rest))
+		}
+		qv.HTML = template.HTML(b.String()) // escaped by questionHead and questionRest
 	}
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"net/url"
 	"sort"
 	"strconv"
@@ -27,6 +28,7 @@ type qview struct {
 	Chosen   map[string]bool   // single, multiple: saved choices
 	Slots    []int             // ordering: 1 … n
 	Parts    []qview
+	HTML     template.HTML // the question rendered ahead (attempt page)
 
 	// Review.
 	Reviewed    bool
@@ -60,6 +62,45 @@ func newQView(q *quiz.Question, num int, seed uint64, answers map[string]quiz.An
 		v.Parts = append(v.Parts, newQView(p, num, seed, answers))
 	}
 	return v
+}
+
+// anyAnswered reports whether the question or any of its parts has a saved answer.
+func (v qview) anyAnswered() bool {
+	if v.Answered {
+		return true
+	}
+	for _, p := range v.Parts {
+		if p.anyAnswered() {
+			return true
+		}
+	}
+	return false
+}
+
+// orderKey names what an unanswered question's text depends on: the
+// language, the question and the order its options are shown in.
+func (v qview) orderKey(lang string) string {
+	var b strings.Builder
+	b.Grow(128)
+	v.writeOrderKey(&b, lang)
+	return b.String()
+}
+
+func (v qview) writeOrderKey(b *strings.Builder, lang string) {
+	b.WriteString(lang)
+	b.WriteByte(0)
+	b.WriteString(v.Q.ID)
+	for _, list := range [][]quiz.Option{v.View.Options, v.View.Left, v.View.Right} {
+		b.WriteByte(1)
+		for _, o := range list {
+			b.WriteString(o.ID)
+			b.WriteByte(0)
+		}
+	}
+	for _, p := range v.Parts {
+		b.WriteByte(2)
+		p.writeOrderKey(b, lang)
+	}
 }
 
 // IsTrue and IsFalse report a saved true/false answer, for the radio buttons.

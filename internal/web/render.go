@@ -2,9 +2,9 @@ package web
 
 import (
 	"bytes"
-	"compress/gzip"
 	"embed"
 	"fmt"
+	gzip "github.com/klauspost/compress/gzip"
 	"html"
 	"html/template"
 	"io/fs"

@@ -84,6 +84,7 @@ type handler struct {
 	metrics *metric.Registry
 	mtoken  string
 	gate    *admit.Gate
+	rests   *restCache // attempt pages' unanswered questions, rendered once
 }
 
 type bodyKey struct {
@@ -113,7 +114,7 @@ func New(d Deps) (http.Handler, error) {
 	}
 	h := &handler{auth: d.Auth, cat: d.Catalog, tracker: d.Tracker, exams: d.Exams, certs: d.Certs, live: d.Live, lives: d.Sessions, enrol: d.Enrolments, prog: d.Progress, baseURL: d.BaseURL, health: d.Health, version: d.Version,
 		secure: d.SecureCookies, ttl: d.SessionTTL, now: d.Clock, loc: d.Location, council: d.Council, pages: pg, assets: as, bodies: map[bodyKey]*fragment{},
-		metrics: d.Metrics, mtoken: d.MetricsToken, gate: d.Gate}
+		metrics: d.Metrics, mtoken: d.MetricsToken, gate: d.Gate, rests: newRestCache(8192)}
 	if err := h.renderBodies(); err != nil {
 		return nil, err
 	}
