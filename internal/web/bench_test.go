@@ -11,7 +11,11 @@ import (
 func BenchmarkModulePage(b *testing.B) {
 	e := newEnv(b)
 	ck := e.login(b, "hocvien")
-	path := "/courses/nghiep-vu-thi-dua-khen-thuong/modules/nhung-van-de-chung"
+	benchGet(b, e, "/courses/nghiep-vu-thi-dua-khen-thuong/modules/nhung-van-de-chung", ck)
+}
+
+// benchGet requests path in parallel, gzipped as a phone asks for it.
+func benchGet(b *testing.B, e *env, path string, ck *http.Cookie) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {

@@ -43,20 +43,7 @@ func benchAttempt(b *testing.B, e *env) (*http.Cookie, string, []string) {
 func BenchmarkAttemptPage(b *testing.B) {
 	e := newEnv(b)
 	ck, path, _ := benchAttempt(b, e)
-	b.ReportAllocs()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			r := httptest.NewRequest("GET", path, nil)
-			r.Header.Set("Accept-Encoding", "gzip")
-			r.AddCookie(ck)
-			w := httptest.NewRecorder()
-			e.h.ServeHTTP(w, r)
-			if w.Code != http.StatusOK {
-				b.Fatalf("status %d", w.Code)
-			}
-		}
-	})
+	benchGet(b, e, path, ck)
 	b.StopTimer()
 	probe := e.do(req{method: "GET", path: path, cookie: ck, header: map[string]string{"Accept-Encoding": "gzip"}})
 	b.ReportMetric(float64(probe.Body.Len()), "gzip-bytes")
