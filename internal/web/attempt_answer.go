@@ -46,23 +46,28 @@ func (h *handler) storeAnswers(c *gin.Context, id int64) (int, error) {
 		}
 		return 0, exam.ErrSubmitted
 	}
-	answers, err := answersFromForm(c.Request.PostForm, h.exams.Paper(a))
-	if err != nil {
-		return 0, fmt.Errorf("%w: %v", quiz.ErrInvalidAnswer, err)
-	}
 	// Every question the form names must be on this paper: an answer to
 	// another question is refused, not silently dropped.
-	named := []string{c.Request.PostForm.Get("question")}
-	for k := range c.Request.PostForm {
+	form := c.Request.PostForm
+	question := form.Get("question")
+	if question != "" && !inPaper(a.Questions, question) {
+		return 0, exam.ErrNotInAttempt
+	}
+	only := question // the script's form: one question and its parts
+	for k := range form {
 		if rest, ok := strings.CutPrefix(k, "a:"); ok {
 			qid, _, _ := strings.Cut(rest, ":")
-			named = append(named, qid)
+			if !inPaper(a.Questions, qid) {
+				return 0, exam.ErrNotInAttempt
+			}
+			if top, _, _ := strings.Cut(qid, "/"); top != question {
+				only = ""
+			}
 		}
 	}
-	for _, qid := range named {
-		if qid != "" && !inPaper(a.Questions, qid) {
-			return 0, exam.ErrNotInAttempt
-		}
+	answers, err := answersFromForm(form, h.exams.Paper(a), only)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %v", quiz.ErrInvalidAnswer, err)
 	}
 	for qid, ans := range answers {
 		if err := h.exams.SaveAnswer(ctx, u.ID, a.ID, qid, ans); err != nil {

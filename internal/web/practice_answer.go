@@ -30,7 +30,7 @@ func (h *handler) answerPractice(c *gin.Context) {
 		h.fail(c, http.StatusUnprocessableEntity, "quiz.not_in_attempt", nil)
 		return
 	}
-	answers, err := answersFromForm(c.Request.PostForm, []*quiz.Question{q})
+	answers, err := answersFromForm(c.Request.PostForm, []*quiz.Question{q}, "")
 	if err != nil {
 		h.renderPractice(c, m, http.StatusUnprocessableEntity, tr(langOf(c.Request), "quiz.invalid"))
 		return

@@ -184,8 +184,10 @@ var errFormAnswer = errors.New("web: answer form")
 
 // answersFromForm reads the answers present in a form, for the questions of
 // a paper (case parts included). A question with no field is left out; a
-// malformed one is an error naming its number.
-func answersFromForm(form url.Values, paper []*quiz.Question) (map[string]quiz.Answer, error) {
+// malformed one is an error naming its number. With only set, the form is
+// known to answer that question alone (the exam page's script sends one at
+// a time) and the rest of the paper is not searched for fields.
+func answersFromForm(form url.Values, paper []*quiz.Question, only string) (map[string]quiz.Answer, error) {
 	out := map[string]quiz.Answer{}
 	var walk func(q *quiz.Question, num int) error
 	walk = func(q *quiz.Question, num int) error {
@@ -272,6 +274,9 @@ func answersFromForm(form url.Values, paper []*quiz.Question) (map[string]quiz.A
 		return nil
 	}
 	for i, q := range paper {
+		if only != "" && q.ID != only {
+			continue
+		}
 		if err := walk(q, i+1); err != nil {
 			return nil, err
 		}
