@@ -122,6 +122,7 @@ type Gate struct {
 	mu       sync.Mutex
 	inflight int
 	queue    waitHeap
+	queued   [numClasses]int // in the queue, by class
 	seq      uint64
 	// gap is the moving average of the time between two places freed
 	// while requests were waiting (ns): how fast the line moves, whatever
@@ -137,6 +138,7 @@ type roomEntry struct {
 	class   Class
 	first   time.Time // first refused
 	expires time.Time // forgotten if it has not come back by then
+	times   int       // refusals so far
 }
 
 // New returns a gate. A limit below 1 is taken as 1; a zero budget sends
@@ -230,7 +232,7 @@ func (g *Gate) Enter(ctx context.Context, c Class, ticket string) (*Pass, error)
 		g.mu.Unlock()
 		return &Pass{g: g}, nil
 	}
-	ahead := g.aheadLocked(c, seq)
+	ahead := g.aheadLocked(c, seq, back)
 	budget := g.cfg.Budget[c]
 	if g.estimate(ahead+1) > budget {
 		w := g.refuseLocked(c, seq, ahead, now)
@@ -239,6 +241,7 @@ func (g *Gate) Enter(ctx context.Context, c Class, ticket string) (*Pass, error)
 	}
 	w := &waiter{class: c, seq: seq, ready: make(chan struct{}, 1)}
 	heap.Push(&g.queue, w)
+	g.queued[c]++
 	g.mu.Unlock()
 
 	timer := time.NewTimer(budget)
@@ -258,12 +261,13 @@ func (g *Gate) Enter(ctx context.Context, c Class, ticket string) (*Pass, error)
 		return g.granted(c, seq, back), nil
 	}
 	heap.Remove(&g.queue, w.index)
+	g.queued[c]--
 	if cause != nil {
 		g.mu.Unlock()
 		return nil, cause
 	}
 	now = g.cfg.Now()
-	wt := g.refuseLocked(c, seq, g.aheadLocked(c, seq), now)
+	wt := g.refuseLocked(c, seq, g.aheadLocked(c, seq, true), now) // others came after it
 	g.mu.Unlock()
 	return nil, &Refused{Wait: wt}
 }
@@ -301,6 +305,7 @@ func (g *Gate) release(now time.Time) {
 		}
 		g.lastRelease = now
 		w := heap.Pop(&g.queue).(*waiter)
+		g.queued[w.class]--
 		w.ready <- struct{}{}
 	} else {
 		g.inflight--
@@ -316,11 +321,19 @@ func (g *Gate) estimate(n int) time.Duration {
 }
 
 // aheadLocked counts the queued requests that would be served before one of
-// class c that arrived as seq.
-func (g *Gate) aheadLocked(c Class, seq uint64) int {
+// class c that arrived as seq: every one of a better class, and those of its
+// class that came first. A newcomer comes after all of its class, so only a
+// client back with a ticket needs the queue searched.
+func (g *Gate) aheadLocked(c Class, seq uint64, back bool) int {
 	n := 0
+	for k := Class(0); k < c; k++ {
+		n += g.queued[k]
+	}
+	if !back {
+		return n + g.queued[c]
+	}
 	for _, w := range g.queue {
-		if w.class < c || w.class == c && w.seq < seq {
+		if w.class == c && w.seq < seq {
 			n++
 		}
 	}
@@ -338,10 +351,6 @@ func (g *Gate) refuseLocked(c Class, seq uint64, ahead int, now time.Time) Wait 
 		i, _ := slices.BinarySearch(r, seq)
 		place += i
 	}
-	after := g.estimate(place + 1)
-	after = min(max(after, 250*time.Millisecond), 30*time.Second)
-	// Jitter: clients told the same time would come back together.
-	after = time.Duration(float64(after) * (0.8 + 0.4*mrand.Float64()))
 	e, ok := g.roomSeen[seq]
 	if !ok {
 		e = roomEntry{class: c, first: now}
@@ -349,6 +358,17 @@ func (g *Gate) refuseLocked(c Class, seq uint64, ahead int, now time.Time) Wait 
 		i, _ := slices.BinarySearch(r, seq)
 		g.room[c] = slices.Insert(r, i, seq)
 	}
+	e.times++
+	// The line's speed says when the place should come up; but work of a
+	// better class may keep arriving ahead of it, so each refusal of the same
+	// ticket doubles the least wait, up to 4 s: a client is turned away a
+	// few times, not on every retry (each costs the server a request), and
+	// never sleeps long once the line has gone.
+	after := g.estimate(place + 1)
+	after = max(after, 250*time.Millisecond<<min(e.times-1, 4))
+	after = min(after, 30*time.Second)
+	// Jitter: clients told the same time would come back together.
+	after = time.Duration(float64(after) * (0.8 + 0.4*mrand.Float64()))
 	// A client that does not come back within a few of its waits has gone.
 	e.expires = now.Add(3*after + 10*time.Second)
 	g.roomSeen[seq] = e

@@ -215,3 +215,32 @@ func TestQueueBudgetAndCancel(t *testing.T) {
 	}
 	p.Done()
 }
+
+// A ticket turned away again is told to wait longer each time, up to a cap,
+// so that a starved class does not retry on every tick.
+func TestRepeatedRefusalBacksOff(t *testing.T) {
+	g := New(Config{Limit: 1})
+	busy, _ := g.Enter(context.Background(), Submit, "")
+	defer busy.Done()
+	ticket := ""
+	var least []time.Duration
+	for range 7 {
+		_, err := g.Enter(context.Background(), Start, ticket)
+		var r *Refused
+		if !errors.As(err, &r) {
+			t.Fatal(err)
+		}
+		ticket = r.Wait.Ticket
+		least = append(least, r.Wait.After)
+	}
+	// After is jittered by ±20%: 250 ms doubles to 4 s and stays there.
+	for i, want := range []time.Duration{250, 500, 1000, 2000, 4000, 4000, 4000} {
+		w := want * time.Millisecond
+		if least[i] < w*8/10 || least[i] > w*12/10 {
+			t.Fatalf("refusal %d: told to wait %s, want about %s (all: %v)", i+1, least[i], w, least)
+		}
+	}
+	if s := g.Stats(); s.Room != 1 || s.Refused[Start] != 7 {
+		t.Fatalf("one client refused seven times: %+v", s)
+	}
+}

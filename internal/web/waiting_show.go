@@ -56,8 +56,20 @@ func (h *handler) showWaitingRoom(c *gin.Context, w admit.Wait) {
 		HttpOnly: true, Secure: h.secure || c.Request.TLS != nil, SameSite: http.SameSiteLaxMode})
 	lang := langOf(c.Request)
 	if wantsJSON(c) {
-		c.JSON(http.StatusServiceUnavailable, gin.H{"error": tr(lang, "wait.busy"), "waiting": true,
-			"place": w.Place, "retry_after_ms": w.After.Milliseconds(), "ticket": w.Ticket})
+		// Written by hand: under overload this is the most frequent answer
+		// of all, and every field is a number, a ticket in base64url or a
+		// fixed message.
+		b := make([]byte, 0, 256)
+		b = append(b, `{"error":`...)
+		b = strconv.AppendQuote(b, tr(lang, "wait.busy"))
+		b = append(b, `,"waiting":true,"place":`...)
+		b = strconv.AppendInt(b, int64(w.Place), 10)
+		b = append(b, `,"retry_after_ms":`...)
+		b = strconv.AppendInt(b, w.After.Milliseconds(), 10)
+		b = append(b, `,"ticket":"`...)
+		b = append(b, w.Ticket...)
+		b = append(b, `"}`...)
+		c.Data(http.StatusServiceUnavailable, "application/json; charset=utf-8", b)
 		c.Abort()
 		return
 	}
