@@ -41,8 +41,31 @@ func loadtestPages(args []string, stdout, stderr io.Writer) int {
 	fset.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long to measure")
 	fset.DurationVar(&cfg.Warmup, "warmup", 2*time.Second, "load before measuring, not counted")
 	fset.IntVar(&cfg.Requests, "requests", 0, "stop after this many requests (0: run for --duration)")
+	findCap := fset.Bool("find-capacity", false, "offer page views at a rising rate (open loop, --rate x--growth each --step) until p99 passes --target or errors appear; report the sustainable requests per second")
+	rate := fset.Float64("rate", 1000, "with --find-capacity: requests per second of the first step")
+	growth := fset.Float64("growth", 1.25, "with --find-capacity: each step's rate is the last one's times this")
+	step := fset.Duration("step", 5*time.Second, "with --find-capacity: how long each step lasts")
+	target := fset.Duration("target", 300*time.Millisecond, "with --find-capacity: the p99 a step must stay under")
 	if err := fset.Parse(args); err != nil {
 		return 2
+	}
+	if *findCap {
+		if cfg.Server != "" {
+			fmt.Fprintln(stderr, "tdkt loadtest pages: --find-capacity starts its own server; leave out --server")
+			return 2
+		}
+		cfg.Log = stderr
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		defer stop()
+		rep, err := loadtest.PagesCapacity(ctx, cfg, *rate, *growth, *step, *target)
+		if err != nil {
+			fmt.Fprintln(stderr, "tdkt loadtest pages:", err)
+			return 1
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(rep)
+		return 0
 	}
 	if cfg.Server != "" && len(logins) == 0 {
 		fmt.Fprintln(stderr, "tdkt loadtest pages: --server needs at least one --login user:password")
@@ -140,8 +163,31 @@ func loadtestLive(args []string, stdout, stderr io.Writer) int {
 	fset.Int64Var(&cfg.Session, "session", 0, "with --server: the live session id")
 	fset.StringVar(&cfg.Trainer, "trainer-cookie", "", "with --server: the trainer's tdkt_session cookie value")
 	fset.StringVar(&cookiesFile, "cookies-file", "", "with --server: a file of participants' tdkt_session cookie values, one a line")
+	findCap := fset.Bool("find-capacity", false, "grow one room step by step (--first, x--growth, up to --max), three slides a step, until slide p99 passes --target; report the largest room that kept under it")
+	first := fset.Int("first", 1000, "with --find-capacity: participants of the first step")
+	maxN := fset.Int("max", 19000, "with --find-capacity: the largest room tried (one open file per connection on each side)")
+	growth := fset.Float64("growth", 1.25, "with --find-capacity: each step's room is the last one's times this")
+	target := fset.Duration("target", 300*time.Millisecond, "with --find-capacity: the slide p99 a step must stay under")
 	if err := fset.Parse(args); err != nil {
 		return 2
+	}
+	if *findCap {
+		if cfg.Server != "" {
+			fmt.Fprintln(stderr, "tdkt loadtest live: --find-capacity starts its own server; leave out --server")
+			return 2
+		}
+		cfg.Log = stderr
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		defer stop()
+		rep, err := loadtest.LiveCapacity(ctx, cfg, *first, *maxN, *growth, *target)
+		if err != nil {
+			fmt.Fprintln(stderr, "tdkt loadtest live:", err)
+			return 1
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(rep)
+		return 0
 	}
 	if cfg.Server != "" {
 		b, err := os.ReadFile(cookiesFile)

@@ -213,11 +213,18 @@ func get(ctx context.Context, client *http.Client, url string, ck *http.Cookie) 
 	if err != nil {
 		return err
 	}
+	if resp.StatusCode == http.StatusServiceUnavailable && resp.Header.Get("X-Tdkt-Ticket") != "" {
+		return fmt.Errorf("GET %s: %w", url, errWaitingRoom)
+	}
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("GET %s: status %d", url, resp.StatusCode)
 	}
 	return nil
 }
+
+// errWaitingRoom is a page the server's admission control answered with
+// its waiting room: not served, but not broken either.
+var errWaitingRoom = errors.New("sent to the waiting room")
 
 func loginAll(ctx context.Context, client *http.Client, base string, logins []Login) ([]*http.Cookie, error) {
 	cookies := make([]*http.Cookie, len(logins))
