@@ -100,6 +100,16 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	read.SetMaxIdleConns(n)
 	read.SetConnMaxLifetime(0)
 
+	// Fold the WAL back into the database every 10,000 pages (about 40 MB)
+	// instead of SQLite's 1,000: a storm rewrites the same answer pages over
+	// and over, and a rarer checkpoint copies each of them once, not once per
+	// thousand pages. Measured with 3,000 trainees answering back to back on
+	// 0.66 of a core: the storm took 13.6 s instead of 14.4–14.8 s.
+	if _, err := write.ExecContext(ctx, "PRAGMA wal_autocheckpoint=10000"); err != nil {
+		write.Close()
+		read.Close()
+		return nil, fmt.Errorf("store: set the checkpoint interval: %w", err)
+	}
 	db := &DB{write: write, read: read, hot: map[string]*sql.Stmt{}}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
