@@ -106,7 +106,7 @@ func TestWaitingRoomAnswersAtOnceAndKeepsThePlace(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("the start was kept waiting instead of being answered at once")
 	}
-	if w.Place != 1 || w.Class != Start || w.Ticket == "" || w.After < 200*time.Millisecond || w.RetryAfterSeconds() < 1 {
+	if w.Place != 1 || w.Class != Start || w.Ticket == "" || w.After < 100*time.Millisecond || w.RetryAfterSeconds() < 1 {
 		t.Fatalf("waiting room answer %+v", w)
 	}
 	// A second newcomer is behind the first, which holds a ticket.
@@ -233,8 +233,8 @@ func TestRepeatedRefusalBacksOff(t *testing.T) {
 		ticket = r.Wait.Ticket
 		least = append(least, r.Wait.After)
 	}
-	// After is jittered by ±20%: 250 ms doubles to 4 s and stays there.
-	for i, want := range []time.Duration{250, 500, 1000, 2000, 4000, 4000, 4000} {
+	// After is jittered by ±20%: 125 ms doubles to 4 s and stays there.
+	for i, want := range []time.Duration{125, 250, 500, 1000, 2000, 4000, 4000} {
 		w := want * time.Millisecond
 		if least[i] < w*8/10 || least[i] > w*12/10 {
 			t.Fatalf("refusal %d: told to wait %s, want about %s (all: %v)", i+1, least[i], w, least)
