@@ -40,6 +40,8 @@ func watch(m *metric.Registry, rooms *live.Manager, exams *exam.Service, gate *a
 		func() float64 { return float64(gate.Stats().Queued) })
 	m.Gauge("tdkt_waiting_room", "Clients sent to the waiting room who have not come back yet.",
 		func() float64 { return float64(gate.Stats().Room) })
+	m.Gauge("tdkt_waiting_room_longest_seconds", "The longest a client waited in the waiting room before it was admitted, since start.",
+		func() float64 { return gate.Stats().LongestWait.Seconds() })
 	classes := admit.Classes()
 	names := make([]string, len(classes))
 	byName := map[string]admit.Class{}

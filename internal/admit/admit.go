@@ -108,12 +108,12 @@ func (r *Refused) Unwrap() error { return ErrWait }
 
 // Stats is what the gate has done since it started.
 type Stats struct {
-	InFlight   int
-	Queued     int
-	Room       int // tickets out in the waiting room
-	Admitted   [numClasses]int64
-	Refused    [numClasses]int64
-	LongestRef time.Duration // the longest a ticket holder has been kept out
+	InFlight    int
+	Queued      int
+	Room        int // tickets out in the waiting room
+	Admitted    [numClasses]int64
+	Refused     [numClasses]int64
+	LongestWait time.Duration // the longest a ticket holder was kept out before its admission
 }
 
 // Gate is the admission control. The zero value is not usable; see New.
@@ -125,7 +125,10 @@ type Gate struct {
 	inflight int
 	queue    waitHeap
 	queued   [numClasses]int // in the queue, by class
-	seq      uint64
+	// onQueue, when set (tests), is told the queue's length each time a
+	// request joins it, so a test can wait for that instead of for time.
+	onQueue func(queued int)
+	seq     uint64
 	// gap is the moving average of the time between two places freed
 	// while requests were waiting (ns): how fast the line moves, whatever
 	// the requests spend their time on.
@@ -159,9 +162,6 @@ func New(cfg Config) *Gate {
 	_, _ = rand.Read(key)
 	return &Gate{cfg: cfg, key: key, gap: float64(cfg.Hold) / float64(cfg.Limit), roomSeen: map[uint64]roomEntry{}}
 }
-
-// Limit is how many requests run at once.
-func (g *Gate) Limit() int { return g.cfg.Limit }
 
 // waiter is a request in the queue.
 type waiter struct {
@@ -244,6 +244,9 @@ func (g *Gate) Enter(ctx context.Context, c Class, ticket string) (*Pass, error)
 	w := &waiter{class: c, seq: seq, ready: make(chan struct{}, 1)}
 	heap.Push(&g.queue, w)
 	g.queued[c]++
+	if g.onQueue != nil {
+		g.onQueue(g.queue.Len())
+	}
 	g.mu.Unlock()
 
 	timer := time.NewTimer(budget)
@@ -289,8 +292,8 @@ func (g *Gate) admitted(c Class, seq uint64, back bool, now time.Time) {
 		return
 	}
 	if e, ok := g.roomSeen[seq]; ok {
-		if d := now.Sub(e.first); d > g.stats.LongestRef {
-			g.stats.LongestRef = d
+		if d := now.Sub(e.first); d > g.stats.LongestWait {
+			g.stats.LongestWait = d
 		}
 		delete(g.roomSeen, seq)
 		g.trimRoom(e.class, now)

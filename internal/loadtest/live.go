@@ -174,16 +174,7 @@ func Live(ctx context.Context, cfg LiveConfig) (LiveSummary, error) {
 		stallTok, seed.sessions = seed.sessions[len(seed.sessions)-1], seed.sessions[:len(seed.sessions)-1]
 	}
 	sum.Participants = len(seed.sessions)
-	wsURL := "ws" + strings.TrimPrefix(strings.TrimRight(cfg.Server, "/"), "http") + "/live/" + strconv.FormatInt(seed.session, 10) + "/ws"
-	dialer := &websocket.Dialer{HandshakeTimeout: 30 * time.Second, ReadBufferSize: 1024, WriteBufferSize: 1024}
-	dial := func(tok string) (*websocket.Conn, error) {
-		h := http.Header{"Cookie": {"tdkt_session=" + tok}}
-		ws, resp, err := dialer.DialContext(ctx, wsURL, h)
-		if err != nil && resp != nil {
-			err = fmt.Errorf("%w (status %d)", err, resp.StatusCode)
-		}
-		return ws, err
-	}
+	dial := liveDialer(ctx, cfg.Server, seed.session)
 
 	trainer, err := dial(seed.trainer)
 	if err != nil {
@@ -382,6 +373,20 @@ func Live(ctx context.Context, cfg LiveConfig) (LiveSummary, error) {
 	}
 	mu.Unlock()
 	return sum, nil
+}
+
+// liveDialer returns a function that joins the live session as the holder
+// of a session cookie, the way a phone does.
+func liveDialer(ctx context.Context, server string, session int64) func(tok string) (*websocket.Conn, error) {
+	wsURL := "ws" + strings.TrimPrefix(strings.TrimRight(server, "/"), "http") + "/live/" + strconv.FormatInt(session, 10) + "/ws"
+	dialer := &websocket.Dialer{HandshakeTimeout: 30 * time.Second, ReadBufferSize: 1024, WriteBufferSize: 1024}
+	return func(tok string) (*websocket.Conn, error) {
+		ws, resp, err := dialer.DialContext(ctx, wsURL, http.Header{"Cookie": {"tdkt_session=" + tok}})
+		if err != nil && resp != nil {
+			err = fmt.Errorf("%w (status %d)", err, resp.StatusCode)
+		}
+		return ws, err
+	}
 }
 
 // stall joins one more participant that reads its hello and then nothing,

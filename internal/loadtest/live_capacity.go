@@ -4,12 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -65,15 +62,7 @@ func LiveCapacity(ctx context.Context, cfg LiveConfig, first, maxN int, growth f
 	}
 	defer stop()
 	rep.Server = url
-	wsURL := "ws" + strings.TrimPrefix(url, "http") + "/live/" + strconv.FormatInt(seed.session, 10) + "/ws"
-	dialer := &websocket.Dialer{HandshakeTimeout: 30 * time.Second, ReadBufferSize: 1024, WriteBufferSize: 1024}
-	dial := func(tok string) (*websocket.Conn, error) {
-		ws, resp, err := dialer.DialContext(ctx, wsURL, http.Header{"Cookie": {"tdkt_session=" + tok}})
-		if err != nil && resp != nil {
-			err = fmt.Errorf("%w (status %d)", err, resp.StatusCode)
-		}
-		return ws, err
-	}
+	dial := liveDialer(ctx, url, seed.session)
 	trainer, err := dial(seed.trainer)
 	if err != nil {
 		return rep, fmt.Errorf("loadtest: trainer join: %w", err)

@@ -15,6 +15,21 @@ import (
 	"github.com/tdkt/tdkt/internal/quiz"
 )
 
+// startExamAsTrainee logs in as the trainee of examContent and starts the
+// course's exam, ending on the attempt page.
+func startExamAsTrainee(base string) chromedp.Tasks {
+	return chromedp.Tasks{
+		chromedp.Navigate(base + "/login?next=/courses/khoa/exam"),
+		chromedp.WaitVisible(`#username`, chromedp.ByID),
+		chromedp.SendKeys(`#username`, "hocvien", chromedp.ByID),
+		chromedp.SendKeys(`#password`, testPassword, chromedp.ByID),
+		chromedp.Submit(`#password`, chromedp.ByID),
+		chromedp.WaitVisible(`#start-exam`, chromedp.ByID),
+		chromedp.Click(`#start-exam`, chromedp.ByID),
+		chromedp.WaitVisible(`#attempt`, chromedp.ByID),
+	}
+}
+
 func TestBrowserExamSurvivesReload(t *testing.T) {
 	e := newEnvFS(t, examContent())
 	// The module is read already; this test is about the exam.
@@ -32,16 +47,7 @@ func TestBrowserExamSurvivesReload(t *testing.T) {
 			go chromedp.Run(ctx, page.HandleJavaScriptDialog(true))
 		}
 	})
-	err := chromedp.Run(ctx,
-		chromedp.Navigate(srv.URL+"/login?next=/courses/khoa/exam"),
-		chromedp.WaitVisible(`#username`, chromedp.ByID),
-		chromedp.SendKeys(`#username`, "hocvien", chromedp.ByID),
-		chromedp.SendKeys(`#password`, testPassword, chromedp.ByID),
-		chromedp.Submit(`#password`, chromedp.ByID),
-		chromedp.WaitVisible(`#start-exam`, chromedp.ByID),
-		chromedp.Click(`#start-exam`, chromedp.ByID),
-		chromedp.WaitVisible(`#attempt`, chromedp.ByID),
-	)
+	err := chromedp.Run(ctx, startExamAsTrainee(srv.URL))
 	if err != nil {
 		t.Fatalf("start the exam: %v", err)
 	}

@@ -22,16 +22,7 @@ func TestBrowserWaitingRoom(t *testing.T) {
 	defer srv.Close()
 	ctx, cancel := browser(t)
 	defer cancel()
-	err := chromedp.Run(ctx,
-		chromedp.Navigate(srv.URL+"/login?next=/courses/khoa/exam"),
-		chromedp.WaitVisible(`#username`, chromedp.ByID),
-		chromedp.SendKeys(`#username`, "hocvien", chromedp.ByID),
-		chromedp.SendKeys(`#password`, testPassword, chromedp.ByID),
-		chromedp.Submit(`#password`, chromedp.ByID),
-		chromedp.WaitVisible(`#start-exam`, chromedp.ByID),
-		chromedp.Click(`#start-exam`, chromedp.ByID),
-		chromedp.WaitVisible(`#attempt`, chromedp.ByID),
-	)
+	err := chromedp.Run(ctx, startExamAsTrainee(srv.URL))
 	if err != nil {
 		t.Fatalf("start the exam: %v", err)
 	}

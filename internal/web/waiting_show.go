@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 
@@ -98,9 +97,7 @@ func (h *handler) showWaitingRoom(c *gin.Context, w admit.Wait) {
 			}
 		}
 	}
-	if local := localPath(p.Action); local == "" {
-		p.Action = "/"
-	} else if _, err := url.ParseRequestURI(local); err != nil {
+	if localPath(p.Action) == "" {
 		p.Action = "/"
 	}
 	v := h.newView(c, tr(lang, "wait.title"))
