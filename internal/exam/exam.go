@@ -122,7 +122,7 @@ func (s *Service) StartExam(ctx context.Context, userID int64, courseID string) 
 	for _, q := range co.DrawPaper(a.Seed) {
 		a.Questions = append(a.Questions, q.ID)
 	}
-	err = s.batch.Do(ctx, func(tx *store.Tx) error { return tx.CreateAttempt(ctx, &a) })
+	err = s.batch.DoOne(ctx, func(tx *store.Tx) error { return tx.CreateAttempt(ctx, &a) })
 	if errors.Is(err, store.ErrDuplicate) {
 		// Another request of the same trainee started it a moment ago.
 		return s.openExam(ctx, userID, co)
@@ -266,7 +266,7 @@ func (s *Service) SaveAnswer(ctx context.Context, userID, attemptID int64, qid s
 	}
 	body, _ := json.Marshal(ans)
 	now := s.now()
-	err = s.batch.Do(ctx, func(tx *store.Tx) error { return tx.SaveAnswer(ctx, a.ID, qid, string(body), now, nil) })
+	err = s.batch.DoOne(ctx, func(tx *store.Tx) error { return tx.SaveAnswer(ctx, a.ID, qid, string(body), now, nil) })
 	if errors.Is(err, store.ErrClosed) {
 		// Submitted or timed out between the check and the write.
 		s.forget(a.ID)

@@ -30,7 +30,7 @@ func (s *Service) Practice(ctx context.Context, userID int64, m *course.Module) 
 	for _, q := range m.Questions {
 		a.Questions = append(a.Questions, q.ID)
 	}
-	err = s.batch.Do(ctx, func(tx *store.Tx) error { return tx.CreateAttempt(ctx, &a) })
+	err = s.batch.DoOne(ctx, func(tx *store.Tx) error { return tx.CreateAttempt(ctx, &a) })
 	if errors.Is(err, store.ErrDuplicate) {
 		return s.db.OpenAttempt(ctx, userID, m.Course.ID, model.AttemptPractice, m.ID)
 	}
@@ -56,7 +56,7 @@ func (s *Service) AnswerPractice(ctx context.Context, userID int64, m *course.Mo
 	}
 	g := quiz.Grade(q, ans)
 	body, _ := json.Marshal(ans)
-	err = s.batch.Do(ctx, func(tx *store.Tx) error { return tx.SaveAnswer(ctx, a.ID, qid, string(body), s.now(), &g) })
+	err = s.batch.DoOne(ctx, func(tx *store.Tx) error { return tx.SaveAnswer(ctx, a.ID, qid, string(body), s.now(), &g) })
 	if err != nil {
 		return 0, q, fmt.Errorf("exam: practice answer: %w", err)
 	}

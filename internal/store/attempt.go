@@ -94,7 +94,7 @@ func (tx *Tx) SubmitAttempt(ctx context.Context, a model.Attempt, scores map[str
 
 // Attempt returns one attempt.
 func (db *DB) Attempt(ctx context.Context, id int64) (model.Attempt, error) {
-	a, err := scanAttempt(db.read.QueryRowContext(ctx, `SELECT `+attemptColumns+` FROM attempts WHERE id = ?`, id))
+	a, err := scanAttempt(db.queryRow(ctx, `SELECT `+attemptColumns+` FROM attempts WHERE id = ?`, id))
 	if err != nil {
 		return a, fmt.Errorf("store: attempt %d: %w", id, mapErr(err))
 	}
@@ -104,7 +104,7 @@ func (db *DB) Attempt(ctx context.Context, id int64) (model.Attempt, error) {
 // OpenAttempt returns the open attempt of a user in a course (and module,
 // for practice), or ErrNotFound.
 func (db *DB) OpenAttempt(ctx context.Context, userID int64, courseID, kind, moduleID string) (model.Attempt, error) {
-	a, err := scanAttempt(db.read.QueryRowContext(ctx, `SELECT `+attemptColumns+` FROM attempts
+	a, err := scanAttempt(db.queryRow(ctx, `SELECT `+attemptColumns+` FROM attempts
 		WHERE user_id = ? AND course_id = ? AND kind = ? AND module_id = ? AND state = 'open'`, userID, courseID, kind, moduleID))
 	if err != nil {
 		return a, fmt.Errorf("store: open attempt: %w", mapErr(err))
@@ -114,7 +114,7 @@ func (db *DB) OpenAttempt(ctx context.Context, userID int64, courseID, kind, mod
 
 // Attempts returns a user's attempts of one kind in a course, oldest first.
 func (db *DB) Attempts(ctx context.Context, userID int64, courseID, kind string) ([]model.Attempt, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+attemptColumns+` FROM attempts
+	rows, err := db.query(ctx, `SELECT `+attemptColumns+` FROM attempts
 		WHERE user_id = ? AND course_id = ? AND kind = ? ORDER BY id`, userID, courseID, kind)
 	if err != nil {
 		return nil, fmt.Errorf("store: attempts: %w", err)
@@ -142,7 +142,7 @@ func (db *DB) ExpiredAttempts(ctx context.Context, now time.Time) ([]int64, erro
 
 // Answers returns the saved answers of an attempt.
 func (db *DB) Answers(ctx context.Context, attemptID int64) ([]model.SavedAnswer, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT question_id, answer, saved_at, score FROM attempt_answers WHERE attempt_id = ?`, attemptID)
+	rows, err := db.query(ctx, `SELECT question_id, answer, saved_at, score FROM attempt_answers WHERE attempt_id = ?`, attemptID)
 	if err != nil {
 		return nil, fmt.Errorf("store: answers of attempt %d: %w", attemptID, err)
 	}

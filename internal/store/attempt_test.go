@@ -139,3 +139,48 @@ func TestBatcherGroupsWritesAndIsolatesFailures(t *testing.T) {
 		t.Fatalf("after close: %v", err)
 	}
 }
+
+// A single-statement write runs without a savepoint of its own: when it
+// fails half-way (its first row in, its second refused), SQLite undoes
+// the whole statement and the writes before and after it in the same
+// commit stand.
+func TestBatcherSingleStatementFailureIsUndone(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTest(t)
+	b := NewBatcher(db, 64, time.Millisecond)
+	defer b.Close()
+	const cols = `INSERT INTO units (code, name, kind, parent_id, created_at, updated_at) VALUES `
+	op := func(values string) batchOp {
+		return batchOp{ctx: ctx, one: true, errc: make(chan error, 1), fn: func(tx *Tx) error {
+			_, err := tx.tx.ExecContext(ctx, cols+values)
+			return err
+		}}
+	}
+	batch := []batchOp{
+		op(`('A', 'Đơn vị A', 'don_vi', NULL, 0, 0)`),
+		op(`('X', 'Đơn vị X', 'don_vi', NULL, 0, 0), ('A', 'trùng mã', 'don_vi', NULL, 0, 0)`),
+		op(`('B', 'Đơn vị B', 'don_vi', NULL, 0, 0)`),
+	}
+	b.commit(batch) // the three in one commit, in this order
+	for i, o := range batch {
+		if err := <-o.errc; (err != nil) != (i == 1) {
+			t.Fatalf("write %d: %v", i, err)
+		}
+	}
+	var codes []string
+	rows, err := db.read.QueryContext(ctx, `SELECT code FROM units WHERE code IN ('A', 'B', 'X') ORDER BY code`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			t.Fatal(err)
+		}
+		codes = append(codes, c)
+	}
+	if fmt.Sprint(codes) != "[A B]" {
+		t.Fatalf("units after the batch: %v, want [A B] (X undone with its statement)", codes)
+	}
+}

@@ -44,6 +44,7 @@ type batchOp struct {
 	fn   func(tx *Tx) error
 	errc chan error
 	done func(error) // called after the commit, on the batcher's goroutine
+	one  bool        // fn runs a single statement: no savepoint needed
 }
 
 // NewBatcher starts a batcher that commits at most maxSize writes at a time,
@@ -56,7 +57,19 @@ func NewBatcher(db *DB, maxSize int, linger time.Duration) *Batcher {
 
 // Do runs fn inside the next batch and returns its result after the commit.
 func (b *Batcher) Do(ctx context.Context, fn func(tx *Tx) error) error {
-	op := batchOp{ctx: ctx, fn: fn, errc: make(chan error, 1)}
+	return b.do(batchOp{ctx: ctx, fn: fn, errc: make(chan error, 1)})
+}
+
+// DoOne is Do for a fn that runs exactly one statement. SQLite undoes a
+// failed statement by itself and leaves the transaction going, so such a
+// write needs no savepoint of its own: two statements fewer per write on
+// the hottest path (an exam answer).
+func (b *Batcher) DoOne(ctx context.Context, fn func(tx *Tx) error) error {
+	return b.do(batchOp{ctx: ctx, fn: fn, errc: make(chan error, 1), one: true})
+}
+
+func (b *Batcher) do(op batchOp) error {
+	ctx := op.ctx
 	b.mu.RLock()
 	if b.closed {
 		b.mu.RUnlock()
@@ -154,6 +167,10 @@ func (b *Batcher) commit(batch []batchOp) {
 		for i, op := range batch {
 			if op.ctx.Err() != nil {
 				results[i] = op.ctx.Err()
+				continue
+			}
+			if op.one {
+				results[i] = op.fn(tx)
 				continue
 			}
 			if _, err := save.Exec(); err != nil {

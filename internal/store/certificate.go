@@ -93,7 +93,7 @@ func (db *DB) CertificateByCode(ctx context.Context, code string) (model.Certifi
 
 // ValidCertificate returns a user's valid certificate for a course.
 func (db *DB) ValidCertificate(ctx context.Context, userID int64, courseID string) (model.Certificate, error) {
-	c, err := scanCert(db.read.QueryRowContext(ctx, `SELECT `+certColumns+` FROM certificates
+	c, err := scanCert(db.queryRow(ctx, `SELECT `+certColumns+` FROM certificates
 		WHERE user_id = ? AND course_id = ? AND status = 'valid'`, userID, courseID))
 	if err != nil {
 		return c, fmt.Errorf("store: valid certificate: %w", mapErr(err))

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"sync"
 	"time"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
@@ -30,6 +31,7 @@ type DB struct {
 	write *sql.DB
 	read  *sql.DB
 	hot   map[string]*sql.Stmt // statements of the write path, prepared once
+	reads sync.Map             // SQL text → *sql.Stmt on the read pool: the hot reads, prepared once
 }
 
 // Tx is a write transaction; obtain one with WithTx.
@@ -126,11 +128,61 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return db, nil
 }
 
+// readStmt returns the read pool's prepared statement for q, preparing it
+// on first use. Parsing a query costs as much as running it on the reads
+// a storm repeats (the session behind every request, an attempt, its
+// answers), so those are parsed once per read connection for the life of
+// the process. Only for constant SQL: the text is the key.
+func (db *DB) readStmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := db.reads.Load(q); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := db.read.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := db.reads.LoadOrStore(q, st); loaded {
+		st.Close() // prepared twice at once: keep the first
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
+}
+
+// queryRow is QueryRowContext on the read pool through a prepared statement.
+func (db *DB) queryRow(ctx context.Context, q string, args ...any) rowScanner {
+	st, err := db.readStmt(ctx, q)
+	if err != nil {
+		return errRow{err}
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// query is QueryContext on the read pool through a prepared statement.
+func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	st, err := db.readStmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// rowScanner is what *sql.Row offers, so a failed prepare can be reported
+// where the row is scanned.
+type rowScanner interface{ Scan(dest ...any) error }
+
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
+
 // Close closes both pools; call it after every writer has finished.
 func (db *DB) Close() error {
 	for _, st := range db.hot {
 		st.Close()
 	}
+	db.reads.Range(func(_, st any) bool {
+		st.(*sql.Stmt).Close()
+		return true
+	})
 	// A passive checkpoint folds the WAL back so a copied .db file is complete.
 	_, _ = db.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	return errors.Join(db.read.Close(), db.write.Close())

@@ -52,7 +52,7 @@ func (tx *Tx) CompleteModule(ctx context.Context, userID int64, courseID, module
 
 // UserProgress returns every module row of one user.
 func (db *DB) UserProgress(ctx context.Context, userID int64) ([]model.ModuleProgress, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT course_id, module_id, first_seen_at, last_seen_at, completed_at
+	rows, err := db.query(ctx, `SELECT course_id, module_id, first_seen_at, last_seen_at, completed_at
 		FROM module_progress WHERE user_id = ?`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("store: progress of user %d: %w", userID, err)

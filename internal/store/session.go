@@ -59,7 +59,7 @@ func (tx *Tx) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, 
 func (db *DB) SessionUser(ctx context.Context, tokenHash string, now time.Time) (model.Session, model.User, error) {
 	var s model.Session
 	var created, expires, seen int64
-	row := db.read.QueryRowContext(ctx, `SELECT s.token_hash, s.user_id, s.created_at, s.expires_at, s.last_seen_at, s.ip, s.user_agent,
+	row := db.queryRow(ctx, `SELECT s.token_hash, s.user_id, s.created_at, s.expires_at, s.last_seen_at, s.ip, s.user_agent,
 		u.id, u.username, u.full_name, u.role, u.unit_id, u.password_hash, u.must_change_password, u.disabled,
 		u.failed_logins, u.locked_until, u.created_at, u.updated_at
 		FROM sessions s JOIN users u ON u.id = s.user_id
