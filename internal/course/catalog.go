@@ -33,6 +33,8 @@ type Course struct {
 	Cert         *CertRules                // nil: the course gives no certificate
 	ForTrainers  bool                      // audience: trainers — hidden from trainees
 	Dossiers     []*Dossier                // practice cases on real dossiers (ho-so/*.yaml)
+	Decks        []*Deck                   // slide decks for live sessions (slides/*.md)
+	Pictures     map[string][]byte         // pictures the pages show, by path in the course folder
 }
 
 // Dossier returns the course's case with id, or nil.
@@ -242,7 +244,8 @@ func loadCourse(fsys fs.FS, dir string, reg *Register) (*Course, []Problem) {
 			probs = append(probs, Problem{courseFile, 1, "order is missing", false})
 		}
 	}
-	r := render(courseFile, body, bodyLine, reg)
+	pics := &pictures{fsys: fsys, course: dir, files: map[string][]byte{}}
+	r := renderWith(courseFile, body, bodyLine, reg, pics)
 	probs = append(probs, r.Problems...)
 	co.IntroHTML = r.HTML
 
@@ -253,9 +256,7 @@ func loadCourse(fsys fs.FS, dir string, reg *Register) (*Course, []Problem) {
 	orders := map[int]string{}
 	for _, e := range entries {
 		name := e.Name()
-		// Drafts (_ten.md, .ten.md) and notes (README.md) stay beside the modules without being published.
-		if e.IsDir() || name == "course.md" || !strings.HasSuffix(name, ".md") ||
-			strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".") || strings.EqualFold(name, "README.md") {
+		if name == "course.md" || !published(e) {
 			continue
 		}
 		file := path.Join(dir, name)
@@ -264,7 +265,7 @@ func loadCourse(fsys fs.FS, dir string, reg *Register) (*Course, []Problem) {
 			probs = append(probs, Problem{file, 1, "module file name must be a number, a hyphen and a lower-case slug, like 01-nhung-van-de-chung.md", false})
 			continue
 		}
-		m, p := loadModule(fsys, file, mm[1], reg)
+		m, p := loadModule(fsys, file, mm[1], reg, pics)
 		probs = append(probs, p...)
 		if m == nil {
 			continue
@@ -295,6 +296,9 @@ func loadCourse(fsys fs.FS, dir string, reg *Register) (*Course, []Problem) {
 	var dp []Problem
 	co.Dossiers, dp = loadDossiers(fsys, dir, reg)
 	probs = append(probs, dp...)
+	co.Decks, dp = loadDecks(fsys, dir, reg, pics)
+	probs = append(probs, dp...)
+	co.Pictures = pics.files
 	if co.Exam != nil {
 		probs = append(probs, checkExam(co)...)
 	}
@@ -308,12 +312,21 @@ func loadCourse(fsys fs.FS, dir string, reg *Register) (*Course, []Problem) {
 	return co, probs
 }
 
+// published reports whether a folder entry is a Markdown file to load:
+// drafts (_ten.md, .ten.md) and notes (README.md) stay beside the modules
+// and decks without being published.
+func published(e fs.DirEntry) bool {
+	name := e.Name()
+	return !e.IsDir() && strings.HasSuffix(name, ".md") && !strings.HasPrefix(name, "_") && !strings.HasPrefix(name, ".") &&
+		!strings.EqualFold(name, "README.md")
+}
+
 type loadedModule struct {
 	*Module
 	orderLine int
 }
 
-func loadModule(fsys fs.FS, file, id string, reg *Register) (*loadedModule, []Problem) {
+func loadModule(fsys fs.FS, file, id string, reg *Register, pics *pictures) (*loadedModule, []Problem) {
 	src, err := fs.ReadFile(fsys, file)
 	if err != nil {
 		return nil, []Problem{{file, 1, "cannot read file: " + err.Error(), false}}
@@ -345,7 +358,7 @@ func loadModule(fsys fs.FS, file, id string, reg *Register) (*loadedModule, []Pr
 	if strings.TrimSpace(string(body)) == "" {
 		probs = append(probs, Problem{file, bodyLine, "module has no text after the front matter", false})
 	}
-	r := render(file, body, bodyLine, reg)
+	r := renderWith(file, body, bodyLine, reg, pics)
 	probs = append(probs, r.Problems...)
 	m.HTML, m.TOC, m.Words = r.HTML, r.TOC, r.Words
 	if reg != nil {

@@ -132,23 +132,38 @@ func TestShippedModulesUseCurrentFigures(t *testing.T) {
 	stale := cat.Facts.StaleValues()
 	doubled := regexp.MustCompile(`(thay thế|thay cho)[^.;]{0,24}<a [^>]*>[^<]*</a> \((đã được thay thế|hết hiệu lực)\)`)
 	tags := regexp.MustCompile(`<[^>]+>`)
+	type page struct {
+		file string
+		html string
+	}
+	var pages []page
 	for _, co := range cat.Courses {
 		for _, m := range co.Modules {
-			html := string(m.HTML)
-			text := tags.ReplaceAllString(html, "")
-			if strings.Contains(text, "{{fact:") {
-				t.Errorf("%s: an unfilled fact marker", m.File)
-			}
-			for key, values := range stale {
-				for _, v := range values {
-					if regexp.MustCompile(`(^|[^0-9.])` + regexp.QuoteMeta(v) + `($|[^0-9])`).MatchString(text) {
-						t.Errorf("%s shows %s, a stale value of %s", m.File, v, key)
-					}
-				}
-			}
-			if loc := doubled.FindStringIndex(html); loc != nil {
-				t.Errorf("%s: a doubled marker: %q", m.File, html[loc[0]:loc[1]])
+			pages = append(pages, page{m.File, string(m.HTML)})
+		}
+		for _, d := range co.Decks { // slides shown in live sessions
+			for _, s := range d.Slides {
+				pages = append(pages, page{d.File, string(s)})
 			}
 		}
+	}
+	for _, p := range pages {
+		text := tags.ReplaceAllString(p.html, "")
+		if strings.Contains(text, "{{fact:") {
+			t.Errorf("%s: an unfilled fact marker", p.file)
+		}
+		for key, values := range stale {
+			for _, v := range values {
+				if regexp.MustCompile(`(^|[^0-9.])` + regexp.QuoteMeta(v) + `($|[^0-9])`).MatchString(text) {
+					t.Errorf("%s shows %s, a stale value of %s", p.file, v, key)
+				}
+			}
+		}
+		if loc := doubled.FindStringIndex(p.html); loc != nil {
+			t.Errorf("%s: a doubled marker: %q", p.file, p.html[loc[0]:loc[1]])
+		}
+	}
+	if len(pages) == 0 {
+		t.Fatal("no page rendered")
 	}
 }

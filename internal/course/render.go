@@ -58,6 +58,12 @@ type rendered struct {
 // collects its headings; it reports content that would not show as the
 // author meant (raw HTML, a level-1 heading).
 func render(file string, body []byte, firstLine int, reg *Register) rendered {
+	return renderWith(file, body, firstLine, reg, nil)
+}
+
+// renderWith is render where pictures (![…](hinh/a.png)) are resolved by
+// pics; without pics a picture is a problem.
+func renderWith(file string, body []byte, firstLine int, reg *Register, pics *pictures) rendered {
 	var out rendered
 	doc := markdown.Parser().Parse(text.NewReader(body))
 	linkCitations(doc, body, reg)
@@ -66,7 +72,22 @@ func render(file string, body []byte, firstLine int, reg *Register) rendered {
 		anchors[r] = true
 	}
 	lineOf := func(n ast.Node) int {
+		// An inline (a picture) has no lines of its own: its first text
+		// (the alternative text) tells where it is, else its block.
+		if n != nil && n.Type() == ast.TypeInline {
+			for c := n.FirstChild(); c != nil; c = c.FirstChild() {
+				if t, ok := c.(*ast.Text); ok {
+					return firstLine + bytes.Count(body[:t.Segment.Start], []byte("\n"))
+				}
+			}
+			for n != nil && n.Type() == ast.TypeInline {
+				n = n.Parent()
+			}
+		}
 		for ; n != nil; n = n.Parent() {
+			if n.Type() == ast.TypeInline {
+				continue
+			}
 			if l := n.Lines(); l != nil && l.Len() > 0 {
 				return firstLine + bytes.Count(body[:l.At(0).Start], []byte("\n"))
 			}
@@ -91,6 +112,17 @@ func render(file string, body []byte, firstLine int, reg *Register) rendered {
 			if n.Level == 2 || n.Level == 3 {
 				out.TOC = append(out.TOC, TOCEntry{Level: n.Level, Text: txt, ID: id})
 			}
+		case *ast.Image:
+			if pics == nil {
+				out.Problems = append(out.Problems, Problem{file, lineOf(n), "pictures are not shown here", false})
+				break
+			}
+			addr, msg := pics.resolve(string(n.Destination))
+			if msg != "" {
+				out.Problems = append(out.Problems, Problem{file, lineOf(n), msg, false})
+				break
+			}
+			n.Destination = []byte(addr)
 		case *ast.HTMLBlock:
 			out.Problems = append(out.Problems, Problem{file, lineOf(n), "raw HTML is not rendered; use Markdown instead", false})
 		case *ast.RawHTML:

@@ -6,12 +6,18 @@ import (
 	"strings"
 )
 
-// Slides cuts a live session's modules into slides: a title slide, then one
+// Slides are a live session's slides: a title slide, then the course's
+// deck when the session names one, or else its modules cut into one slide
 // per ## section (text before a module's first section belongs to no
-// slide). No modules named means all of the course's. The live room shows
+// slide; no modules named means all of the course's). The live room shows
 // them and bounds the trainer's goto by their number.
-func (c *Catalog) Slides(title, courseID string, modules []string) []template.HTML {
+func (c *Catalog) Slides(title, courseID, deck string, modules []string) []template.HTML {
 	out := []template.HTML{template.HTML("<h2>" + template.HTMLEscapeString(title) + "</h2>")}
+	if co := c.Course(courseID); co != nil && deck != "" {
+		if d := co.Deck(deck); d != nil {
+			return append(out, d.Slides...)
+		}
+	}
 	if co := c.Course(courseID); co != nil && len(modules) == 0 {
 		for _, m := range co.Modules {
 			modules = append(modules, m.ID)

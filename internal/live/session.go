@@ -44,6 +44,7 @@ type Input struct {
 	Title      string
 	CourseID   string
 	Modules    []string
+	Deck       string // a slide deck of the course, checked by the caller against the catalog
 	Start, End time.Time
 	UnitCodes  []string
 	LateAfter  int // minutes
@@ -95,7 +96,7 @@ func (s *Sessions) Create(ctx context.Context, in Input, trainerID int64) (model
 	if len(errs) > 0 {
 		return model.LiveSession{}, errs
 	}
-	sess := model.LiveSession{Title: in.Title, CourseID: in.CourseID, Modules: in.Modules, StartsAt: in.Start, EndsAt: in.End,
+	sess := model.LiveSession{Title: in.Title, CourseID: in.CourseID, Modules: in.Modules, Deck: in.Deck, StartsAt: in.Start, EndsAt: in.End,
 		LateAfter: time.Duration(in.LateAfter) * time.Minute, PresentPct: in.PresentPct, Required: in.Required, OpenToAll: in.OpenToAll,
 		StreamURL: in.StreamURL, TrainerID: trainerID}
 	for try := 0; try < 5; try++ {

@@ -277,6 +277,7 @@ type LiveSession struct {
 	Title      string
 	CourseID   string
 	Modules    []string // module ids whose sections are the slides
+	Deck       string   // the course's slide deck shown instead of the modules ("": none)
 	StartsAt   time.Time
 	EndsAt     time.Time
 	LateAfter  time.Duration

@@ -68,6 +68,7 @@ var authzMatrix = map[string]string{
 	"GET /courses/:course/dossiers":                  "LOOOOO",
 	"GET /courses/:course/dossiers/:case":            "LOOOOO",
 	"GET /courses/:course/exam":                      "LOOOOO",
+	"GET /courses/:course/files/*path":               "LOOOOO",
 	"GET /courses/:course/modules/:module":           "LOOOOO",
 	"GET /courses/:course/modules/:module/practice":  "LOOOOO",
 	"GET /documents":                                 "LOOOOO",
@@ -168,6 +169,8 @@ func newAuthzFixture(t *testing.T) authzFixture {
 		t.Fatal(err)
 	}
 	files[course.RegisterFile] = &fstest.MapFile{Data: reg}
+	files["khoa/hinh/so-do.png"] = &fstest.MapFile{Data: tinyPNG}
+	files["khoa/slides/tap-huan.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Tập huấn\n---\n## Sơ đồ\n\n![Sơ đồ](hinh/so-do.png)\n")}
 	e := newEnvFS(t, files)
 	f := authzFixture{e: e, o: addOtherProvince(t, e)}
 	ctx := context.Background()
@@ -230,6 +233,9 @@ func (f authzFixture) path(route string) string {
 			p = f.code
 		case "*path":
 			p = "css/app.css"
+			if strings.HasPrefix(route, "/courses/") {
+				p = "hinh/so-do.png" // a picture the fixture's deck shows
+			}
 		}
 		parts = append(parts, p)
 	}

@@ -106,7 +106,7 @@ func newEnvWith(t testing.TB, fsys fs.FS, proxies []string, gate *admit.Gate) *e
 		SignerTitle: "Chủ tịch", SignerName: "Nguyễn Văn Thắng", Place: "Minh Họa"}, static.Fonts, nil)
 	clock := &testClock{}
 	rooms, err := live.NewManager(ctx, db, batch, live.Options{Clock: clock.Now, Inline: course.Inline,
-		Slides: func(s model.LiveSession) int { return len(cat.Slides(s.Title, s.CourseID, s.Modules)) }})
+		Slides: func(s model.LiveSession) int { return len(cat.Slides(s.Title, s.CourseID, s.Deck, s.Modules)) }})
 	if err != nil {
 		t.Fatal(err)
 	}

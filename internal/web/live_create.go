@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -48,7 +49,7 @@ func (h *handler) createLive(c *gin.Context) {
 	}
 	f := c.Request.PostForm
 	form := map[string]string{}
-	for _, k := range []string{"title", "course", "date", "start", "end", "late_after", "present_pct", "stream_url", "required", "open_to_all"} {
+	for _, k := range []string{"title", "course", "deck", "date", "start", "end", "late_after", "present_pct", "stream_url", "required", "open_to_all"} {
 		form[k] = f.Get(k)
 	}
 	loc := h.loc // the form is in the platform's zone, whatever the machine's
@@ -66,6 +67,24 @@ func (h *handler) createLive(c *gin.Context) {
 		LateAfter: late, PresentPct: pct, Required: f.Get("required") == "1", OpenToAll: f.Get("open_to_all") == "1", StreamURL: f.Get("stream_url")}
 	if in.CourseID != "" && h.cat.Course(in.CourseID) == nil {
 		in.CourseID = ""
+	}
+	// A deck is "course/deck": it names its course, which must agree with
+	// the course chosen, if any.
+	if d := f.Get("deck"); d != "" {
+		cid, did, _ := strings.Cut(d, "/")
+		co := h.cat.Course(cid)
+		switch {
+		case co == nil || co.Deck(did) == nil:
+			h.showLiveForm(c, http.StatusUnprocessableEntity, form, model.ValidationError{{Field: "deck", Msg: model.Text{
+				VI: "Không có bộ trình chiếu " + d + ".", EN: "There is no slide deck " + d + "."}}})
+			return
+		case in.CourseID != "" && in.CourseID != cid:
+			h.showLiveForm(c, http.StatusUnprocessableEntity, form, model.ValidationError{{Field: "deck", Msg: model.Text{
+				VI: "Bộ trình chiếu thuộc một khóa học khác với khóa học đã chọn.",
+				EN: "The slide deck belongs to another course than the one chosen."}}})
+			return
+		}
+		in.CourseID, in.Deck = cid, did
 	}
 	// A trainer schedules only for units in their charge.
 	sc, err := h.scopeOf(c)

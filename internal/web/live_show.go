@@ -38,7 +38,7 @@ func (h *handler) showLive(c *gin.Context) {
 		Trainer bool
 		Bank    []bankPoll
 		Errors  map[string]string
-	}{sess, h.cat.Slides(sess.Title, sess.CourseID, sess.Modules), isTrainer, bank, liveErrors(v.Lang)}
+	}{sess, h.cat.Slides(sess.Title, sess.CourseID, sess.Deck, sess.Modules), isTrainer, bank, liveErrors(v.Lang)}
 	h.render(c, http.StatusOK, "live_room", v)
 }
 

@@ -29,6 +29,7 @@ func (h *handler) routes(r *gin.Engine) {
 	in.GET("/resume", h.resumeReading)
 	in.GET("/courses/:course", h.admit(admit.Page), h.showCourse)
 	in.GET("/courses/:course/modules/:module", h.admit(admit.Page), h.showModule)
+	in.GET("/courses/:course/files/*path", h.showPicture)
 	in.POST("/courses/:course/modules/:module/complete", h.completeModule)
 	in.GET("/courses/:course/modules/:module/practice", h.admit(admit.Page), h.showPractice)
 	in.POST("/courses/:course/modules/:module/practice", h.admit(admit.Page), h.answerPractice)
