@@ -21,6 +21,8 @@ func watch(m *metric.Registry, rooms *live.Manager, exams *exam.Service, gate *a
 		func() float64 { return float64(rooms.Stats().Connections) })
 	m.Counter("tdkt_live_dropped_total", "Live connections dropped because they could not keep up with the room.",
 		func() float64 { return float64(rooms.Stats().Dropped) })
+	m.Counter("tdkt_live_audio_dropped_total", "Audio messages of a trainer's voice not sent to a listener that was behind (the listener stays connected).",
+		func() float64 { return float64(rooms.Stats().AudioDropped) })
 	m.Gauge("tdkt_exam_attempts_open", "Exam attempts in progress.", func() float64 {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()

@@ -55,7 +55,7 @@ func TestMetricsPprofAndJSONLogs(t *testing.T) {
 		`tdkt_http_requests_total{code="200",method="GET",route="/healthz"} 1`,
 		`tdkt_http_request_duration_seconds_bucket{method="GET",route="/healthz",le="+Inf"} 1`,
 		`tdkt_http_requests_total{code="401",method="GET",route="/metrics"} 2`,
-		"tdkt_live_rooms 0", "tdkt_live_connections 0", "tdkt_live_dropped_total 0", "tdkt_exam_attempts_open 0",
+		"tdkt_live_rooms 0", "tdkt_live_connections 0", "tdkt_live_dropped_total 0", "tdkt_live_audio_dropped_total 0", "tdkt_exam_attempts_open 0",
 		`tdkt_batch_commit_seconds_count{batcher="live"}`, `tdkt_batch_writes_count{batcher="exam"}`,
 		"go_goroutines",
 	} {

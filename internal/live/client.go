@@ -25,9 +25,12 @@ type Client struct {
 	conn *websocket.Conn
 	p    Participant
 	send chan *frame // a broadcast shares one frame among all its connections
+	// audio holds the trainer's voice, apart from send: audio that waits
+	// too long is dropped, the connection is not.
+	audio   chan *websocket.PreparedMessage
+	audioIn bucket // the trainer's audio messages, apart from text
 
-	tokens float64
-	last   time.Time
+	text bucket // messages a participant may send
 
 	// strikes counts refused messages, by the reader (bad JSON, rate) and
 	// by the room (unknown type, forbidden, bad request).
@@ -43,23 +46,31 @@ type Client struct {
 	release func() // frees the account's connection slot; nil in tests
 }
 
-// allow is a token bucket: ratePerSec sustained, rateBurst at once.
-func (c *Client) allow(now time.Time) bool {
-	if !c.last.IsZero() {
-		c.tokens += now.Sub(c.last).Seconds() * ratePerSec
+// bucket is a token bucket: rate tokens a second, burst at once.
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+func (b *bucket) take(now time.Time, rate, burst float64) bool {
+	if !b.last.IsZero() {
+		b.tokens += now.Sub(b.last).Seconds() * rate
 	} else {
-		c.tokens = rateBurst
+		b.tokens = burst
 	}
-	c.last = now
-	if c.tokens > rateBurst {
-		c.tokens = rateBurst
+	b.last = now
+	if b.tokens > burst {
+		b.tokens = burst
 	}
-	if c.tokens < 1 {
+	if b.tokens < 1 {
 		return false
 	}
-	c.tokens--
+	b.tokens--
 	return true
 }
+
+// allow takes a text message from the participant's budget.
+func (c *Client) allow(now time.Time) bool { return c.text.take(now, ratePerSec, rateBurst) }
 
 // readPump reads what the participant sends and hands it to the room. It
 // goes on reading after the server has said goodbye, until the client
@@ -85,7 +96,7 @@ func (c *Client) readPump() {
 	kicked := false
 	var noticed time.Time // the last rate_limited notice: one a second is enough
 	for {
-		_, data, err := c.conn.ReadMessage()
+		kind, data, err := c.conn.ReadMessage()
 		if err != nil {
 			if errors.Is(err, websocket.ErrReadLimit) {
 				c.closeWith(websocket.CloseMessageTooBig, "message larger than 4 KB")
@@ -99,6 +110,14 @@ func (c *Client) readPump() {
 		var in Incoming
 		var refused *ErrorData
 		switch {
+		case kind == websocket.BinaryMessage && len(data) > 0 && data[0] == audioKind:
+			if c.allowAudio(time.Now()) {
+				c.room.inbound <- inbound{c: c, audio: data}
+				continue
+			}
+			refused = &ErrorData{Code: "rate_limited", Message: "too many audio messages: at most 25 a second"}
+		case kind == websocket.BinaryMessage:
+			refused = &ErrorData{Code: "bad_json", Message: "a binary message is audio: its first byte is 1"}
 		case !c.allow(time.Now()):
 			refused = &ErrorData{Code: "rate_limited", Message: "too many messages: at most 10 a second"}
 		case json.Unmarshal(data, &in) != nil || in.Type == "":
@@ -129,36 +148,30 @@ func (c *Client) closeWith(code int, reason string) {
 
 // writePump sends the room's messages and keeps the connection alive with
 // pings; a write that cannot finish within writeWait ends the connection.
-// When the room closes the queue it sends the close frame and leaves the
-// connection to the reader, which waits for the client's answer.
+// The room's messages go before audio: a slide change never waits behind
+// speech. When the room closes the queue it sends the close frame and
+// leaves the connection to the reader, which waits for the client's answer.
 func (c *Client) writePump() {
 	ping := time.NewTicker(pingEvery)
 	defer ping.Stop()
 	for {
 		select {
 		case f, ok := <-c.send:
-			_ = c.conn.SetWriteDeadline(time.Now().Add(writeWait))
-			if !ok {
-				frame := c.kick
-				if frame == nil {
-					frame = websocket.FormatCloseMessage(websocket.CloseGoingAway, "disconnected by the server")
-				}
-				c.closing.Store(true)
-				if c.conn.WriteMessage(websocket.CloseMessage, frame) != nil {
-					c.conn.Close()
-					return
-				}
-				_ = c.conn.SetReadDeadline(time.Now().Add(closeGrace))
+			if !c.write(f, ok) {
 				return
 			}
-			var err error
-			if f.raw != nil {
-				err = c.conn.WriteMessage(websocket.TextMessage, f.raw)
-			} else {
-				err = c.conn.WritePreparedMessage(f.pm)
+			continue
+		default:
+		}
+		select {
+		case f, ok := <-c.send:
+			if !c.write(f, ok) {
+				return
 			}
-			if err != nil {
-				c.conn.Close() // wakes the reader, which unregisters
+		case pm := <-c.audio:
+			_ = c.conn.SetWriteDeadline(time.Now().Add(writeWait))
+			if c.conn.WritePreparedMessage(pm) != nil {
+				c.conn.Close()
 				return
 			}
 		case <-ping.C:
@@ -169,4 +182,34 @@ func (c *Client) writePump() {
 			}
 		}
 	}
+}
+
+// write sends one of the room's messages, or the close frame when the room
+// closed the queue (ok false); it reports whether the writer goes on.
+func (c *Client) write(f *frame, ok bool) bool {
+	_ = c.conn.SetWriteDeadline(time.Now().Add(writeWait))
+	if !ok {
+		frame := c.kick
+		if frame == nil {
+			frame = websocket.FormatCloseMessage(websocket.CloseGoingAway, "disconnected by the server")
+		}
+		c.closing.Store(true)
+		if c.conn.WriteMessage(websocket.CloseMessage, frame) != nil {
+			c.conn.Close()
+			return false
+		}
+		_ = c.conn.SetReadDeadline(time.Now().Add(closeGrace))
+		return false
+	}
+	var err error
+	if f.raw != nil {
+		err = c.conn.WriteMessage(websocket.TextMessage, f.raw)
+	} else {
+		err = c.conn.WritePreparedMessage(f.pm)
+	}
+	if err != nil {
+		c.conn.Close() // wakes the reader, which unregisters
+		return false
+	}
+	return true
 }

@@ -63,7 +63,8 @@ type Manager struct {
 	conns  map[int64]int // open connections by account
 	open   int           // open connections in all
 
-	dropped atomic.Int64 // slow connections dropped since start
+	dropped      atomic.Int64 // slow connections dropped since start
+	audioDropped atomic.Int64 // audio messages listeners were too far behind to take
 }
 
 // Stats is what the manager reports to monitoring.
@@ -71,6 +72,9 @@ type Stats struct {
 	Rooms       int   // rooms running (sessions with connections)
 	Connections int   // open websocket connections
 	Dropped     int64 // slow connections dropped since start
+	// AudioDropped counts audio messages not sent to a listener that was
+	// behind (the listener stays connected).
+	AudioDropped int64
 }
 
 // Stats reads the manager's figures; it takes two short locks, never a
@@ -82,7 +86,7 @@ func (m *Manager) Stats() Stats {
 	m.connMu.Lock()
 	open := m.open
 	m.connMu.Unlock()
-	return Stats{Rooms: rooms, Connections: open, Dropped: m.dropped.Load()}
+	return Stats{Rooms: rooms, Connections: open, Dropped: m.dropped.Load(), AudioDropped: m.audioDropped.Load()}
 }
 
 // NewManager returns a manager writing through writes. It first closes the
@@ -152,6 +156,7 @@ func (m *Manager) room(ctx context.Context, id int64) (*Room, error) {
 	}
 	r := newRoom(sess, expected, m.db, m.writes, m.opt)
 	r.dropped = &m.dropped
+	r.audioDropped = &m.audioDropped
 	if err := r.restore(ctx); err != nil {
 		return nil, fmt.Errorf("live: restore room %d: %w", id, err)
 	}
@@ -219,7 +224,7 @@ func (m *Manager) Join(w http.ResponseWriter, r *http.Request, id int64, u model
 		release()
 		return nil // the upgrader has answered the request
 	}
-	c := &Client{room: room, conn: conn, send: make(chan *frame, sendQueue), release: release,
+	c := &Client{room: room, conn: conn, send: make(chan *frame, sendQueue), audio: make(chan *websocket.PreparedMessage, audioQueue), release: release,
 		p: Participant{ID: u.ID, Name: u.FullName, Trainer: trainer(sess, u)}}
 	room.register <- c
 	go c.writePump()

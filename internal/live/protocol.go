@@ -100,6 +100,7 @@ type Snapshot struct {
 	RollCall *RollCallView `json:"rollcall,omitzero"`
 	Marked   *bool         `json:"marked,omitzero"`
 	Seq      uint64        `json:"seq"`
+	Audio    *AudioConfig  `json:"audio"` // the trainer's voice as it is encoded; null while off
 
 	ChatOn    bool           `json:"chat_on"`
 	Moderated bool           `json:"moderated"`

@@ -44,6 +44,9 @@ type Room struct {
 	slides     int                 // how many slides the room shows; 0: not known, goto unbounded
 	inline     func(string) string // renders a bank question's inline Markdown; may be nil
 	dropped    *atomic.Int64       // the manager's count of slow connections dropped; may be nil
+	// audioDropped counts audio messages a listener was too far behind to
+	// take; may be nil.
+	audioDropped *atomic.Int64
 
 	// removedMu guards talk.removed for readers outside the room's
 	// goroutine (a join is refused before the upgrade); the room writes it
@@ -60,6 +63,8 @@ type Room struct {
 	rollEnd  *time.Timer // fires when the open roll call's window closes
 	dirty    bool        // tally or presence changed since the last push
 	talk     talkState
+	audio    *AudioConfig // the trainer's voice, nil while off
+	audioSeq uint32
 }
 
 type pollState struct {
@@ -75,10 +80,11 @@ type rollState struct {
 }
 
 type inbound struct {
-	c    *Client
-	msg  Incoming
-	err  *ErrorData // set when the reader refused the message itself
-	kick bool       // the reader counted too many refusals: end the connection
+	c     *Client
+	msg   Incoming
+	audio []byte     // a binary message: the trainer's voice
+	err   *ErrorData // set when the reader refused the message itself
+	kick  bool       // the reader counted too many refusals: end the connection
 }
 
 // savedState is what survives a restart.
@@ -218,6 +224,10 @@ func (r *Room) run() {
 				r.sendTo(in.c, MsgError, in.err)
 				continue
 			}
+			if in.audio != nil {
+				r.relayAudio(in.c, in.audio)
+				continue
+			}
 			r.handle(in.c, in.msg)
 		case <-rollEnds:
 			r.closeRollCall()
@@ -276,6 +286,9 @@ func (r *Room) remove(c *Client) {
 	delete(r.clients, c)
 	delete(r.trainers, c)
 	close(c.send)
+	if c.p.Trainer && len(r.trainers) == 0 {
+		r.audioOff() // no one left to speak
+	}
 	r.talk.rosterDue = true
 	if conns := slices.DeleteFunc(r.byUser[c.p.ID], func(x *Client) bool { return x == c }); len(conns) > 0 {
 		r.byUser[c.p.ID] = conns
@@ -292,7 +305,7 @@ func (r *Room) remove(c *Client) {
 }
 
 func (r *Room) snapshot(c *Client) Snapshot {
-	s := Snapshot{You: c.p, Title: r.sess.Title, Slide: r.slide, Slides: r.slides, Seq: r.seq}
+	s := Snapshot{You: c.p, Title: r.sess.Title, Slide: r.slide, Slides: r.slides, Seq: r.seq, Audio: r.audio}
 	if r.poll != nil {
 		v := r.poll.view
 		n := len(r.poll.answers)
@@ -444,7 +457,7 @@ func (r *Room) pushCounts() {
 }
 
 var trainerOnly = map[string]bool{MsgGoto: true, MsgPollOpen: true, MsgPollClose: true, MsgRollCallOpen: true, MsgRollCallClose: true,
-	MsgModerate: true, MsgModeration: true, MsgChatToggle: true, MsgMute: true, MsgRemove: true}
+	MsgModerate: true, MsgModeration: true, MsgChatToggle: true, MsgMute: true, MsgRemove: true, MsgAudio: true}
 
 func (r *Room) handle(c *Client, m Incoming) {
 	if trainerOnly[m.Type] && !r.isTrainer(c) {
@@ -453,6 +466,10 @@ func (r *Room) handle(c *Client, m Incoming) {
 	}
 	switch m.Type {
 	case MsgPing:
+	case MsgAudio:
+		if code, msg := r.setAudio(m.Data); code != "" {
+			r.refuse(c, code, "%s", msg)
+		}
 	case MsgGoto:
 		var d struct {
 			Index int `json:"index"`

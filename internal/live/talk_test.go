@@ -25,9 +25,13 @@ func (c *conn) until(typ string) (Outgoing, []string) {
 	var seen []string
 	_ = c.ws.SetReadDeadline(time.Now().Add(5 * time.Second))
 	for {
-		_, b, err := c.ws.ReadMessage()
+		kind, b, err := c.ws.ReadMessage()
 		if err != nil {
 			c.t.Fatalf("waiting for %s: %v", typ, err)
+		}
+		if kind == websocket.BinaryMessage {
+			seen = append(seen, "binary")
+			continue
 		}
 		var m struct {
 			Outgoing

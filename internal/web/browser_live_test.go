@@ -21,47 +21,17 @@ import (
 // report shows who was there.
 func TestBrowserLiveSession(t *testing.T) {
 	e := newEnv(t)
-	ctx := context.Background()
-	for _, n := range []string{"hocvien2", "hocvien3"} {
-		if _, err := e.auth.CreateUser(ctx, auth.UserInput{Username: n, FullName: "Học Viên " + n, Role: "trainee", UnitCode: "07441", Password: testPassword}, false); err != nil {
-			t.Fatal(err)
-		}
-	}
-	trainerU := mustUser(t, e, "giangvien")
-	unit, _ := e.db.UnitByCode(ctx, "24")
 	// The platform clock is the test's: everyone joins five minutes before
 	// the start, and the report is read half an hour in, then after the end,
 	// without waiting for either.
-	start := time.Now().Truncate(time.Minute).Add(-time.Hour)
+	sess := scheduleRoom(t, e, "777777", "Hội nghị tập huấn trực tuyến", "hocvien2", "hocvien3")
+	start := sess.StartsAt
 	e.clock.Set(start.Add(-5 * time.Minute))
-	sess := model.LiveSession{Code: "777777", Title: "Hội nghị tập huấn trực tuyến", CourseID: "nghiep-vu-thi-dua-khen-thuong",
-		Modules: []string{"nhung-van-de-chung"}, StartsAt: start, EndsAt: start.Add(2 * time.Hour),
-		LateAfter: 10 * time.Minute, PresentPct: 80, TrainerID: trainerU.ID}
-	if err := e.db.WithTx(ctx, func(tx *store.Tx) error { return tx.CreateLiveSession(ctx, &sess, []int64{unit.ID}, nil) }); err != nil {
-		t.Fatal(err)
-	}
 	srv := httptest.NewServer(e.h)
 	defer srv.Close()
-	room := srv.URL + "/live/" + strconv.FormatInt(sess.ID, 10)
 
 	// Each person has a browser of their own: separate cookies, like three phones.
-	person := func(name string) context.Context {
-		c, cancel := browser(t)
-		t.Cleanup(cancel)
-		err := chromedp.Run(c,
-			chromedp.Navigate(srv.URL+"/login?next="+strings.TrimPrefix(room, srv.URL)),
-			chromedp.WaitVisible(`#username`, chromedp.ByID),
-			chromedp.SendKeys(`#username`, name, chromedp.ByID),
-			chromedp.SendKeys(`#password`, testPassword, chromedp.ByID),
-			chromedp.Submit(`#password`, chromedp.ByID),
-			chromedp.WaitVisible(`#slides`, chromedp.ByID),
-			waitText(`#live-status`, "đã kết nối"),
-		)
-		if err != nil {
-			t.Fatalf("%s joins: %v", name, err)
-		}
-		return c
-	}
+	person := func(name string) context.Context { return joinRoom(t, srv.URL, sess.ID, name) }
 	tr, a, b := person("giangvien"), person("hocvien"), person("hocvien2")
 	visible := func(c context.Context) string {
 		var idx string
@@ -270,6 +240,50 @@ func TestBrowserLiveSession(t *testing.T) {
 }
 
 // waitText waits until the element's text contains want.
+// scheduleRoom adds trainees of Xã Tam Đa and schedules a session of the
+// shipped course led by giangvien for province 24, which began an hour
+// ago and lasts two.
+func scheduleRoom(t *testing.T, e *env, code, title string, trainees ...string) model.LiveSession {
+	t.Helper()
+	ctx := context.Background()
+	for _, n := range trainees {
+		if _, err := e.auth.CreateUser(ctx, auth.UserInput{Username: n, FullName: "Học Viên " + n, Role: "trainee", UnitCode: "07441", Password: testPassword}, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	unit, _ := e.db.UnitByCode(ctx, "24")
+	start := time.Now().Truncate(time.Minute).Add(-time.Hour)
+	sess := model.LiveSession{Code: code, Title: title, CourseID: "nghiep-vu-thi-dua-khen-thuong",
+		Modules: []string{"nhung-van-de-chung"}, StartsAt: start, EndsAt: start.Add(2 * time.Hour),
+		LateAfter: 10 * time.Minute, PresentPct: 80, TrainerID: mustUser(t, e, "giangvien").ID}
+	if err := e.db.WithTx(ctx, func(tx *store.Tx) error { return tx.CreateLiveSession(ctx, &sess, []int64{unit.ID}, nil) }); err != nil {
+		t.Fatal(err)
+	}
+	return sess
+}
+
+// joinRoom opens a browser of its own (its own cookies, like a phone of
+// its own), logs name in and waits until the live room of session id is
+// connected.
+func joinRoom(t *testing.T, base string, id int64, name string, flags ...chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
+	c, cancel := browser(t, flags...)
+	t.Cleanup(cancel)
+	err := chromedp.Run(c,
+		chromedp.Navigate(base+"/login?next=/live/"+strconv.FormatInt(id, 10)),
+		chromedp.WaitVisible(`#username`, chromedp.ByID),
+		chromedp.SendKeys(`#username`, name, chromedp.ByID),
+		chromedp.SendKeys(`#password`, testPassword, chromedp.ByID),
+		chromedp.Submit(`#password`, chromedp.ByID),
+		chromedp.WaitVisible(`#slides`, chromedp.ByID),
+		waitText(`#live-status`, "đã kết nối"),
+	)
+	if err != nil {
+		t.Fatalf("%s joins: %v", name, err)
+	}
+	return c
+}
+
 func waitText(sel, want string) chromedp.Action {
 	return waitEval(`(document.querySelector('` + sel + `')||{}).textContent && document.querySelector('` + sel + `').textContent.indexOf(` + strconv.Quote(want) + `) >= 0`)
 }

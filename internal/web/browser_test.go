@@ -30,7 +30,7 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-func browser(t *testing.T) (context.Context, func()) {
+func browser(t *testing.T, flags ...chromedp.ExecAllocatorOption) (context.Context, func()) {
 	t.Helper()
 	// The profile is removed by hand rather than by t.TempDir: Chromium's
 	// helper processes can still be writing its cache for a moment after
@@ -57,6 +57,7 @@ func browser(t *testing.T) (context.Context, func()) {
 		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(360, 740), // a cheap Android phone
 	)
+	opts = append(opts, flags...)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
 	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)

@@ -214,6 +214,9 @@
     var d = m.d || {};
     switch (m.t) {
       case "hello":
+        voiceConfig(d.audio);
+        // After a drop the room ended the voice; a trainer still speaking restarts it.
+        if (trainer && mic) { send("audio", { on: true, codec: "opus", sample_rate: 48000, channels: 1, frame_ms: 60, kbps: 24 }); }
         lastSeq = d.seq;
         trainerAt = d.slide;
         if (following) { show(d.slide); }
@@ -254,6 +257,7 @@
       case "hands": renderHands(d); break;
       case "muted": muted = d.on; renderSettings(); break;
       case "roster": setRoster(d); break;
+      case "audio": voiceConfig(d.on ? d : null); break;
       case "slide":
         trainerAt = d.index;
         if (following || trainer) { show(d.index); }
@@ -280,11 +284,169 @@
     }
   }
 
+  // The trainer's voice (docs/live-protocol.md, "The trainer's voice"):
+  // Opus packets in binary messages on this same connection. Listeners
+  // decode every packet (the count is on #voice as data-frames) and play
+  // them once the person taps "listen", a little behind real time so that
+  // an uneven 3G link does not break the sound.
+  var vbox = $("voice"), V = vbox ? vbox.dataset : {};
+  var voice = { cfg: null, dec: null, ctx: null, gain: null, playAt: 0, listening: false, frames: 0, delay: 0 };
+  var canDecode = typeof window.AudioDecoder === "function" && typeof window.AudioContext === "function";
+  function voiceState() {
+    if (!vbox || trainer) { return; }
+    var st = $("voice-state"), play = $("voice-play");
+    if (!voice.cfg) { st.textContent = V.msgOff; play.hidden = true; return; }
+    if (!canDecode) { st.textContent = V.msgUnsupported; play.hidden = true; return; }
+    play.hidden = false;
+    play.textContent = voice.listening ? V.msgMute : V.msgListen;
+    play.setAttribute("aria-pressed", voice.listening ? "true" : "false");
+    st.textContent = V.msgOn + (voice.listening ? " · " + V.msgDelay.replace("%s", (voice.delay / 1000).toFixed(1)) : "");
+  }
+  function voiceConfig(cfg) {
+    if (voice.dec) { try { voice.dec.close(); } catch (e) { /* already closed */ } }
+    voice.dec = null;
+    voice.cfg = cfg && cfg.codec ? cfg : null;
+    voiceState();
+  }
+  function voiceDecoder() {
+    if (voice.dec || !voice.cfg || !canDecode) { return voice.dec; }
+    voice.dec = new AudioDecoder({
+      output: function (data) {
+        voice.frames++;
+        vbox.dataset.frames = voice.frames;
+        if (voice.listening && voice.ctx) { voicePlay(data); }
+        data.close();
+      },
+      error: function () { voice.dec = null; } // the next packet starts a new decoder
+    });
+    voice.dec.configure({ codec: "opus", sampleRate: voice.cfg.sample_rate, numberOfChannels: voice.cfg.channels });
+    return voice.dec;
+  }
+  function voicePlay(data) {
+    var n = data.numberOfFrames, buf = voice.ctx.createBuffer(1, n, data.sampleRate);
+    var pcm = new Float32Array(n);
+    data.copyTo(pcm, { planeIndex: 0, format: "f32-planar" });
+    buf.copyToChannel(pcm, 0);
+    var now = voice.ctx.currentTime;
+    // 0.3 s of cushion; more than 1.5 s behind, skip ahead rather than lag.
+    if (voice.playAt < now + 0.05 || voice.playAt > now + 1.5) { voice.playAt = now + 0.3; }
+    var src = voice.ctx.createBufferSource();
+    src.buffer = buf;
+    src.connect(voice.gain);
+    src.start(voice.playAt);
+    voice.playAt += buf.duration;
+  }
+  function voicePacket(buf) {
+    if (!voice.cfg || buf.byteLength < 15) { return; }
+    var v = new DataView(buf);
+    if (v.getUint8(0) !== 1) { return; }
+    var ts = v.getUint32(5) * 4294967296 + v.getUint32(9);
+    voice.delay = Math.max(0, Date.now() - ts);
+    var dec = voiceDecoder();
+    if (!dec) { return; }
+    var at = ts * 1000, step = voice.cfg.frame_ms * 1000;
+    for (var off = 13; off + 2 <= buf.byteLength;) {
+      var n = v.getUint16(off);
+      off += 2;
+      if (n === 0 || off + n > buf.byteLength) { return; }
+      try { dec.decode(new EncodedAudioChunk({ type: "key", timestamp: at, data: new Uint8Array(buf, off, n) })); } catch (e) { return; }
+      at += step;
+      off += n;
+    }
+    if (voice.listening && (voice.frames % 8 === 0)) { voiceState(); }
+  }
+  if (vbox && !trainer) {
+    $("voice-play").addEventListener("click", function () {
+      voice.listening = !voice.listening;
+      if (voice.listening && !voice.ctx) {
+        voice.ctx = new AudioContext(); // made on a tap: browsers allow sound only after one
+        voice.gain = voice.ctx.createGain();
+        voice.gain.gain.value = Number($("voice-volume").value);
+        voice.gain.connect(voice.ctx.destination);
+      }
+      if (voice.ctx) { voice.listening ? voice.ctx.resume() : voice.ctx.suspend(); }
+      voice.playAt = 0;
+      voiceState();
+    });
+    $("voice-volume").addEventListener("input", function (e) { if (voice.gain) { voice.gain.gain.value = Number(e.target.value); } });
+  }
+
+  // The trainer's side: the microphone through a 48 kHz mono audio graph,
+  // encoded as Opus at 24 kbit/s in 60 ms packets, four to a message.
+  var mic = null;
+  function micState(text) { $("voice-mic-state").textContent = text || ""; }
+  function micStart() {
+    if (typeof window.AudioEncoder !== "function" || typeof window.MediaStreamTrackProcessor !== "function" || !navigator.mediaDevices) {
+      micState(V.msgNoMic);
+      return;
+    }
+    navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true } }).then(function (stream) {
+      var ctx = new AudioContext({ sampleRate: 48000 });
+      var out = ctx.createMediaStreamDestination();
+      out.channelCount = 1;
+      out.channelCountMode = "explicit";
+      ctx.createMediaStreamSource(stream).connect(out);
+      var track = out.stream.getAudioTracks()[0];
+      var reader = new MediaStreamTrackProcessor({ track: track }).readable.getReader();
+      var pending = [], size = 0;
+      var enc = new AudioEncoder({
+        output: function (chunk) {
+          var b = new Uint8Array(chunk.byteLength);
+          chunk.copyTo(b);
+          pending.push(b);
+          size += 2 + b.length;
+          if (pending.length >= 4) {
+            var msgb = new Uint8Array(1 + size), off = 1;
+            msgb[0] = 1;
+            pending.forEach(function (p) { msgb[off] = p.length >> 8; msgb[off + 1] = p.length & 255; msgb.set(p, off + 2); off += 2 + p.length; });
+            pending = []; size = 0;
+            if (ws && ws.readyState === 1) { ws.send(msgb.buffer); }
+          }
+        },
+        error: function () { micStop(); micState(V.msgNoMic); }
+      });
+      enc.configure({ codec: "opus", sampleRate: 48000, numberOfChannels: 1, bitrate: 24000, opus: { frameDuration: 60000 } });
+      mic = { stream: stream, ctx: ctx, reader: reader, enc: enc };
+      send("audio", { on: true, codec: "opus", sample_rate: 48000, channels: 1, frame_ms: 60, kbps: 24 });
+      $("voice-mic").textContent = V.msgStop;
+      $("voice-mic").setAttribute("aria-pressed", "true");
+      micState(V.msgOn);
+      (function pump() {
+        reader.read().then(function (r) {
+          if (r.done || !mic) { return; }
+          var d = r.value;
+          if (d.numberOfChannels !== 1 || d.sampleRate !== 48000) { d.close(); pump(); return; }
+          try { mic.enc.encode(d); } catch (e) { /* closed while stopping */ }
+          d.close();
+          pump();
+        });
+      })();
+    }).catch(function () { micState(V.msgNoMic); });
+  }
+  function micStop() {
+    if (!mic) { return; }
+    var m = mic;
+    mic = null;
+    m.stream.getTracks().forEach(function (t) { t.stop(); });
+    try { m.reader.cancel(); m.enc.close(); m.ctx.close(); } catch (e) { /* already stopped */ }
+    send("audio", { on: false });
+    $("voice-mic").textContent = V.msgStart;
+    $("voice-mic").setAttribute("aria-pressed", "false");
+    micState("");
+  }
+  if (vbox && trainer) {
+    $("voice-mic").addEventListener("click", function () { if (mic) { micStop(); } else { micStart(); } });
+  }
+
   function connect() {
     status("…");
     ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/live/" + root.dataset.session + "/ws");
     ws.onopen = function () { retry = 0; status(root.dataset.msgConnected); };
-    ws.onmessage = function (e) { try { handle(JSON.parse(e.data)); } catch (err) { /* a bad frame is skipped */ } };
+    ws.binaryType = "arraybuffer";
+    ws.onmessage = function (e) {
+      if (typeof e.data !== "string") { voicePacket(e.data); return; }
+      try { handle(JSON.parse(e.data)); } catch (err) { /* a bad frame is skipped */ }
+    };
     ws.onclose = function (e) {
       if (e.code === 1008) { status(e.reason); return; } // the server asked us to stop
       status(root.dataset.msgReconnecting);

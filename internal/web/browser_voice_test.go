@@ -1,0 +1,80 @@
+package web
+
+import (
+	"context"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// The trainer speaks through Chromium's fake microphone (a steady beep):
+// two trainees' pages decode the Opus stream (their decoded-frame counts
+// keep rising), one listening through the speaker; a trainee who joins
+// while the trainer speaks decodes too; a slide change during speech
+// reaches everyone; stopping tells everyone.
+func TestBrowserVoice(t *testing.T) {
+	e := newEnv(t)
+	sess := scheduleRoom(t, e, "555555", "Hội nghị có tiếng", "hocvien2")
+	e.clock.Set(sess.StartsAt.Add(10 * time.Minute))
+	srv := httptest.NewServer(e.h)
+	defer srv.Close()
+	person := func(name string, flags ...chromedp.ExecAllocatorOption) context.Context {
+		return joinRoom(t, srv.URL, sess.ID, name, flags...)
+	}
+	tr := person("giangvien", chromedp.Flag("use-fake-device-for-media-stream", true), chromedp.Flag("use-fake-ui-for-media-stream", true))
+	a := person("hocvien")
+	frames := func(c context.Context) int {
+		var n string
+		if err := chromedp.Run(c, chromedp.Evaluate(`document.getElementById('voice').dataset.frames`, &n)); err != nil {
+			t.Fatal(err)
+		}
+		i, _ := strconv.Atoi(n)
+		return i
+	}
+	if err := chromedp.Run(a, waitText(`#voice-state`, "Giảng viên chưa nói")); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Run(tr, chromedp.Click(`#voice-mic`, chromedp.ByID), waitEval(`document.getElementById('voice-mic').getAttribute('aria-pressed') === 'true'`)); err != nil {
+		var st string
+		_ = chromedp.Run(tr, chromedp.Text(`#voice-mic-state`, &st, chromedp.ByID))
+		t.Fatalf("the trainer's microphone did not start: %v (%q)", err, st)
+	}
+	// Trainee A taps "listen" and decodes what the trainer says.
+	if err := chromedp.Run(a, chromedp.WaitVisible(`#voice-play`, chromedp.ByID), chromedp.Click(`#voice-play`, chromedp.ByID),
+		waitEval(`Number(document.getElementById('voice').dataset.frames) >= 10`), waitText(`#voice-state`, "Trực tiếp")); err != nil {
+		t.Fatalf("trainee A hears nothing: %v (%d frames)", err, frames(a))
+	}
+	// B joins while the trainer speaks and decodes from the next message on.
+	b := person("hocvien2")
+	if err := chromedp.Run(b, waitEval(`Number(document.getElementById('voice').dataset.frames) >= 10`)); err != nil {
+		t.Fatalf("the late joiner hears nothing: %v (%d frames)", err, frames(b))
+	}
+	// Frames keep coming, and a slide change during speech reaches both.
+	before := frames(a)
+	if err := chromedp.Run(tr, chromedp.Click(`#next`, chromedp.ByID)); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []context.Context{a, b} {
+		if err := chromedp.Run(c, waitEval(`document.querySelector('.slide:not([hidden])').dataset.index === "1"`)); err != nil {
+			t.Fatal("a slide change during speech did not arrive")
+		}
+	}
+	if err := chromedp.Run(a, waitEval(`Number(document.getElementById('voice').dataset.frames) > `+strconv.Itoa(before+10))); err != nil {
+		t.Fatalf("decoding stopped at %d frames", frames(a))
+	}
+	// The trainer stops: everyone is told.
+	if err := chromedp.Run(tr, chromedp.Click(`#voice-mic`, chromedp.ByID)); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []context.Context{a, b} {
+		if err := chromedp.Run(c, waitText(`#voice-state`, "Giảng viên chưa nói")); err != nil {
+			var st string
+			_ = chromedp.Run(c, chromedp.Text(`#voice-state`, &st, chromedp.ByID))
+			t.Fatalf("after the trainer stopped: %q", strings.TrimSpace(st))
+		}
+	}
+}
