@@ -160,6 +160,8 @@ func loadtestLive(args []string, stdout, stderr io.Writer) int {
 	fset.IntVar(&cfg.Participants, "participants", 10000, "participants to seed and connect")
 	fset.DurationVar(&cfg.Ramp, "ramp", 10*time.Second, "the joins are spread evenly over this time")
 	fset.IntVar(&cfg.Slides, "slides", 5, "slide changes, one a second, after everyone has joined")
+	fset.DurationVar(&cfg.Audio, "audio", 0, "after the slides, the trainer speaks this long (e.g. 60s): a synthetic Opus stream relayed to everyone, a slide a second meanwhile; reports the audio delay, skipped messages, MB per participant-hour, slide p99 and server CPU")
+	fset.IntVar(&cfg.AudioKbps, "audio-kbps", 24, "with --audio: the stream's bitrate (8 to 32 kbit/s)")
 	fset.Int64Var(&cfg.Session, "session", 0, "with --server: the live session id")
 	fset.StringVar(&cfg.Trainer, "trainer-cookie", "", "with --server: the trainer's tdkt_session cookie value")
 	fset.StringVar(&cookiesFile, "cookies-file", "", "with --server: a file of participants' tdkt_session cookie values, one a line")
@@ -203,6 +205,10 @@ func loadtestLive(args []string, stdout, stderr io.Writer) int {
 	}
 	if cfg.Participants <= 0 || cfg.Slides < 0 || cfg.Ramp < 0 {
 		fmt.Fprintln(stderr, "tdkt loadtest live: --participants must be positive, --slides and --ramp not negative")
+		return 2
+	}
+	if cfg.Audio < 0 || cfg.Audio > 0 && (cfg.AudioKbps < 8 || cfg.AudioKbps > 32) {
+		fmt.Fprintln(stderr, "tdkt loadtest live: --audio must not be negative and --audio-kbps must be 8 to 32")
 		return 2
 	}
 	cfg.Log = stderr

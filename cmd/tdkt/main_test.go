@@ -334,7 +334,7 @@ func TestLoadtestLiveSmoke(t *testing.T) {
 		t.Skip("starts a server")
 	}
 	t.Setenv("TDKT_AS_MAIN", "1")
-	code, out, errOut := runCmd("", "loadtest", "live", "--participants", "30", "--ramp", "300ms", "--slides", "2")
+	code, out, errOut := runCmd("", "loadtest", "live", "--participants", "30", "--ramp", "300ms", "--slides", "2", "--audio", "1s")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -350,6 +350,12 @@ func TestLoadtestLiveSmoke(t *testing.T) {
 	}
 	if sum["joined"] != 30.0 || sum["join_errors"] != 0.0 || sum["slide_deliveries"] != 60.0 || sum["poll_answers_persisted"] != 30.0 {
 		t.Errorf("summary = %v", sum)
+	}
+	// The voice phase: a stream was sent and relayed, no one was cut off for it.
+	au, _ := sum["audio"].(map[string]any)
+	if au == nil || au["messages_sent"].(float64) < 1 || au["delivered"].(float64) < 1 || au["delivered"].(float64) > au["expected"].(float64) ||
+		au["listeners_disconnected"] != 0.0 || au["mb_per_participant_hour"].(float64) <= 0 {
+		t.Errorf("audio phase = %v", au)
 	}
 	// The stalled client must have been dropped (-1: it was not; 0: not measured).
 	if d, _ := sum["stalled_client_dropped_ms"].(float64); d <= 0 {

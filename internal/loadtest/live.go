@@ -2,6 +2,8 @@ package loadtest
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -33,7 +35,13 @@ type LiveConfig struct {
 	Session      int64         // with Server: the session to join
 	Trainer      string        // with Server: the trainer's session cookie
 	Sessions     []string      // with Server: participants' session cookies
-	Log          io.Writer
+	// Audio, when positive, adds a phase of that length after the plain
+	// slides: the trainer speaks (a synthetic Opus stream at AudioKbps, four
+	// 60 ms packets a message, as the trainer's page sends) and changes
+	// slide once a second meanwhile.
+	Audio     time.Duration
+	AudioKbps int
+	Log       io.Writer
 }
 
 // LiveSummary is what the live test measured.
@@ -63,7 +71,32 @@ type LiveSummary struct {
 	// others' slide latency meanwhile.
 	StallDroppedMs   float64 `json:"stalled_client_dropped_ms"` // -1: not dropped within 30 s; 0: not measured
 	StallOthersP99Ms float64 `json:"stall_others_p99_ms"`
-	FirstError       string  `json:"first_error,omitempty"`
+	// The audio phase (--audio): each listener's delay from the server's
+	// stamp, messages skipped for listeners (gaps in the sequence), the
+	// bytes a listener received in an hour at this rate, slide latency
+	// while audio flows, and the server's CPU meanwhile (1.0 = one core).
+	Audio      *LiveAudio `json:"audio,omitempty"`
+	FirstError string     `json:"first_error,omitempty"`
+}
+
+// LiveAudio is what the audio phase measured.
+type LiveAudio struct {
+	Seconds             float64 `json:"seconds"`
+	Kbps                int     `json:"kbps"`
+	MessagesSent        int64   `json:"messages_sent"`
+	Delivered           int64   `json:"delivered"`
+	Expected            int64   `json:"expected"` // sent × listeners
+	Skipped             int64   `json:"skipped"`  // gaps in listeners' sequences: dropped for being behind
+	DelayP50Ms          float64 `json:"delay_p50_ms"`
+	DelayP99Ms          float64 `json:"delay_p99_ms"`
+	DelayMaxMs          float64 `json:"delay_max_ms"`
+	BytesPerHour        float64 `json:"mb_per_participant_hour"` // all frames a listener received, audio and room messages
+	SlideP99Ms          float64 `json:"slide_p99_ms"`
+	SlideDeliveries     int64   `json:"slide_deliveries"`
+	ServerCPU           float64 `json:"server_cpu_cores"`
+	ServerRSSMB         float64 `json:"server_rss_mb"`
+	ListenersLeft       int64   `json:"listeners_connected_after"`
+	ListenersDisconnect int64   `json:"listeners_disconnected"`
 }
 
 type liveSeed struct {
@@ -217,7 +250,9 @@ func Live(ctx context.Context, cfg LiveConfig) (LiveSummary, error) {
 		}
 	}()
 
-	var stallPhase atomic.Bool
+	var stallPhase, audioPhase atomic.Bool
+	var audioGot, audioSkipped, audioBytes, audioSlides, audioGone atomic.Int64
+	var audioLat, audioSlideLat []time.Duration
 	var (
 		mu                      sync.Mutex
 		joins, lat, stallLat    []time.Duration
@@ -258,21 +293,43 @@ func Live(ctx context.Context, cfg LiveConfig) (LiveSummary, error) {
 			joins = append(joins, d)
 			mu.Unlock()
 			go func() { // the participant's reader: measures slides, answers polls
-				var mine, inStall []time.Duration
+				var mine, inStall, myAudio, myAudioSlides []time.Duration
 				defer func() {
 					mu.Lock()
 					lat = append(lat, mine...)
 					stallLat = append(stallLat, inStall...)
+					audioLat = append(audioLat, myAudio...)
+					audioSlideLat = append(audioSlideLat, myAudioSlides...)
 					mu.Unlock()
 				}()
+				var lastSeq uint32
 				for {
 					// As lean per message as wsbase's client (read, then
 					// decode the type and time only): the generator shares
 					// the machine with the server, and its own cost per
 					// message would count against the server's figure.
-					_, raw, err := ws.ReadMessage()
+					kind, raw, err := ws.ReadMessage()
 					if err != nil {
+						if audioPhase.Load() {
+							audioGone.Add(1)
+						}
 						return
+					}
+					if audioPhase.Load() {
+						audioBytes.Add(int64(len(raw)))
+					}
+					if kind == websocket.BinaryMessage {
+						if len(raw) >= 13 && raw[0] == 1 {
+							seq := binary.BigEndian.Uint32(raw[1:])
+							ts := int64(binary.BigEndian.Uint64(raw[5:]))
+							if lastSeq != 0 && seq > lastSeq+1 {
+								audioSkipped.Add(int64(seq - lastSeq - 1))
+							}
+							lastSeq = seq
+							audioGot.Add(1)
+							myAudio = append(myAudio, time.Since(time.UnixMilli(ts)))
+						}
+						continue
 					}
 					var m wsHead
 					if json.Unmarshal(raw, &m) != nil {
@@ -280,6 +337,11 @@ func Live(ctx context.Context, cfg LiveConfig) (LiveSummary, error) {
 					}
 					switch m.Type {
 					case "slide":
+						if audioPhase.Load() {
+							audioSlides.Add(1)
+							myAudioSlides = append(myAudioSlides, time.Since(time.UnixMilli(m.TS)))
+							continue
+						}
 						if stallPhase.Load() {
 							inStall = append(inStall, time.Since(time.UnixMilli(m.TS)))
 							continue
@@ -367,6 +429,18 @@ func Live(ctx context.Context, cfg LiveConfig) (LiveSummary, error) {
 			sum.RSSPerConnKB = round(float64(full-idleKB) / float64(sum.Joined))
 		}
 	}
+	if cfg.Audio > 0 {
+		au, err := speak(cfg, trainer, send, serverPID, &audioPhase, &connected, logf)
+		if err != nil {
+			return sum, err
+		}
+		au.Delivered, au.Skipped, au.SlideDeliveries, au.ListenersDisconnect = audioGot.Load(), audioSkipped.Load(), audioSlides.Load(), audioGone.Load()
+		au.Expected = au.MessagesSent * sum.Joined
+		if sum.Joined > 0 && au.Seconds > 0 {
+			au.BytesPerHour = round(float64(audioBytes.Load()) / float64(sum.Joined) / au.Seconds * 3600 / 1e6)
+		}
+		sum.Audio = au
+	}
 	if stallTok != "" {
 		sum.StallDroppedMs = stall(ctx, dial, stallTok, send, &connected, &stallPhase, logf)
 	}
@@ -383,6 +457,14 @@ func Live(ctx context.Context, cfg LiveConfig) (LiveSummary, error) {
 	sum.BroadcastP50Ms, sum.BroadcastP99Ms = pct(lat, 50), pct(lat, 99)
 	sort.Slice(stallLat, func(i, j int) bool { return stallLat[i] < stallLat[j] })
 	sum.StallOthersP99Ms = pct(stallLat, 99)
+	if au := sum.Audio; au != nil {
+		sort.Slice(audioLat, func(i, j int) bool { return audioLat[i] < audioLat[j] })
+		sort.Slice(audioSlideLat, func(i, j int) bool { return audioSlideLat[i] < audioSlideLat[j] })
+		au.DelayP50Ms, au.DelayP99Ms, au.SlideP99Ms = pct(audioLat, 50), pct(audioLat, 99), pct(audioSlideLat, 99)
+		if len(audioLat) > 0 {
+			au.DelayMaxMs = ms(audioLat[len(audioLat)-1])
+		}
+	}
 	if len(lat) > 0 {
 		sum.BroadcastMaxMs = ms(lat[len(lat)-1])
 	}
@@ -447,6 +529,93 @@ func stall(ctx context.Context, dial func(string) (*websocket.Conn, error), tok 
 }
 
 // rssKB reads a process's resident memory from /proc.
+// speak is the audio phase: the trainer announces an Opus stream and sends
+// a message of four 60 ms packets every 240 ms (random bytes of the size
+// the bitrate gives: the server relays, it does not decode), changing slide
+// once a second, for cfg.Audio. Listeners count what they get while phase
+// is set.
+func speak(cfg LiveConfig, trainer *websocket.Conn, send func(string, any) error, pid int, phase *atomic.Bool,
+	connected *atomic.Int64, logf func(string, ...any)) (*LiveAudio, error) {
+	kbps := cfg.AudioKbps
+	if kbps <= 0 {
+		kbps = 24
+	}
+	au := &LiveAudio{Kbps: kbps}
+	if err := send("audio", map[string]any{"on": true, "codec": "opus", "sample_rate": 48000, "channels": 1, "frame_ms": 60, "kbps": kbps}); err != nil {
+		return nil, fmt.Errorf("loadtest: trainer: %w", err)
+	}
+	time.Sleep(500 * time.Millisecond) // the announcement reaches everyone before the first packet
+	pkt := kbps * 1000 * 60 / 1000 / 8 // bytes in one 60 ms packet
+	msg := make([]byte, 1, 1+4*(2+pkt))
+	msg[0] = 1
+	for range 4 {
+		body := make([]byte, pkt)
+		_, _ = rand.Read(body)
+		msg = binary.BigEndian.AppendUint16(msg, uint16(pkt))
+		msg = append(msg, body...)
+	}
+	logf("the trainer speaks for %s at %d kbit/s (%d-byte messages every 240 ms)", cfg.Audio, kbps, len(msg))
+	cpu0, t0 := cpuTicks(pid), time.Now()
+	phase.Store(true)
+	every, slides := time.NewTicker(240*time.Millisecond), time.NewTicker(time.Second)
+	defer every.Stop()
+	defer slides.Stop()
+	end := time.After(cfg.Audio)
+	slide := 0
+speaking:
+	for {
+		select {
+		case <-every.C:
+			if err := trainer.WriteMessage(websocket.BinaryMessage, msg); err != nil {
+				return nil, fmt.Errorf("loadtest: trainer audio: %w", err)
+			}
+			au.MessagesSent++
+		case <-slides.C:
+			slide = slide%max(cfg.Slides, 1) + 1
+			if err := send("goto", map[string]int{"index": slide}); err != nil {
+				return nil, fmt.Errorf("loadtest: trainer: %w", err)
+			}
+		case <-end:
+			break speaking
+		}
+	}
+	au.Seconds = round(time.Since(t0).Seconds())
+	if pid > 0 {
+		au.ServerCPU = round(float64(cpuTicks(pid)-cpu0) / 100 / time.Since(t0).Seconds())
+		au.ServerRSSMB = round(float64(rssKB(pid)) / 1024)
+	}
+	time.Sleep(2 * time.Second) // the last messages arrive before the count stops
+	phase.Store(false)
+	au.ListenersLeft = connected.Load()
+	if err := send("audio", map[string]any{"on": false}); err != nil {
+		return nil, fmt.Errorf("loadtest: trainer: %w", err)
+	}
+	return au, nil
+}
+
+// cpuTicks is the CPU time pid has used, user and system, in clock ticks
+// (a hundredth of a second on Linux); 0 when unknown.
+func cpuTicks(pid int) int64 {
+	if pid <= 0 {
+		return 0
+	}
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	i := strings.LastIndexByte(string(b), ')') // the command name may hold spaces and brackets
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return u + st
+}
+
 func rssKB(pid int) int64 {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
