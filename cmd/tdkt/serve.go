@@ -196,7 +196,8 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 	liveWrites := store.NewBatcher(db, 1024, 5*time.Millisecond)
 	liveWrites.Observe(metrics.BatchObserver("live"))
 	rooms, err := live.NewManager(ctx, db, liveWrites, live.Options{Clock: time.Now, Inline: course.Inline,
-		Slides: func(s model.LiveSession) int { return len(cat.Slides(s.Title, s.CourseID, s.Deck, s.Modules)) }})
+		RecordDir: filepath.Join(cfg.DataDir, "recordings"),
+		Slides:    func(s model.LiveSession) int { return len(cat.Slides(s.Title, s.CourseID, s.Deck, s.Modules)) }})
 	if err != nil {
 		liveWrites.Close()
 		batch.Close()

@@ -108,6 +108,9 @@ func (r *Room) relayAudio(from *Client, payload []byte) {
 	binary.BigEndian.PutUint32(b[1:], r.audioSeq)
 	binary.BigEndian.PutUint64(b[5:], uint64(r.clock().UnixMilli()))
 	b = append(b, payload[1:]...)
+	if r.rec != nil {
+		r.rec.audio(b[audioHeader:], r.audio.FrameMS)
+	}
 	pm, err := websocket.NewPreparedMessage(websocket.BinaryMessage, b)
 	if err != nil {
 		return

@@ -119,7 +119,7 @@ func newEnv(t *testing.T, path string) *env {
 	e.stranger, _ = db.UserByUsername(ctx, "la")
 	e.sess, _ = db.LiveSessionByCode(ctx, "123456")
 	e.m, err = NewManager(ctx, db, e.batch, Options{Clock: e.clock.Now, Inline: func(s string) string { return "<b>" + s + "</b>" },
-		Slides: func(model.LiveSession) int { return testSlides }})
+		Slides: func(model.LiveSession) int { return testSlides }, RecordDir: filepath.Join(filepath.Dir(path), "recordings")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,6 +46,9 @@ type Options struct {
 	// Inline renders a bank question's inline Markdown (bold, italics,
 	// code) to HTML that is safe to insert; nil sends the text only.
 	Inline func(string) string
+	// RecordDir is where recordings of sessions are kept (a folder of the
+	// data folder); empty: sessions cannot be recorded.
+	RecordDir string
 }
 
 // Manager keeps one room per live session that has connections.
@@ -117,6 +120,10 @@ func NewManager(ctx context.Context, db *store.DB, writes *store.Batcher, opt Op
 		CheckOrigin: sameOrigin, EnableCompression: false}
 	return m, nil
 }
+
+// RecordDir is where the recordings of sessions are kept; empty when
+// sessions cannot be recorded.
+func (m *Manager) RecordDir() string { return m.opt.RecordDir }
 
 // Now is the platform's clock.
 func (m *Manager) Now() time.Time { return m.opt.Clock() }

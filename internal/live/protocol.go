@@ -101,6 +101,9 @@ type Snapshot struct {
 	Marked   *bool         `json:"marked,omitzero"`
 	Seq      uint64        `json:"seq"`
 	Audio    *AudioConfig  `json:"audio"` // the trainer's voice as it is encoded; null while off
+	// Recording says the session is being recorded (the voice and the
+	// timeline), so that everyone in the room knows.
+	Recording bool `json:"recording"`
 
 	ChatOn    bool           `json:"chat_on"`
 	Moderated bool           `json:"moderated"`

@@ -65,6 +65,8 @@ type Room struct {
 	talk     talkState
 	audio    *AudioConfig // the trainer's voice, nil while off
 	audioSeq uint32
+	rec      *recorder // the take being recorded, nil while not recording
+	recDir   string    // where takes are kept; empty: recording is not set up
 }
 
 type pollState struct {
@@ -126,7 +128,7 @@ type localFanout struct{ r *Room }
 func (f localFanout) Broadcast(pm *websocket.PreparedMessage) { f.r.deliver(pm) }
 
 func newRoom(sess model.LiveSession, expected []store.RosterEntry, db *store.DB, writes *store.Batcher, opt Options) *Room {
-	r := &Room{sess: sess, expected: map[int64]bool{}, db: db, writes: writes, clock: opt.Clock, inline: opt.Inline,
+	r := &Room{sess: sess, expected: map[int64]bool{}, db: db, writes: writes, clock: opt.Clock, inline: opt.Inline, recDir: opt.RecordDir,
 		register: make(chan *Client, 256), unregister: make(chan *Client, 256), inbound: make(chan inbound, 4096), hallIn: make(chan int64, 256),
 		later: make(chan func(), 4096),
 		stop:  make(chan struct{}), done: make(chan struct{}), clients: map[*Client]struct{}{},
@@ -241,6 +243,10 @@ func (r *Room) run() {
 			id, at := r.sess.ID, r.clock()
 			r.writes.Enqueue(func(tx *store.Tx) error { return tx.TouchPresence(context.Background(), id, at) })
 		case <-r.stop:
+			if r.rec != nil {
+				r.rec.stop()
+				r.rec = nil
+			}
 			at := r.clock()
 			id := r.sess.ID
 			r.writes.Enqueue(func(tx *store.Tx) error { return tx.CloseAllPresence(context.Background(), id, at) })
@@ -305,7 +311,7 @@ func (r *Room) remove(c *Client) {
 }
 
 func (r *Room) snapshot(c *Client) Snapshot {
-	s := Snapshot{You: c.p, Title: r.sess.Title, Slide: r.slide, Slides: r.slides, Seq: r.seq, Audio: r.audio}
+	s := Snapshot{You: c.p, Title: r.sess.Title, Slide: r.slide, Slides: r.slides, Seq: r.seq, Audio: r.audio, Recording: r.rec != nil}
 	if r.poll != nil {
 		v := r.poll.view
 		n := len(r.poll.answers)
@@ -457,7 +463,7 @@ func (r *Room) pushCounts() {
 }
 
 var trainerOnly = map[string]bool{MsgGoto: true, MsgPollOpen: true, MsgPollClose: true, MsgRollCallOpen: true, MsgRollCallClose: true,
-	MsgModerate: true, MsgModeration: true, MsgChatToggle: true, MsgMute: true, MsgRemove: true, MsgAudio: true}
+	MsgModerate: true, MsgModeration: true, MsgChatToggle: true, MsgMute: true, MsgRemove: true, MsgAudio: true, MsgRecord: true}
 
 func (r *Room) handle(c *Client, m Incoming) {
 	if trainerOnly[m.Type] && !r.isTrainer(c) {
@@ -470,6 +476,8 @@ func (r *Room) handle(c *Client, m Incoming) {
 		if code, msg := r.setAudio(m.Data); code != "" {
 			r.refuse(c, code, "%s", msg)
 		}
+	case MsgRecord:
+		r.record(c, m.Data)
 	case MsgGoto:
 		var d struct {
 			Index int `json:"index"`
@@ -484,6 +492,7 @@ func (r *Room) handle(c *Client, m Incoming) {
 		}
 		r.slide = d.Index
 		r.broadcast(MsgSlide, map[string]int{"index": d.Index})
+		r.note(Event{Type: "slide", Index: d.Index})
 		r.saveState()
 	case MsgPollOpen:
 		r.openPoll(c, m.Data)
@@ -597,6 +606,7 @@ func (r *Room) closePoll() {
 	r.writes.Enqueue(func(tx *store.Tx) error { return tx.ClosePoll(context.Background(), id, at) })
 	r.broadcast(MsgPoll, r.poll.view)
 	r.broadcast(MsgTally, map[string]any{"poll": id, "counts": r.poll.tally, "answers": len(r.poll.answers), "final": true})
+	r.note(Event{Type: "poll", Text: r.poll.view.Text, Options: r.poll.view.Options, Tally: slices.Clone(r.poll.tally)})
 	r.saveState()
 }
 
@@ -689,6 +699,7 @@ func (r *Room) closeRollCall() {
 	}
 	r.roll.view.Open = false
 	r.broadcast(MsgRollCall, r.roll.view)
+	r.note(Event{Type: "rollcall", Marked: len(r.roll.marks)})
 	r.saveState()
 }
 

@@ -319,6 +319,9 @@ func (r *Room) ask(c *Client, data json.RawMessage) {
 	t.questions = append(t.questions, q)
 	r.saveQuestion(q)
 	r.announce(q, "")
+	if status == "open" { // shown to everyone at once: part of the record
+		r.note(Event{Type: "question", Text: body})
+	}
 }
 
 // announce tells those who may see q that it is new or changed; prev is its
@@ -399,6 +402,9 @@ func (r *Room) moderate(c *Client, data json.RawMessage) {
 	q.view.Status = next
 	r.saveQuestion(q)
 	r.announce(q, prev)
+	if next == "open" {
+		r.note(Event{Type: "question", Text: q.view.Text})
+	}
 }
 
 // setting handles the trainer's switches: chat on or off, moderation of

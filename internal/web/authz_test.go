@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -77,6 +78,9 @@ var authzMatrix = map[string]string{
 	"GET /healthz":                                   "OOOOOO",
 	"GET /live":                                      "LOOOOO",
 	"GET /live/:id":                                  "LODODO",
+	"GET /live/:id/replay":                           "LODODO",
+	"GET /live/:id/replay/:take":                     "LODODO",
+	"GET /live/:id/replay/:take/audio.opus":          "LODODO",
 	"GET /live/:id/checkin":                          "LODODO",
 	"GET /live/:id/ws":                               "LBDBDB",
 	"GET /live/join":                                 "LOOOOO",
@@ -161,6 +165,9 @@ type authzFixture struct {
 	slug string
 }
 
+// authzTake names the recording the fixture leaves for the owner's session.
+const authzTake = "20261130-080000"
+
 func newAuthzFixture(t *testing.T) authzFixture {
 	files := dossierContent(t)
 	// The shipped register, so /documents/:slug shows a real document.
@@ -184,6 +191,16 @@ func newAuthzFixture(t *testing.T) authzFixture {
 		t.Fatal(err)
 	}
 	f.code = c.Code
+	// A recording of the owner's session, as the room leaves it on disk.
+	take := filepath.Join(e.rooms.RecordDir(), strconv.FormatInt(f.o.session, 10), authzTake)
+	if err := os.MkdirAll(filepath.Dir(take), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	for ext, data := range map[string]string{".opus": "OggS", ".jsonl": `{"at":0,"t":"slide"}` + "\n"} {
+		if err := os.WriteFile(take+ext, []byte(data), 0o640); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if e.cat.Register != nil && len(e.cat.Register.Documents) > 0 {
 		f.slug = e.cat.Register.Documents[0].Slug
 	} else {
@@ -231,6 +248,8 @@ func (f authzFixture) path(route string) string {
 			p = f.slug
 		case ":code":
 			p = f.code
+		case ":take":
+			p = authzTake
 		case "*path":
 			p = "css/app.css"
 			if strings.HasPrefix(route, "/courses/") {

@@ -26,7 +26,8 @@ func TestBrowserVoice(t *testing.T) {
 		return joinRoom(t, srv.URL, sess.ID, name, flags...)
 	}
 	tr := person("giangvien", chromedp.Flag("use-fake-device-for-media-stream", true), chromedp.Flag("use-fake-ui-for-media-stream", true))
-	a := person("hocvien")
+	// A's browser may start the replay's player from the test, as a tap would.
+	a := person("hocvien", chromedp.Flag("autoplay-policy", "no-user-gesture-required"))
 	frames := func(c context.Context) int {
 		var n string
 		if err := chromedp.Run(c, chromedp.Evaluate(`document.getElementById('voice').dataset.frames`, &n)); err != nil {
@@ -37,6 +38,13 @@ func TestBrowserVoice(t *testing.T) {
 	}
 	if err := chromedp.Run(a, waitText(`#voice-state`, "Giảng viên chưa nói")); err != nil {
 		t.Fatal(err)
+	}
+	// The trainer records the session; everyone sees that it is recorded.
+	if err := chromedp.Run(tr, chromedp.Click(`#record`, chromedp.ByID), waitEval(`document.getElementById('record').getAttribute('aria-pressed') === 'true'`)); err != nil {
+		t.Fatalf("recording did not start: %v", err)
+	}
+	if err := chromedp.Run(a, chromedp.WaitVisible(`#recording`, chromedp.ByID)); err != nil {
+		t.Fatalf("the trainee is not told the session is recorded: %v", err)
 	}
 	if err := chromedp.Run(tr, chromedp.Click(`#voice-mic`, chromedp.ByID), waitEval(`document.getElementById('voice-mic').getAttribute('aria-pressed') === 'true'`)); err != nil {
 		var st string
@@ -66,8 +74,9 @@ func TestBrowserVoice(t *testing.T) {
 	if err := chromedp.Run(a, waitEval(`Number(document.getElementById('voice').dataset.frames) > `+strconv.Itoa(before+10))); err != nil {
 		t.Fatalf("decoding stopped at %d frames", frames(a))
 	}
-	// The trainer stops: everyone is told.
-	if err := chromedp.Run(tr, chromedp.Click(`#voice-mic`, chromedp.ByID)); err != nil {
+	// The trainer stops speaking and recording: everyone is told.
+	if err := chromedp.Run(tr, chromedp.Click(`#voice-mic`, chromedp.ByID), chromedp.Click(`#record`, chromedp.ByID),
+		waitEval(`document.getElementById('record').getAttribute('aria-pressed') === 'false'`)); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []context.Context{a, b} {
@@ -76,5 +85,28 @@ func TestBrowserVoice(t *testing.T) {
 			_ = chromedp.Run(c, chromedp.Text(`#voice-state`, &st, chromedp.ByID))
 			t.Fatalf("after the trainer stopped: %q", strings.TrimSpace(st))
 		}
+	}
+	// The replay: the recording plays in the page's player, and the slides
+	// follow the audio when the viewer seeks.
+	if err := chromedp.Run(a, chromedp.Navigate(srv.URL+"/live/"+strconv.FormatInt(sess.ID, 10)+"/replay"),
+		chromedp.WaitVisible(`#replay-audio`, chromedp.ByID),
+		waitEval(`document.getElementById('replay-audio').readyState >= 1 && document.getElementById('replay-audio').duration > 1`)); err != nil {
+		var st string
+		_ = chromedp.Run(a, chromedp.Evaluate(`String(document.getElementById('replay-audio') && document.getElementById('replay-audio').error && document.getElementById('replay-audio').error.code)`, &st))
+		t.Fatalf("the recording does not load in the player: %v (error %s)", err, st)
+	}
+	seek := func(where, want string) {
+		t.Helper()
+		err := chromedp.Run(a, chromedp.Evaluate(`(function(){var au=document.getElementById('replay-audio'); au.currentTime=`+where+`; return true})()`, nil),
+			waitEval(`document.querySelector('#slides .slide:not([hidden])').dataset.index === "`+want+`"`))
+		if err != nil {
+			t.Fatalf("seeking to %s does not show slide %s", where, want)
+		}
+	}
+	seek("document.getElementById('replay-audio').duration - 0.05", "1")
+	seek("0", "0")
+	if err := chromedp.Run(a, chromedp.Evaluate(`document.getElementById('replay-audio').play().then(function(){return true}).catch(function(){return true})`, nil),
+		waitEval(`document.getElementById('replay-audio').currentTime > 0.3`)); err != nil {
+		t.Fatalf("the recording does not play: %v", err)
 	}
 }

@@ -105,7 +105,7 @@ func newEnvWith(t testing.TB, fsys fs.FS, proxies []string, gate *admit.Gate) *e
 	certs := certificate.New(db, cat, certificate.Config{Issuer: "Hội đồng Thi đua – Khen thưởng tỉnh Minh Họa",
 		SignerTitle: "Chủ tịch", SignerName: "Nguyễn Văn Thắng", Place: "Minh Họa"}, static.Fonts, nil)
 	clock := &testClock{}
-	rooms, err := live.NewManager(ctx, db, batch, live.Options{Clock: clock.Now, Inline: course.Inline,
+	rooms, err := live.NewManager(ctx, db, batch, live.Options{Clock: clock.Now, Inline: course.Inline, RecordDir: t.TempDir(),
 		Slides: func(s model.LiveSession) int { return len(cat.Slides(s.Title, s.CourseID, s.Deck, s.Modules)) }})
 	if err != nil {
 		t.Fatal(err)

@@ -16,16 +16,11 @@ import (
 // bytes), the poll and roll-call panels, and for the trainer the console.
 // The page's script speaks docs/live-protocol.md.
 func (h *handler) showLive(c *gin.Context) {
-	id, ok := h.pathID(c)
+	sess, ok := h.liveSession(c)
 	if !ok {
 		return
 	}
 	u, _ := currentUser(c)
-	sess, err := h.live.Check(c.Request.Context(), id, u)
-	if err != nil {
-		h.failLive(c, err)
-		return
-	}
 	v := h.newView(c, sess.Title)
 	isTrainer := u.ID == sess.TrainerID || u.Role == model.RoleAdmin
 	var bank []bankPoll
@@ -40,6 +35,22 @@ func (h *handler) showLive(c *gin.Context) {
 		Errors  map[string]string
 	}{sess, h.cat.Slides(sess.Title, sess.CourseID, sess.Deck, sess.Modules), isTrainer, bank, liveErrors(v.Lang)}
 	h.render(c, http.StatusOK, "live_room", v)
+}
+
+// liveSession returns the session named in the path if the user may enter
+// its room (and so watch its recordings); otherwise it answers and says no.
+func (h *handler) liveSession(c *gin.Context) (model.LiveSession, bool) {
+	id, ok := h.pathID(c)
+	if !ok {
+		return model.LiveSession{}, false
+	}
+	u, _ := currentUser(c)
+	sess, err := h.live.Check(c.Request.Context(), id, u)
+	if err != nil {
+		h.failLive(c, err)
+		return sess, false
+	}
+	return sess, true
 }
 
 // liveErrors are the room's error codes (docs/live-protocol.md) in the

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -336,6 +338,17 @@ var scopeChecks = map[string]func(t *testing.T, e *env, o otherProvince, ck *htt
 	"GET /live/:id": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
 		expectStatus(t, e, "GET", "/live/"+strconv.FormatInt(o.session, 10), ck, http.StatusForbidden)
 	},
+	// Recordings: as the room itself. A take the other province's session
+	// really has, so that a 403 is about the session, not a missing file.
+	"GET /live/:id/replay": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		expectStatus(t, e, "GET", "/live/"+strconv.FormatInt(o.session, 10)+"/replay", ck, http.StatusForbidden)
+	},
+	"GET /live/:id/replay/:take": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		expectStatus(t, e, "GET", "/live/"+strconv.FormatInt(o.session, 10)+"/replay/"+scopeTake(t, e, o), ck, http.StatusForbidden)
+	},
+	"GET /live/:id/replay/:take/audio.opus": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		expectStatus(t, e, "GET", "/live/"+strconv.FormatInt(o.session, 10)+"/replay/"+scopeTake(t, e, o)+"/audio.opus", ck, http.StatusForbidden)
+	},
 	"GET /live/join": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
 		// The code leads to the room's address, which refuses (above).
 		w := e.do(req{method: "GET", path: "/live/join?code=272727", cookie: ck})
@@ -443,4 +456,21 @@ func TestInChargeFromTheUserForm(t *testing.T) {
 		t.Fatalf("the form does not show the units in charge: %.3000s", body)
 	}
 	expectStatus(t, e, "GET", path, ck, http.StatusOK)
+}
+
+// scopeTake leaves a recording of the other province's session on disk and
+// names it.
+func scopeTake(t *testing.T, e *env, o otherProvince) string {
+	t.Helper()
+	const take = "20261130-080000"
+	base := filepath.Join(e.rooms.RecordDir(), strconv.FormatInt(o.session, 10), take)
+	if err := os.MkdirAll(filepath.Dir(base), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	for _, ext := range []string{".opus", ".jsonl"} {
+		if err := os.WriteFile(base+ext, []byte("OggS"), 0o640); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return take
 }

@@ -215,6 +215,7 @@
     switch (m.t) {
       case "hello":
         voiceConfig(d.audio);
+        recording(d.recording);
         // After a drop the room ended the voice; a trainer still speaking restarts it.
         if (trainer && mic) { send("audio", { on: true, codec: "opus", sample_rate: 48000, channels: 1, frame_ms: 60, kbps: 24 }); }
         lastSeq = d.seq;
@@ -258,6 +259,7 @@
       case "muted": muted = d.on; renderSettings(); break;
       case "roster": setRoster(d); break;
       case "audio": voiceConfig(d.on ? d : null); break;
+      case "record": recording(d.on); break;
       case "slide":
         trainerAt = d.index;
         if (following || trainer) { show(d.index); }
@@ -437,6 +439,19 @@
   if (vbox && trainer) {
     $("voice-mic").addEventListener("click", function () { if (mic) { micStop(); } else { micStart(); } });
   }
+  // Recording: everyone sees the notice while it runs; the trainer's
+  // button starts and stops it.
+  var recOn = false;
+  function recording(on) {
+    recOn = !!on;
+    $("recording").hidden = !recOn;
+    var btn = $("record");
+    if (btn) {
+      btn.textContent = recOn ? btn.dataset.stop : btn.dataset.start;
+      btn.setAttribute("aria-pressed", recOn ? "true" : "false");
+    }
+  }
+  if ($("record")) { $("record").addEventListener("click", function () { send("record", { on: !recOn }); }); }
 
   function connect() {
     status("…");
