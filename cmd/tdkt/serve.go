@@ -230,7 +230,9 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 		ErrorLog: slog.NewLogLogger(slog.Default().Handler(), slog.LevelWarn)}
 	fmt.Fprintf(stdout, "tdkt %s listening on http://%s (data %s)\n", version, ln.Addr(), cfg.DataDir)
 
-	go purgeSessions(ctx, accounts)
+	go hourly(ctx, "purge expired sessions", func() (int, error) { n, err := accounts.PurgeSessions(ctx); return int(n), err })
+	// Recordings whose keeping time (the trainer's choice, a year by default) is over.
+	go hourly(ctx, "remove recordings past their keeping time", func() (int, error) { return live.Sweep(rooms.RecordDir(), time.Now()) })
 	if cfg.DebugAddr != "" {
 		dln, err := net.Listen("tcp", cfg.DebugAddr)
 		if err != nil {
@@ -274,14 +276,16 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func purgeSessions(ctx context.Context, a *auth.Service) {
+// hourly runs job now and then every hour until ctx ends, logging what it
+// did (a count of things removed) or why it failed.
+func hourly(ctx context.Context, what string, job func() (int, error)) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		if n, err := a.PurgeSessions(ctx); err != nil && ctx.Err() == nil {
-			slog.Warn("purge sessions", "err", err)
+		if n, err := job(); err != nil && ctx.Err() == nil {
+			slog.Warn(what, "err", err)
 		} else if n > 0 {
-			slog.Info("purged expired sessions", "count", n)
+			slog.Info(what, "count", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -25,7 +25,10 @@ import (
 //
 //	<recordings>/<session id>/<take>.opus
 //	<recordings>/<session id>/<take>.jsonl   one event a line
+//	<recordings>/<session id>/<take>.json    whether it is published, how long it is kept
 //
+// A take is hidden until the trainer publishes it, and removed when its
+// keeping time is over (365 days unless the trainer says otherwise).
 // Writing happens on a goroutine of its own: the room never waits on disk.
 
 // MsgRecord starts or stops the recording (trainer: {"on": true}); the
@@ -49,7 +52,17 @@ type Take struct {
 	ID      string // the file name without extension: the start time, yyyymmdd-hhmmss
 	Started time.Time
 	Bytes   int64
+	TakeMeta
 }
+
+// TakeMeta is what the trainer decides about a take.
+type TakeMeta struct {
+	Published bool      `json:"published"`  // shown to participants; trainers always see it
+	KeepUntil time.Time `json:"keep_until"` // removed after this
+}
+
+// DefaultKeep is how long a take is kept unless the trainer says otherwise.
+const DefaultKeep = 365 * 24 * time.Hour
 
 type recJob struct {
 	packets []byte // length-prefixed Opus packets
@@ -71,6 +84,9 @@ func startRecorder(dir string, session int64, now time.Time, slide int) (*record
 		return nil, fmt.Errorf("live: recording folder: %w", err)
 	}
 	name := now.UTC().Format("20060102-150405")
+	if err := writeMeta(filepath.Join(folder, name+".json"), TakeMeta{KeepUntil: now.Add(DefaultKeep)}); err != nil {
+		return nil, err
+	}
 	ogg, err := oggwriter.New(filepath.Join(folder, name+".opus"), 48000, 1)
 	if err != nil {
 		return nil, fmt.Errorf("live: recording: %w", err)
@@ -170,7 +186,11 @@ func Takes(dir string, session int64) ([]Take, error) {
 		if err != nil {
 			continue
 		}
-		out = append(out, Take{ID: id, Started: at, Bytes: info.Size()})
+		meta, err := readMeta(filepath.Join(folder, id+".json"))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Take{ID: id, Started: at, Bytes: info.Size(), TakeMeta: meta})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
@@ -233,4 +253,81 @@ func (r *Room) note(e Event) {
 	if r.rec != nil {
 		r.rec.event(e)
 	}
+}
+
+func readMeta(path string) (TakeMeta, error) {
+	var m TakeMeta
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return m, nil // an older take: hidden, kept until removed by hand
+	}
+	if err != nil {
+		return m, fmt.Errorf("live: read recording settings: %w", err)
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return m, fmt.Errorf("live: recording settings %s: %w", filepath.Base(path), err)
+	}
+	return m, nil
+}
+
+// writeMeta replaces a take's settings in one step (a new file renamed
+// over the old), so a reader never sees half of them.
+func writeMeta(path string, m TakeMeta) error {
+	b, _ := json.Marshal(m)
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o640); err != nil {
+		return fmt.Errorf("live: recording settings: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("live: recording settings: %w", err)
+	}
+	return nil
+}
+
+// SetTake publishes or hides a take and sets until when it is kept.
+func SetTake(dir string, session int64, id string, m TakeMeta) error {
+	audio, _, err := TakeFiles(dir, session, id)
+	if err != nil {
+		return err
+	}
+	return writeMeta(strings.TrimSuffix(audio, ".opus")+".json", m)
+}
+
+// Sweep removes the takes whose keeping time is over and reports how many.
+func Sweep(dir string, now time.Time) (int, error) {
+	sessions, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("live: sweep recordings: %w", err)
+	}
+	removed := 0
+	for _, s := range sessions {
+		id, err := strconv.ParseInt(s.Name(), 10, 64)
+		if err != nil || !s.IsDir() {
+			continue
+		}
+		takes, err := Takes(dir, id)
+		if err != nil {
+			return removed, err
+		}
+		for _, t := range takes {
+			if t.KeepUntil.IsZero() || now.Before(t.KeepUntil) {
+				continue
+			}
+			base := filepath.Join(dir, s.Name(), t.ID)
+			var errs []error
+			for _, ext := range []string{".opus", ".jsonl", ".json"} {
+				if err := os.Remove(base + ext); err != nil && !errors.Is(err, os.ErrNotExist) {
+					errs = append(errs, err)
+				}
+			}
+			if err := errors.Join(errs...); err != nil {
+				return removed, fmt.Errorf("live: remove recording: %w", err)
+			}
+			removed++
+		}
+	}
+	return removed, nil
 }

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // silence is one Opus packet of 60 ms (TOC 0x18: SILK narrowband, 60 ms,
@@ -104,5 +105,48 @@ func TestRecording(t *testing.T) {
 	}
 	if !regexp.MustCompile(`Playback length: 0m:11\.4[34]\d*s`).Match(out) {
 		t.Fatalf("opusinfo does not read 11.44 s:\n%s", out)
+	}
+}
+
+// A take is hidden and kept for a year when it is made; the trainer's
+// settings are kept with it; the sweep removes it once its time is over,
+// and only it.
+func TestTakeSettingsAndSweep(t *testing.T) {
+	dir := t.TempDir()
+	start := time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC)
+	for i, at := range []time.Time{start, start.Add(time.Hour)} {
+		rec, err := startRecorder(dir, 7, at, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec.audio([]byte{0, 1, 0x18}, 60)
+		rec.stop()
+	}
+	takes, err := Takes(dir, 7)
+	if err != nil || len(takes) != 2 || takes[0].Published || !takes[0].KeepUntil.Equal(start.Add(DefaultKeep)) {
+		t.Fatalf("new takes: %+v %v", takes, err)
+	}
+	if err := SetTake(dir, 7, takes[0].ID, TakeMeta{Published: true, KeepUntil: start.Add(30 * 24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := SetTake(dir, 7, "../../etc", TakeMeta{}); err == nil {
+		t.Fatal("a take id outside the folder was accepted")
+	}
+	takes, _ = Takes(dir, 7)
+	if !takes[0].Published || takes[1].Published {
+		t.Fatalf("after publishing the first: %+v", takes)
+	}
+	if n, err := Sweep(dir, start.Add(29*24*time.Hour)); err != nil || n != 0 {
+		t.Fatalf("sweep before the time: %d %v", n, err)
+	}
+	if n, err := Sweep(dir, start.Add(31*24*time.Hour)); err != nil || n != 1 {
+		t.Fatalf("sweep after 30 days: %d %v", n, err)
+	}
+	takes, _ = Takes(dir, 7)
+	if len(takes) != 1 || takes[0].ID != "20261130-020000" {
+		t.Fatalf("left: %+v", takes)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "7", "20261130-010000*")); len(left) != 0 {
+		t.Fatalf("files of the removed take left: %v", left)
 	}
 }

@@ -81,6 +81,7 @@ var authzMatrix = map[string]string{
 	"GET /live/:id/replay":                           "LODODO",
 	"GET /live/:id/replay/:take":                     "LODODO",
 	"GET /live/:id/replay/:take/audio.opus":          "LODODO",
+	"POST /live/:id/replay/:take":                    "LDDBDB",
 	"GET /live/:id/checkin":                          "LODODO",
 	"GET /live/:id/ws":                               "LBDBDB",
 	"GET /live/join":                                 "LOOOOO",
@@ -196,7 +197,7 @@ func newAuthzFixture(t *testing.T) authzFixture {
 	if err := os.MkdirAll(filepath.Dir(take), 0o750); err != nil {
 		t.Fatal(err)
 	}
-	for ext, data := range map[string]string{".opus": "OggS", ".jsonl": `{"at":0,"t":"slide"}` + "\n"} {
+	for ext, data := range map[string]string{".opus": "OggS", ".jsonl": `{"at":0,"t":"slide"}` + "\n", ".json": `{"published":true}`} {
 		if err := os.WriteFile(take+ext, []byte(data), 0o640); err != nil {
 			t.Fatal(err)
 		}

@@ -86,6 +86,13 @@ func TestBrowserVoice(t *testing.T) {
 			t.Fatalf("after the trainer stopped: %q", strings.TrimSpace(st))
 		}
 	}
+	// The trainer publishes the take (hidden from participants until then).
+	replay := srv.URL + "/live/" + strconv.FormatInt(sess.ID, 10) + "/replay"
+	if err := chromedp.Run(tr, chromedp.Navigate(replay), chromedp.WaitVisible(`#replay-settings`, chromedp.ByID),
+		chromedp.Click(`#replay-settings input[name=published]`, chromedp.ByQuery),
+		chromedp.Submit(`#replay-settings`, chromedp.ByID), waitText(`#replay-settings`, "Đã công bố")); err != nil {
+		t.Fatalf("the trainer cannot publish the recording: %v", err)
+	}
 	// The replay: the recording plays in the page's player, and the slides
 	// follow the audio when the viewer seeks.
 	if err := chromedp.Run(a, chromedp.Navigate(srv.URL+"/live/"+strconv.FormatInt(sess.ID, 10)+"/replay"),

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"path/filepath"
+	"slices"
 
 	"github.com/gin-gonic/gin"
 
@@ -16,8 +17,16 @@ func (h *handler) showReplayAudio(c *gin.Context) {
 	if !ok {
 		return
 	}
-	audio, _, err := live.TakeFiles(h.live.RecordDir(), sess.ID, c.Param("take"))
-	if err != nil {
+	takes, _, ok := h.replayTakes(c, sess)
+	if !ok {
+		return
+	}
+	var audio string
+	var err error
+	if slices.ContainsFunc(takes, func(t live.Take) bool { return t.ID == c.Param("take") }) {
+		audio, _, err = live.TakeFiles(h.live.RecordDir(), sess.ID, c.Param("take"))
+	}
+	if audio == "" || err != nil {
 		h.fail(c, http.StatusNotFound, "error.notfound", nil)
 		return
 	}

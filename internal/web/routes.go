@@ -44,6 +44,7 @@ func (h *handler) routes(r *gin.Engine) {
 	in.GET("/live/:id/ws", h.joinLive)
 	in.GET("/live/:id/replay", h.showReplay)
 	in.GET("/live/:id/replay/:take", h.showReplay)
+	in.POST("/live/:id/replay/:take", h.updateReplay)
 	in.GET("/live/:id/replay/:take/audio.opus", h.showReplayAudio)
 	in.GET("/live/:id/checkin", h.showLiveCheckin)
 	in.POST("/live/:id/checkin", h.submitLiveCheckin)

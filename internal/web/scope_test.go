@@ -349,6 +349,13 @@ var scopeChecks = map[string]func(t *testing.T, e *env, o otherProvince, ck *htt
 	"GET /live/:id/replay/:take/audio.opus": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
 		expectStatus(t, e, "GET", "/live/"+strconv.FormatInt(o.session, 10)+"/replay/"+scopeTake(t, e, o)+"/audio.opus", ck, http.StatusForbidden)
 	},
+	"POST /live/:id/replay/:take": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		w := e.do(req{method: "POST", path: "/live/" + strconv.FormatInt(o.session, 10) + "/replay/" + scopeTake(t, e, o),
+			form: url.Values{"published": {"1"}, "keep_days": {"30"}}, cookie: ck})
+		if w.Code != http.StatusForbidden {
+			t.Errorf("publishing another province's recording: %d", w.Code)
+		}
+	},
 	"GET /live/join": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
 		// The code leads to the room's address, which refuses (above).
 		w := e.do(req{method: "GET", path: "/live/join?code=272727", cookie: ck})
