@@ -17,6 +17,10 @@ const (
 	Late      = "late"       // first arrived after the late threshold
 	LeftEarly = "left_early" // on time, but connected for less than the required share
 	Absent    = "absent"     // never connected or checked in
+	// MadeUp: not attended live, but live minutes and minutes of the
+	// published recording played together reach the required share, in a
+	// session whose rule allows it. Counts as attended.
+	MadeUp = "makeup"
 
 	Attending  = "attending"   // not over yet: connected or checked in in the hall right now
 	Away       = "away"        // not over yet: came, but not connected now
@@ -53,6 +57,8 @@ type Result struct {
 	// LastSeen is when the person was last present: zero while they are
 	// still connected during the session; the end for those there to the end.
 	LastSeen time.Time
+	// Replay is the minutes of the session's recording the person played.
+	Replay float64
 }
 
 // Assess applies the rules to a participant's intervals as of now. Open

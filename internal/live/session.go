@@ -45,6 +45,7 @@ type Input struct {
 	CourseID   string
 	Modules    []string
 	Deck       string // a slide deck of the course, checked by the caller against the catalog
+	Makeup     bool   // watching the published recording may count as attending
 	Start, End time.Time
 	UnitCodes  []string
 	LateAfter  int // minutes
@@ -96,7 +97,7 @@ func (s *Sessions) Create(ctx context.Context, in Input, trainerID int64) (model
 	if len(errs) > 0 {
 		return model.LiveSession{}, errs
 	}
-	sess := model.LiveSession{Title: in.Title, CourseID: in.CourseID, Modules: in.Modules, Deck: in.Deck, StartsAt: in.Start, EndsAt: in.End,
+	sess := model.LiveSession{Title: in.Title, CourseID: in.CourseID, Modules: in.Modules, Deck: in.Deck, Makeup: in.Makeup, StartsAt: in.Start, EndsAt: in.End,
 		LateAfter: time.Duration(in.LateAfter) * time.Minute, PresentPct: in.PresentPct, Required: in.Required, OpenToAll: in.OpenToAll,
 		StreamURL: in.StreamURL, TrainerID: trainerID}
 	for try := 0; try < 5; try++ {
@@ -272,6 +273,10 @@ func (s *Sessions) Attendance(ctx context.Context, id int64, now time.Time) (Rep
 	if err != nil {
 		return Report{}, err
 	}
+	watched, err := s.db.ReplayWatch(ctx, id)
+	if err != nil {
+		return Report{}, err
+	}
 	rules := Rules{Start: sess.StartsAt, End: sess.EndsAt, LateAfter: sess.LateAfter, PresentPct: sess.PresentPct}
 	rep := Report{Session: sess, Now: now, Final: !now.Before(sess.EndsAt), Counts: map[string]int{}, RollCalls: rolls}
 	expected := map[int64]bool{}
@@ -287,6 +292,7 @@ func (s *Sessions) Attendance(ctx context.Context, id int64, now time.Time) (Rep
 			units[u.UnitID] = unit
 		}
 		r := Assess(rules, spans[uid], now)
+		r = makeUp(r, sess, watched[uid])
 		rep.Rows = append(rep.Rows, Row{User: u, Unit: unit, Result: r, RollCalls: marks[uid]})
 		rep.Counts[r.Status]++
 		if r.Attended {
@@ -310,6 +316,37 @@ func (s *Sessions) Attendance(ctx context.Context, id int64, now time.Time) (Rep
 		return col.CompareString(a.User.FullName, b.User.FullName) < 0
 	})
 	return rep, nil
+}
+
+// makeUp applies a session's make-up rule to a final result: when the
+// session allows it, live minutes and minutes of the recording played
+// together reaching the required share count as attended ("xem lại").
+func makeUp(r Result, sess model.LiveSession, seconds float64) Result {
+	r.Replay = seconds / 60
+	if !sess.Makeup || !r.Final || r.Attended || seconds <= 0 {
+		return r
+	}
+	length := sess.EndsAt.Sub(sess.StartsAt).Minutes()
+	if length > 0 && min(r.Minutes+r.Replay, length) >= length*sess.PresentPct/100 {
+		r.Status, r.Attended = MadeUp, true
+	}
+	return r
+}
+
+// maxWatchReport bounds one report of the replay page: it reports every
+// 30 seconds, so a larger figure is not from the page.
+const maxWatchReport = 120
+
+// RecordWatch adds seconds of the recording that the user played (the
+// replay page reports what played while it was visible), never more in all
+// than the session lasted.
+func (s *Sessions) RecordWatch(ctx context.Context, sess model.LiveSession, userID int64, seconds float64) error {
+	if !(seconds > 0 && seconds <= maxWatchReport) {
+		return model.ValidationError{field("seconds", fmt.Sprintf("Số giây đã xem phải từ 0 đến %d.", maxWatchReport),
+			fmt.Sprintf("The seconds played must be between 0 and %d.", maxWatchReport))}
+	}
+	limit, now := sess.EndsAt.Sub(sess.StartsAt).Seconds(), s.clock()
+	return s.writes.Do(ctx, func(tx *store.Tx) error { return tx.AddReplayWatch(ctx, sess.ID, userID, seconds, limit, now) })
 }
 
 // CertAttendance answers the certificate rule on live attendance: of the

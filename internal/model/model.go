@@ -278,6 +278,7 @@ type LiveSession struct {
 	CourseID   string
 	Modules    []string // module ids whose sections are the slides
 	Deck       string   // the course's slide deck shown instead of the modules ("": none)
+	Makeup     bool     // watching the published recording counts as attending
 	StartsAt   time.Time
 	EndsAt     time.Time
 	LateAfter  time.Duration

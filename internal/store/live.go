@@ -12,14 +12,14 @@ import (
 )
 
 const liveColumns = `id, code, title, course_id, modules, starts_at, ends_at, late_after_min, present_pct, required, open_to_all,
-	stream_url, trainer_id, state, deck`
+	stream_url, trainer_id, state, deck, makeup`
 
 func scanLive(row interface{ Scan(...any) error }) (model.LiveSession, error) {
 	var s model.LiveSession
 	var mods string
 	var starts, ends, late int64
 	err := row.Scan(&s.ID, &s.Code, &s.Title, &s.CourseID, &mods, &starts, &ends, &late, &s.PresentPct, &s.Required, &s.OpenToAll,
-		&s.StreamURL, &s.TrainerID, &s.State, &s.Deck)
+		&s.StreamURL, &s.TrainerID, &s.State, &s.Deck, &s.Makeup)
 	if err != nil {
 		return s, err
 	}
@@ -32,9 +32,9 @@ func scanLive(row interface{ Scan(...any) error }) (model.LiveSession, error) {
 func (tx *Tx) CreateLiveSession(ctx context.Context, s *model.LiveSession, unitIDs, userIDs []int64) error {
 	mods, _ := json.Marshal(s.Modules)
 	res, err := tx.tx.ExecContext(ctx, `INSERT INTO live_sessions (code, title, course_id, modules, starts_at, ends_at, late_after_min,
-		present_pct, required, open_to_all, stream_url, trainer_id, created_at, deck) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		present_pct, required, open_to_all, stream_url, trainer_id, created_at, deck, makeup) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.Code, s.Title, s.CourseID, string(mods), ms(s.StartsAt), ms(s.EndsAt), int64(s.LateAfter/time.Minute), s.PresentPct,
-		s.Required, s.OpenToAll, s.StreamURL, s.TrainerID, ms(time.Now()), s.Deck)
+		s.Required, s.OpenToAll, s.StreamURL, s.TrainerID, ms(time.Now()), s.Deck, s.Makeup)
 	if err != nil {
 		return fmt.Errorf("store: create live session: %w", mapErr(err))
 	}

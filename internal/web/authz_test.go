@@ -82,6 +82,7 @@ var authzMatrix = map[string]string{
 	"GET /live/:id/replay/:take":                     "LODODO",
 	"GET /live/:id/replay/:take/audio.opus":          "LODODO",
 	"POST /live/:id/replay/:take":                    "LDDBDB",
+	"POST /live/:id/replay/:take/watch":              "LBDBDB",
 	"GET /live/:id/checkin":                          "LODODO",
 	"GET /live/:id/ws":                               "LBDBDB",
 	"GET /live/join":                                 "LOOOOO",

@@ -113,7 +113,25 @@ func TestBrowserVoice(t *testing.T) {
 	seek("document.getElementById('replay-audio').duration - 0.05", "1")
 	seek("0", "0")
 	if err := chromedp.Run(a, chromedp.Evaluate(`document.getElementById('replay-audio').play().then(function(){return true}).catch(function(){return true})`, nil),
-		waitEval(`document.getElementById('replay-audio').currentTime > 0.3`)); err != nil {
+		waitEval(`document.getElementById('replay-audio').currentTime > 1.5`)); err != nil {
 		t.Fatalf("the recording does not play: %v", err)
+	}
+	// Leaving the page reports what was played, for make-up attendance.
+	if err := chromedp.Run(a, chromedp.Evaluate(`window.dispatchEvent(new Event('pagehide')); true`, nil)); err != nil {
+		t.Fatal(err)
+	}
+	hv := mustUser(t, e, "hocvien")
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		w, err := e.db.ReplayWatch(context.Background(), sess.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w[hv.ID] >= 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the replay page did not report the time played: %v", w)
+		}
+		time.Sleep(50 * time.Millisecond) // polling the database for the beacon, bounded by the deadline
 	}
 }

@@ -49,7 +49,7 @@ func (h *handler) createLive(c *gin.Context) {
 	}
 	f := c.Request.PostForm
 	form := map[string]string{}
-	for _, k := range []string{"title", "course", "deck", "date", "start", "end", "late_after", "present_pct", "stream_url", "required", "open_to_all"} {
+	for _, k := range []string{"title", "course", "deck", "date", "start", "end", "late_after", "present_pct", "stream_url", "required", "open_to_all", "makeup"} {
 		form[k] = f.Get(k)
 	}
 	loc := h.loc // the form is in the platform's zone, whatever the machine's
@@ -64,7 +64,8 @@ func (h *handler) createLive(c *gin.Context) {
 		return
 	}
 	in := live.Input{Title: f.Get("title"), CourseID: f.Get("course"), Start: start, End: end, UnitCodes: f["units"],
-		LateAfter: late, PresentPct: pct, Required: f.Get("required") == "1", OpenToAll: f.Get("open_to_all") == "1", StreamURL: f.Get("stream_url")}
+		LateAfter: late, PresentPct: pct, Required: f.Get("required") == "1", OpenToAll: f.Get("open_to_all") == "1", StreamURL: f.Get("stream_url"),
+		Makeup: f.Get("makeup") == "1"}
 	if in.CourseID != "" && h.cat.Course(in.CourseID) == nil {
 		in.CourseID = ""
 	}

@@ -76,3 +76,23 @@ func (h *handler) replayTakes(c *gin.Context, sess model.LiveSession) ([]live.Ta
 	}
 	return takes, lead, true
 }
+
+// postedTake reads a form posted about a take of the session in the path
+// that the user may see; it returns the session, the take and whether the
+// user leads the session, or answers and says no.
+func (h *handler) postedTake(c *gin.Context) (model.LiveSession, live.Take, bool, bool) {
+	sess, ok := h.liveSession(c)
+	if !ok || !h.parseForm(c) {
+		return sess, live.Take{}, false, false
+	}
+	takes, lead, ok := h.replayTakes(c, sess)
+	if !ok {
+		return sess, live.Take{}, lead, false
+	}
+	i := slices.IndexFunc(takes, func(t live.Take) bool { return t.ID == c.Param("take") })
+	if i < 0 {
+		h.fail(c, http.StatusNotFound, "error.notfound", nil)
+		return sess, live.Take{}, lead, false
+	}
+	return sess, takes[i], lead, true
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"os"
@@ -44,11 +45,14 @@ func TestReplayPublishing(t *testing.T) {
 	if w := e.do(req{method: "POST", path: page + "/" + take, form: url.Values{"published": {"1"}, "keep_days": {"7"}}, cookie: gv}); w.Code != http.StatusUnprocessableEntity {
 		t.Fatalf("a keeping time not offered: %d", w.Code)
 	}
-	if w := e.do(req{method: "POST", path: page + "/" + take, form: url.Values{"published": {"1"}, "keep_days": {"90"}}, cookie: hv}); w.Code != http.StatusForbidden {
-		t.Fatalf("a participant publishing: %d", w.Code)
+	if w := e.do(req{method: "POST", path: page + "/" + take, form: url.Values{"published": {"1"}, "keep_days": {"90"}}, cookie: hv}); w.Code != http.StatusNotFound {
+		t.Fatalf("a participant publishing a take hidden from them: %d", w.Code)
 	}
 	if w := e.do(req{method: "POST", path: page + "/" + take, form: url.Values{"published": {"1"}, "keep_days": {"90"}}, cookie: gv}); w.Code != http.StatusSeeOther {
 		t.Fatalf("publish: %d %.1000s", w.Code, w.Body.String())
+	}
+	if w := e.do(req{method: "POST", path: page + "/" + take, form: url.Values{"keep_days": {"30"}}, cookie: hv}); w.Code != http.StatusForbidden {
+		t.Fatalf("a participant hiding a published take: %d", w.Code)
 	}
 	takes, err := live.Takes(e.rooms.RecordDir(), sess.ID)
 	if err != nil || len(takes) != 1 || !takes[0].Published || takes[0].KeepUntil.Sub(takes[0].Started).Hours() != 90*24 {
@@ -59,5 +63,16 @@ func TestReplayPublishing(t *testing.T) {
 	}
 	if w := e.do(req{method: "GET", path: page + "/" + take + "/audio.opus", cookie: hv}); w.Code != http.StatusOK || w.Header().Get("Content-Type") != "audio/ogg" {
 		t.Fatalf("audio after publishing: %d %q", w.Code, w.Header().Get("Content-Type"))
+	}
+	// The page reports what it played; an impossible figure is refused by name.
+	watch := page + "/" + take + "/watch"
+	if w := e.do(req{method: "POST", path: watch, form: url.Values{"seconds": {"30"}}, cookie: hv}); w.Code != http.StatusNoContent {
+		t.Fatalf("watch report: %d %s", w.Code, w.Body.String())
+	}
+	if w := e.do(req{method: "POST", path: watch, form: url.Values{"seconds": {"500"}}, cookie: hv}); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), `"field":"seconds"`) {
+		t.Fatalf("a report of 500 s: %d %s", w.Code, w.Body.String())
+	}
+	if got, err := e.db.ReplayWatch(context.Background(), sess.ID); err != nil || got[mustUser(t, e, "hocvien").ID] != 30 {
+		t.Fatalf("seconds stored: %v %v", got, err)
 	}
 }

@@ -14,21 +14,12 @@ import (
 // updateReplay publishes or hides a take and sets how long it is kept, on
 // the word of the session's trainer (or an admin).
 func (h *handler) updateReplay(c *gin.Context) {
-	sess, ok := h.liveSession(c)
-	if !ok || !h.parseForm(c) {
-		return
-	}
-	takes, lead, ok := h.replayTakes(c, sess)
+	sess, take, lead, ok := h.postedTake(c)
 	if !ok {
 		return
 	}
 	if !lead {
 		h.fail(c, http.StatusForbidden, "error.forbidden", nil)
-		return
-	}
-	i := slices.IndexFunc(takes, func(t live.Take) bool { return t.ID == c.Param("take") })
-	if i < 0 {
-		h.fail(c, http.StatusNotFound, "error.notfound", nil)
 		return
 	}
 	days, err := strconv.Atoi(c.Request.PostForm.Get("keep_days"))
@@ -37,10 +28,10 @@ func (h *handler) updateReplay(c *gin.Context) {
 		return
 	}
 	meta := live.TakeMeta{Published: c.Request.PostForm.Get("published") == "1",
-		KeepUntil: takes[i].Started.Add(time.Duration(days) * 24 * time.Hour)}
-	if err := live.SetTake(h.live.RecordDir(), sess.ID, takes[i].ID, meta); err != nil {
+		KeepUntil: take.Started.Add(time.Duration(days) * 24 * time.Hour)}
+	if err := live.SetTake(h.live.RecordDir(), sess.ID, take.ID, meta); err != nil {
 		h.fail(c, http.StatusInternalServerError, "error.internal", err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/live/"+strconv.FormatInt(sess.ID, 10)+"/replay/"+takes[i].ID)
+	c.Redirect(http.StatusSeeOther, "/live/"+strconv.FormatInt(sess.ID, 10)+"/replay/"+take.ID)
 }

@@ -45,6 +45,7 @@ func (h *handler) routes(r *gin.Engine) {
 	in.GET("/live/:id/replay", h.showReplay)
 	in.GET("/live/:id/replay/:take", h.showReplay)
 	in.POST("/live/:id/replay/:take", h.updateReplay)
+	in.POST("/live/:id/replay/:take/watch", h.watchReplay)
 	in.GET("/live/:id/replay/:take/audio.opus", h.showReplayAudio)
 	in.GET("/live/:id/checkin", h.showLiveCheckin)
 	in.POST("/live/:id/checkin", h.submitLiveCheckin)

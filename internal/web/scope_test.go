@@ -349,6 +349,13 @@ var scopeChecks = map[string]func(t *testing.T, e *env, o otherProvince, ck *htt
 	"GET /live/:id/replay/:take/audio.opus": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
 		expectStatus(t, e, "GET", "/live/"+strconv.FormatInt(o.session, 10)+"/replay/"+scopeTake(t, e, o)+"/audio.opus", ck, http.StatusForbidden)
 	},
+	"POST /live/:id/replay/:take/watch": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
+		w := e.do(req{method: "POST", path: "/live/" + strconv.FormatInt(o.session, 10) + "/replay/" + scopeTake(t, e, o) + "/watch",
+			form: url.Values{"seconds": {"30"}}, cookie: ck})
+		if w.Code != http.StatusForbidden {
+			t.Errorf("watching another province's recording: %d", w.Code)
+		}
+	},
 	"POST /live/:id/replay/:take": func(t *testing.T, e *env, o otherProvince, ck *http.Cookie) {
 		w := e.do(req{method: "POST", path: "/live/" + strconv.FormatInt(o.session, 10) + "/replay/" + scopeTake(t, e, o),
 			form: url.Values{"published": {"1"}, "keep_days": {"30"}}, cookie: ck})

@@ -50,4 +50,33 @@
   audio.addEventListener("timeupdate", update);
   audio.addEventListener("seeked", update);
   update();
+
+  // Minutes actually played while the page is on screen go to the server,
+  // which counts them toward attendance where the session allows it. A seek
+  // is not playing; the server caps the total at the session's length.
+  var watchURL = document.getElementById("replay").dataset.watch, played = 0, last = null;
+  audio.addEventListener("timeupdate", function () {
+    var t = audio.currentTime;
+    if (last !== null && !audio.paused && !document.hidden) {
+      var d = t - last;
+      if (d > 0 && d < 2) { played += d; }
+    }
+    last = t;
+  });
+  audio.addEventListener("seeking", function () { last = null; });
+  function report(leaving) {
+    while (played >= 1) {
+      var s = Math.min(120, Math.floor(played));
+      played -= s;
+      var body = new URLSearchParams({ seconds: String(s) });
+      if (leaving && navigator.sendBeacon) {
+        navigator.sendBeacon(watchURL, body);
+      } else {
+        fetch(watchURL, { method: "POST", body: body, credentials: "same-origin" }).catch(function () { played += s; });
+      }
+    }
+  }
+  setInterval(function () { report(false); }, 30000);
+  window.addEventListener("pagehide", function () { report(true); });
+  document.addEventListener("visibilitychange", function () { if (document.hidden) { report(true); } });
 })();
