@@ -217,7 +217,7 @@
         voiceConfig(d.audio);
         recording(d.recording);
         // After a drop the room ended the voice; a trainer still speaking restarts it.
-        if (trainer && mic) { send("audio", { on: true, codec: "opus", sample_rate: 48000, channels: 1, frame_ms: 60, kbps: 24 }); }
+        if (trainer && mic) { send("audio", { on: true, codec: "opus", sample_rate: mic.ctx.sampleRate, channels: 1, frame_ms: 60, kbps: 24 }); }
         lastSeq = d.seq;
         trainerAt = d.slide;
         if (following) { show(d.slide); }
@@ -373,24 +373,28 @@
     $("voice-volume").addEventListener("input", function (e) { if (voice.gain) { voice.gain.gain.value = Number(e.target.value); } });
   }
 
-  // The trainer's side: the microphone through a 48 kHz mono audio graph,
-  // encoded as Opus at 24 kbit/s in 60 ms packets, four to a message.
+  // The trainer's side: the microphone through a 48 kHz mono audio graph
+  // (an AudioWorklet hands the page 60 ms of samples at a time), encoded as
+  // Opus at 24 kbit/s in 60 ms packets, four to a message.
   var mic = null;
   function micState(text) { $("voice-mic-state").textContent = text || ""; }
   function micStart() {
-    if (typeof window.AudioEncoder !== "function" || typeof window.MediaStreamTrackProcessor !== "function" || !navigator.mediaDevices) {
+    if (typeof window.AudioEncoder !== "function" || typeof window.AudioWorkletNode !== "function" || !navigator.mediaDevices) {
       micState(V.msgNoMic);
       return;
     }
+    var ctx = null;
     navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true } }).then(function (stream) {
-      var ctx = new AudioContext({ sampleRate: 48000 });
-      var out = ctx.createMediaStreamDestination();
-      out.channelCount = 1;
-      out.channelCountMode = "explicit";
-      ctx.createMediaStreamSource(stream).connect(out);
-      var track = out.stream.getAudioTracks()[0];
-      var reader = new MediaStreamTrackProcessor({ track: track }).readable.getReader();
-      var pending = [], size = 0;
+      ctx = new AudioContext({ sampleRate: 48000 });
+      return ctx.audioWorklet.addModule(V.worklet).then(function () { return stream; });
+    }).then(function (stream) {
+      var node = new AudioWorkletNode(ctx, "tdkt-mic", { numberOfInputs: 1, numberOfOutputs: 1, channelCount: 1, channelCountMode: "explicit" });
+      var silent = ctx.createGain(); // the graph runs only what reaches its destination
+      silent.gain.value = 0;
+      ctx.createMediaStreamSource(stream).connect(node);
+      node.connect(silent);
+      silent.connect(ctx.destination);
+      var pending = [], size = 0, ts = 0;
       var enc = new AudioEncoder({
         output: function (chunk) {
           var b = new Uint8Array(chunk.byteLength);
@@ -407,30 +411,31 @@
         },
         error: function () { micStop(); micState(V.msgNoMic); }
       });
-      enc.configure({ codec: "opus", sampleRate: 48000, numberOfChannels: 1, bitrate: 24000, opus: { frameDuration: 60000 } });
-      mic = { stream: stream, ctx: ctx, reader: reader, enc: enc };
-      send("audio", { on: true, codec: "opus", sample_rate: 48000, channels: 1, frame_ms: 60, kbps: 24 });
+      enc.configure({ codec: "opus", sampleRate: ctx.sampleRate, numberOfChannels: 1, bitrate: 24000, opus: { frameDuration: 60000 } });
+      node.port.onmessage = function (e) {
+        if (!mic) { return; }
+        var pcm = e.data;
+        var data = new AudioData({ format: "f32-planar", sampleRate: ctx.sampleRate, numberOfFrames: pcm.length, numberOfChannels: 1, timestamp: ts, data: pcm });
+        ts += pcm.length * 1e6 / ctx.sampleRate;
+        try { mic.enc.encode(data); } catch (err) { /* closed while stopping */ }
+        data.close();
+      };
+      mic = { stream: stream, ctx: ctx, enc: enc };
+      send("audio", { on: true, codec: "opus", sample_rate: ctx.sampleRate, channels: 1, frame_ms: 60, kbps: 24 });
       $("voice-mic").textContent = V.msgStop;
       $("voice-mic").setAttribute("aria-pressed", "true");
       micState(V.msgOn);
-      (function pump() {
-        reader.read().then(function (r) {
-          if (r.done || !mic) { return; }
-          var d = r.value;
-          if (d.numberOfChannels !== 1 || d.sampleRate !== 48000) { d.close(); pump(); return; }
-          try { mic.enc.encode(d); } catch (e) { /* closed while stopping */ }
-          d.close();
-          pump();
-        });
-      })();
-    }).catch(function () { micState(V.msgNoMic); });
+    }).catch(function () {
+      if (ctx) { ctx.close(); }
+      micState(V.msgNoMic);
+    });
   }
   function micStop() {
     if (!mic) { return; }
     var m = mic;
     mic = null;
     m.stream.getTracks().forEach(function (t) { t.stop(); });
-    try { m.reader.cancel(); m.enc.close(); m.ctx.close(); } catch (e) { /* already stopped */ }
+    try { m.enc.close(); m.ctx.close(); } catch (e) { /* already stopped */ }
     send("audio", { on: false });
     $("voice-mic").textContent = V.msgStart;
     $("voice-mic").setAttribute("aria-pressed", "false");
