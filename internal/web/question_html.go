@@ -38,10 +38,10 @@ func questionHead(v qview, lang string) template.HTML {
 // order, with its saved answer) and the end of the fieldset.
 func questionRest(b *strings.Builder, v qview, lang string) {
 	esc := html.EscapeString
-	b.WriteString(`<div class="stem">` + string(v.Q.Stem) + "</div>\n")
+	b.WriteString(`<div class="stem">` + overPage(string(v.Q.Stem)) + "</div>\n")
 	if len(v.Parts) > 0 {
 		for _, p := range v.Parts {
-			b.WriteString(`<div class="part" data-q="` + esc(p.Q.ID) + `"><div class="stem">` + string(p.Q.Stem) + "</div>")
+			b.WriteString(`<div class="part" data-q="` + esc(p.Q.ID) + `"><div class="stem">` + overPage(string(p.Q.Stem)) + "</div>")
 			questionBody(b, p, lang)
 			b.WriteString("</div>\n")
 		}
@@ -49,6 +49,17 @@ func questionRest(b *strings.Builder, v qview, lang string) {
 		questionBody(b, v, lang)
 	}
 	b.WriteString("<p class=\"saved meta\" role=\"status\"></p>\n</fieldset>\n")
+}
+
+// overPage makes the links of a question's text (citations of the register
+// of documents, mostly) open in a new tab: following one must not take the
+// trainee off an exam whose clock is running, nor off their practice.
+// The text is goldmark's output, whose links all start with <a href=.
+func overPage(s string) string {
+	if !strings.Contains(s, "<a href=") {
+		return s
+	}
+	return strings.ReplaceAll(s, "<a href=", `<a target="_blank" rel="noopener" href=`)
 }
 
 func questionBody(b *strings.Builder, v qview, lang string) {
@@ -80,7 +91,7 @@ func questionBody(b *strings.Builder, v qview, lang string) {
 		}
 		b.WriteString(`<ul class="opts">`)
 		for _, o := range v.View.Options {
-			b.WriteString(`<li><label><input type="` + kind + `" name="` + name + `" value="` + esc(o.ID) + `"` + checked(v.Chosen[o.ID]) + dis + `> <span>` + string(o.HTML) + `</span></label></li>`)
+			b.WriteString(`<li><label><input type="` + kind + `" name="` + name + `" value="` + esc(o.ID) + `"` + checked(v.Chosen[o.ID]) + dis + `> <span>` + overPage(string(o.HTML)) + `</span></label></li>`)
 		}
 		b.WriteString("</ul>\n")
 	case quiz.TrueFalse:
@@ -94,13 +105,13 @@ func questionBody(b *strings.Builder, v qview, lang string) {
 				s := strconv.Itoa(n)
 				b.WriteString(`<option value="` + s + `"` + selected(v.Pos[o.ID] == n) + `>` + s + `</option>`)
 			}
-			b.WriteString(`</select> <span>` + string(o.HTML) + `</span></label></li>`)
+			b.WriteString(`</select> <span>` + overPage(string(o.HTML)) + `</span></label></li>`)
 		}
 		b.WriteString("</ul>\n")
 	case quiz.Matching:
 		b.WriteString(`<p class="hint">` + esc(tr(lang, "quiz.match_hint")) + "</p>\n<ul class=\"opts match\">")
 		for _, l := range v.View.Left {
-			b.WriteString(`<li><label><span>` + string(l.HTML) + `</span><select name="` + name + ":" + esc(l.ID) + `"` + dis + `><option value="">–</option>`)
+			b.WriteString(`<li><label><span>` + overPage(string(l.HTML)) + `</span><select name="` + name + ":" + esc(l.ID) + `"` + dis + `><option value="">–</option>`)
 			for _, r := range v.View.Right {
 				b.WriteString(`<option value="` + esc(r.ID) + `"` + selected(v.Match[l.ID] == r.ID) + `>` + esc(r.Text) + `</option>`)
 			}

@@ -100,3 +100,25 @@ func TestAttemptPageFromCachedQuestions(t *testing.T) {
 }
 
 func modelAttempt(seed uint64) model.Attempt { return model.Attempt{ID: 1, Seed: seed} }
+
+// Every link in a question of the shipped course (a citation, mostly) opens
+// in a new tab, so following it never takes a trainee off a running exam.
+func TestQuestionLinksOpenOverThePage(t *testing.T) {
+	e := newEnv(t)
+	links := 0
+	for _, co := range e.cat.Courses {
+		for _, q := range co.Bank {
+			page := string(questionHTML(newQView(q, 1, 7, nil), "vi"))
+			for _, a := range strings.Split(page, "<a ")[1:] {
+				links++
+				if !strings.HasPrefix(a, `target="_blank" rel="noopener" href=`) {
+					t.Fatalf("question %s: a link that would leave the page: <a %.120s", q.ID, a)
+				}
+			}
+		}
+	}
+	if links == 0 {
+		t.Fatal("no question of the shipped courses has a link: nothing was checked")
+	}
+	t.Logf("%d links in the questions, all opening in a new tab", links)
+}
