@@ -6,7 +6,7 @@ import "embed"
 
 // FS holds the files served to browsers, addressed by their path below static/.
 //
-//go:embed css js img
+//go:embed css js img manifest.webmanifest
 var FS embed.FS
 
 // Fonts holds the fonts embedded in generated PDFs (Noto Serif, SIL Open

@@ -233,6 +233,8 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 	go hourly(ctx, "purge expired sessions", func() (int, error) { n, err := accounts.PurgeSessions(ctx); return int(n), err })
 	// Recordings whose keeping time (the trainer's choice, a year by default) is over.
 	go hourly(ctx, "remove recordings past their keeping time", func() (int, error) { return live.Sweep(rooms.RecordDir(), time.Now()) })
+	// Keys of practice answers queued offline, once no phone can send them again.
+	go hourly(ctx, "forget old keys of queued answers", func() (int, error) { return exams.ForgetClientKeys(ctx) })
 	if cfg.DebugAddr != "" {
 		dln, err := net.Listen("tcp", cfg.DebugAddr)
 		if err != nil {

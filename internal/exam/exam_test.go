@@ -431,3 +431,47 @@ func TestTopWrong(t *testing.T) {
 		t.Fatalf("no wrong option was chosen, got %+v", w)
 	}
 }
+
+// A practice answer queued on a phone while offline is applied once, however
+// often the phone sends it: a repeat of an old answer (its reply was lost)
+// arriving after a newer answer leaves the newer one in place.
+func TestPracticeQueuedExactlyOnce(t *testing.T) {
+	f := newFixture(t, "")
+	ctx := context.Background()
+	m := f.co.Modules[0]
+	uid := f.users[0].ID
+	const key = "0123456789abcdef0123"
+	repeat, err := f.svc.AnswerPracticeQueued(ctx, uid, m, key, map[string]quiz.Answer{"tn-0": {Choice: "a"}})
+	if err != nil || repeat {
+		t.Fatalf("first arrival: repeat=%v err=%v", repeat, err)
+	}
+	if _, _, err := f.svc.AnswerPractice(ctx, uid, m, "tn-0", quiz.Answer{Choice: "b"}); err != nil { // answered again online
+		t.Fatal(err)
+	}
+	repeat, err = f.svc.AnswerPracticeQueued(ctx, uid, m, key, map[string]quiz.Answer{"tn-0": {Choice: "a"}})
+	if err != nil || !repeat {
+		t.Fatalf("second arrival of the same key: repeat=%v err=%v", repeat, err)
+	}
+	a, _ := f.svc.Practice(ctx, uid, m)
+	_, rows, _ := f.svc.Answers(ctx, a)
+	if r := rows["tn-0"]; !strings.Contains(r.Answer, `"b"`) || r.Score != 0 {
+		t.Fatalf("the repeat overwrote the newer answer: %+v", r)
+	}
+	// The same key from another user is that user's own first arrival.
+	if repeat, err := f.svc.AnswerPracticeQueued(ctx, f.users[1].ID, m, key, map[string]quiz.Answer{"tn-0": {Choice: "a"}}); err != nil || repeat {
+		t.Fatalf("another user's key: repeat=%v err=%v", repeat, err)
+	}
+	// A bad answer stores nothing and does not use up its key.
+	const bad = "fedcba9876543210fedc"
+	if _, err := f.svc.AnswerPracticeQueued(ctx, uid, m, bad, map[string]quiz.Answer{"tn-0": {Choice: "q"}}); !errors.Is(err, quiz.ErrInvalidAnswer) {
+		t.Fatalf("bad queued answer: %v", err)
+	}
+	if repeat, err := f.svc.AnswerPracticeQueued(ctx, uid, m, bad, map[string]quiz.Answer{"tn-0": {Choice: "a"}}); err != nil || repeat {
+		t.Fatalf("key of a refused answer: repeat=%v err=%v", repeat, err)
+	}
+	// Keys are forgotten after ClientKeyDays.
+	f.now = f.now.AddDate(0, 0, ClientKeyDays+1)
+	if n, err := f.svc.ForgetClientKeys(ctx); err != nil || n != 3 {
+		t.Fatalf("forgot %d keys (%v), want 3", n, err)
+	}
+}

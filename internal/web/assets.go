@@ -43,6 +43,9 @@ func loadAssets(fsys fs.FS) (*assets, error) {
 		}
 		sum := sha256.Sum256(body)
 		a := &asset{body: body, hash: hex.EncodeToString(sum[:6]), ctype: mime.TypeByExtension(path.Ext(p))}
+		if path.Ext(p) == ".webmanifest" {
+			a.ctype = "application/manifest+json" // not in Go's table
+		}
 		if a.ctype == "" {
 			a.ctype = "application/octet-stream"
 		}

@@ -36,6 +36,7 @@ func (h *handler) showCourse(c *gin.Context) {
 	if resume == nil {
 		resume = co.Modules[0]
 	}
+	_, offline := h.offlineFiles(co)
 	v := h.newView(c, co.Title)
 	v.D = struct {
 		Course               *course.Course
@@ -43,6 +44,7 @@ func (h *handler) showCourse(c *gin.Context) {
 		Done, Total, Percent int
 		Resume               *course.Module
 		Started              bool
-	}{co, rows, done, total, pct, resume, p.LastInCourse(co) != nil}
+		OfflineBytes         int
+	}{co, rows, done, total, pct, resume, p.LastInCourse(co) != nil, offline}
 	h.render(c, http.StatusOK, "course", v)
 }

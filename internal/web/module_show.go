@@ -18,7 +18,11 @@ func (h *handler) showModule(c *gin.Context) {
 		return
 	}
 	u, _ := currentUser(c)
-	h.tracker.Visit(u.ID, m, h.now())
+	// A course downloaded for offline reading asks for every module; that is
+	// not reading, and the reading done offline is reported later.
+	if c.GetHeader("X-Tdkt-Download") == "" {
+		h.tracker.Visit(u.ID, m, h.now())
+	}
 	p, err := h.tracker.Progress(c.Request.Context(), u.ID)
 	if err != nil {
 		h.fail(c, http.StatusInternalServerError, "error.internal", err)

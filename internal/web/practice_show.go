@@ -39,6 +39,10 @@ func (h *handler) renderPractice(c *gin.Context, m *course.Module, status int, n
 		return
 	}
 	views := paperViews(m.Questions, a, answers)
+	// ?again=<question> shows that question ready to be answered again (the
+	// "try again" link, for a browser without scripts; offline.js does the
+	// same in place).
+	again := c.Query("again")
 	done, right := 0, 0.0
 	for i := range views {
 		answered := false
@@ -48,7 +52,9 @@ func (h *handler) renderPractice(c *gin.Context, m *course.Module, status int, n
 			}
 		}
 		if answered {
-			markReview(views[i:i+1], rows, course.ReviewAnswers)
+			if views[i].Q.ID != again {
+				markReview(views[i:i+1], rows, course.ReviewAnswers)
+			}
 			done++
 		}
 	}

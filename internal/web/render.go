@@ -143,6 +143,7 @@ func templateFuncs(lang string, as *assets, loc *time.Location) template.FuncMap
 		"pct":   func(f float64) string { return strconv.FormatFloat(math.Round(f*10)/10, 'f', -1, 64) },
 		"clock": func(t time.Time) string { return viet.DateTime(t, loc) },
 		"ms":    func(t time.Time) int64 { return t.UnixMilli() },
+		"kb":    func(n int) string { return byteSize(n, lang) },
 		"kind":  func(k model.UnitKind) string { return tr(lang, "kind."+string(k)) },
 		"role":  func(r model.Role) string { return tr(lang, "role."+string(r)) },
 		"indent": func(depth int) string {

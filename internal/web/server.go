@@ -62,6 +62,7 @@ type Deps struct {
 
 type handler struct {
 	auth    *auth.Service
+	worker  []byte // the service worker, with its list of kept files (worker_show.go)
 	cat     *course.Catalog
 	tracker *course.Tracker
 	exams   *exam.Service
@@ -115,6 +116,9 @@ func New(d Deps) (http.Handler, error) {
 	h := &handler{auth: d.Auth, cat: d.Catalog, tracker: d.Tracker, exams: d.Exams, certs: d.Certs, live: d.Live, lives: d.Sessions, enrol: d.Enrolments, prog: d.Progress, baseURL: d.BaseURL, health: d.Health, version: d.Version,
 		secure: d.SecureCookies, ttl: d.SessionTTL, now: d.Clock, loc: d.Location, council: d.Council, pages: pg, assets: as, bodies: map[bodyKey]*fragment{},
 		metrics: d.Metrics, mtoken: d.MetricsToken, gate: d.Gate, rests: newRestCache(8192)}
+	if h.worker, err = buildWorker(as); err != nil {
+		return nil, err
+	}
 	if err := h.renderBodies(); err != nil {
 		return nil, err
 	}
