@@ -1,5 +1,12 @@
 package web
 
+import (
+	"fmt"
+	"strings"
+
+	"github.com/tdkt/tdkt/internal/viet"
+)
+
 // messages holds every UI string: Vietnamese first, English second. A test
 // checks that each key used in templates and handlers is here in both.
 var messages = map[string][2]string{
@@ -652,4 +659,61 @@ func tr(lang, key string) string {
 		return m[1]
 	}
 	return m[0]
+}
+
+// trf is tr with its verbs filled in, as fmt.Sprintf would, except that
+// numbers are written for a reader of lang through viet.Num: a plain %d, %g
+// or %v given an int or a float64 shows "1.350" or "2,5" in Vietnamese and
+// "1,350" or "2.5" in English, so no message can print a machine's "1350"
+// or "2.5" on a Vietnamese page. Floats keep up to two decimals (a course of
+// 1,5 giờ). Verbs with flags or a precision, and every other argument, are
+// left to fmt.
+func trf(lang, key string, args ...any) string {
+	return sprintfIn(lang, tr(lang, key), args...)
+}
+
+func sprintfIn(lang, format string, args ...any) string {
+	if len(args) == 0 {
+		return format
+	}
+	var b strings.Builder
+	out := make([]any, len(args))
+	copy(out, args)
+	n := 0 // index of the argument the next verb takes
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		b.WriteByte(c)
+		if c != '%' || i+1 >= len(format) {
+			continue
+		}
+		v := format[i+1]
+		if v == '%' {
+			b.WriteByte('%')
+			i++
+			continue
+		}
+		if (v == 'd' || v == 'g' || v == 'v') && n < len(out) {
+			if s, ok := numberIn(lang, out[n]); ok {
+				out[n] = s
+				v = 's'
+			}
+			b.WriteByte(v)
+			i++
+		}
+		n++ // a verb with flags or a precision still takes one argument
+	}
+	return fmt.Sprintf(b.String(), out...)
+}
+
+// numberIn writes x through viet.Num when it is a number.
+func numberIn(lang string, x any) (string, bool) {
+	switch x := x.(type) {
+	case int:
+		return viet.Num(float64(x), 0, lang), true
+	case int64:
+		return viet.Num(float64(x), 0, lang), true
+	case float64:
+		return viet.Num(x, 2, lang), true
+	}
+	return "", false
 }

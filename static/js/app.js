@@ -4,6 +4,11 @@
 (function () {
   "use strict";
   var KEY = "tdkt.pending";
+  // num writes a figure as the page's language does (vi "1.234,5", en
+  // "1,234.5"), like viet.Num on the server, so a figure the script fills in
+  // reads like the ones around it.
+  var fmt = new Intl.NumberFormat(document.documentElement.lang === "en" ? "en-GB" : "vi-VN", { maximumFractionDigits: 1 });
+  function num(x) { return fmt.format(x); }
 
   function queue() {
     try { return JSON.parse(localStorage.getItem(KEY) || "[]"); } catch (e) { return []; }
@@ -29,7 +34,7 @@
     if (btn) { btn.className = "btn done"; btn.textContent = st ? st.dataset.done : "✓"; }
     if (st) { st.textContent = st.dataset.saved; }
   }
-  function fill(tpl, d) { return tpl.replace("{done}", d.course_done).replace("{total}", d.course_total).replace("{pct}", d.course_percent); }
+  function fill(tpl, d) { return tpl.replace("{done}", num(d.course_done)).replace("{total}", num(d.course_total)).replace("{pct}", num(d.course_percent)); }
 
   function complete(url, isCurrent) {
     return post(url).then(function (data) { if (isCurrent) { show(data); } return true; })
@@ -165,7 +170,7 @@
     if (!w) { return; }
     var after = Number(w.dataset.after) || 3000, left = document.getElementById("wait-left"), t0 = Date.now();
     setInterval(function () {
-      if (left) { left.textContent = Math.max(0, Math.ceil((after - (Date.now() - t0)) / 1000)); }
+      if (left) { left.textContent = num(Math.max(0, Math.ceil((after - (Date.now() - t0)) / 1000))); }
     }, 1000);
     setTimeout(function () {
       var f = document.getElementById("wait-retry");
