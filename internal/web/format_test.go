@@ -6,12 +6,15 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
 
 	"github.com/tdkt/tdkt/internal/auth"
+	"github.com/tdkt/tdkt/internal/model"
+	"github.com/tdkt/tdkt/internal/quiz"
 )
 
 // caseExamContent is a course whose three-question exam holds a single
@@ -56,6 +59,60 @@ func startCaseExam(t *testing.T, e *env, ck *http.Cookie) (string, func(url.Valu
 		if w.Code != http.StatusOK {
 			t.Fatalf("save %v: %d %s", form, w.Code, w.Body.String())
 		}
+	}
+}
+
+var answeredRe = regexp.MustCompile(`id="answered"[^>]*>([^<]*)<`)
+
+// The attempt page's counter counts questions, not case parts: a case counts
+// once, when all of its parts are answered; a short answer counts when it has
+// text; and the figure after a reload is the one the page's script would
+// show. The result is out of the three questions, not the four parts.
+func TestExamCountsQuestions(t *testing.T) {
+	e := newEnvFS(t, caseExamContent(true))
+	ck := e.login(t, "hocvien")
+	path, save := startCaseExam(t, e, ck)
+	counter := func() string {
+		t.Helper()
+		m := answeredRe.FindStringSubmatch(mustGet(t, e, path, ck))
+		if m == nil {
+			t.Fatal("no answered counter on the attempt page")
+		}
+		return m[1]
+	}
+	if got := counter(); got != "Đã trả lời 0/3 câu" {
+		t.Fatalf("fresh attempt: %q", got)
+	}
+	// An empty short answer (the form sends the box even when it is blank)
+	// and one part of the case: nothing is answered yet.
+	save(url.Values{"question": {"ngan"}, "a:ngan": {"  "}})
+	save(url.Values{"question": {"tinh-huong"}, "a:tinh-huong/dung-sai": {"true"}})
+	if got := counter(); got != "Đã trả lời 0/3 câu" {
+		t.Fatalf("after a blank short answer and half a case: %q, want 0/3", got)
+	}
+	// The case's other part (two of its three right options), the short
+	// answer typed, the single choice: three questions, four parts.
+	save(url.Values{"question": {"tinh-huong"}, "a:tinh-huong/dung-sai": {"true"}, "a:tinh-huong/nhieu": {"a", "b"}, "a:tinh-huong/nhieu:shown": {"1"}})
+	if got := counter(); got != "Đã trả lời 1/3 câu" {
+		t.Fatalf("after the whole case: %q, want 1/3", got)
+	}
+	save(url.Values{"question": {"ngan"}, "a:ngan": {"Luật Thi đua, khen thưởng"}})
+	save(url.Values{"question": {"mot"}, "a:mot": {"a"}})
+	if got := counter(); got != "Đã trả lời 3/3 câu" {
+		t.Fatalf("after every question: %q, want 3/3 (not 4/3: the case is one question)", got)
+	}
+	page := mustGet(t, e, path, ck)
+	if !strings.Contains(page, `data-tpl="Đã trả lời {n}/{total} câu"`) {
+		t.Fatal("the counter has no template for the page's script")
+	}
+
+	if w := e.do(req{method: "POST", path: path + "/submit", cookie: ck}); w.Code != http.StatusSeeOther {
+		t.Fatalf("submit: %d", w.Code)
+	}
+	// 1 + 1 + (½ × 1 + ½ × ⅔) = 2⅚ of 3.
+	page = mustGet(t, e, path, ck)
+	if !strings.Contains(page, "2,8/3 điểm") || !strings.Contains(page, `id="score">94,4%`) {
+		t.Fatalf("result: want 2,8/3 điểm and 94,4%%: %.2500s", page)
 	}
 }
 
@@ -175,5 +232,22 @@ func TestMessageNumbers(t *testing.T) {
 		if got := sprintfIn(c.lang, c.format, c.args...); got != c.want {
 			t.Errorf("sprintfIn(%s, %q, %v) = %q, want %q", c.lang, c.format, c.args, got, c.want)
 		}
+	}
+}
+
+// An attempt graded before a case counted as one question stored its score
+// out of the parts (here 3⅔ of 4 for three questions, one a two-part case):
+// it is shown on the question scale with its percent, which decided pass or
+// fail, unchanged.
+func TestQuestionScaleOfOldAttempts(t *testing.T) {
+	q := func(typ quiz.Type) *quiz.Question { return &quiz.Question{Type: typ, Points: 1} }
+	paper := []*quiz.Question{q(quiz.Single), q(quiz.Short), q(quiz.Case)}
+	old := model.Attempt{Score: 3 + 2.0/3, MaxScore: 4}
+	points, of := questionScale(paper, old)
+	if of != 3 || math.Abs(points-2.75) > 1e-9 || math.Abs(points/of*100-old.Percent()) > 1e-9 {
+		t.Fatalf("old attempt shown as %v/%v, want 2.75/3 (%v%%)", points, of, old.Percent())
+	}
+	if points, of := questionScale(nil, old); points != old.Score || of != 4 {
+		t.Fatalf("with its questions gone: %v/%v, want the stored %v/4", points, of, old.Score)
 	}
 }

@@ -167,6 +167,7 @@ var messages = map[string][2]string{
 	"exam.time_left":                   {"Thời gian còn lại", "Time left"},
 	"exam.until":                       {"đến %s", "until %s"},
 	"exam.answered":                    {"Đã trả lời %d/%d câu", "%d of %d answered"},
+	"exam.answered_tpl":                {"Đã trả lời {n}/{total} câu", "{n} of {total} answered"},
 	"exam.saved":                       {"Đã lưu", "Saved"},
 	"exam.waiting":                     {"Máy chủ đang đông: câu trả lời được giữ trên máy và tự gửi lại", "The server is busy: the answer is kept on this phone and sent again by itself"},
 	"exam.offline":                     {"Chưa lưu được (mất mạng); sẽ tự gửi lại.", "Not saved yet (offline); it will be sent again."},

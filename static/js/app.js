@@ -126,16 +126,33 @@
       var fs = e.target.closest("fieldset.q");
       if (!fs) { return; }
       var q = fs.dataset.q, wait = e.target.type === "text" ? 800 : 0;
+      count();
       clearTimeout(timers[q]);
       timers[q] = setTimeout(function () { send(q, fields(fs)); }, wait);
+    }
+    // done and count follow qview.Done on the server (question_view.go), so
+    // the counter reads the same before and after a reload: it counts
+    // questions, never case parts; a case once all its parts are answered;
+    // an ordering once every item is placed; a short answer as it is typed
+    // (the box's live value, not the value it was loaded with).
+    function done(box) {
+      if (box.querySelector("input:checked")) { return true; }
+      var short = box.querySelector("input.short");
+      if (short) { return short.value.trim() !== ""; }
+      var sel = box.querySelectorAll("select"), set = 0;
+      sel.forEach(function (s) { if (s.value !== "") { set++; } });
+      if (box.querySelector("ul.order")) { return sel.length > 0 && set === sel.length; }
+      return set > 0;
     }
     function count() {
       var n = 0, all = form.querySelectorAll("fieldset.q");
       all.forEach(function (fs) {
-        if (fs.querySelector("input:checked, select option:checked:not([value='']), input.short:not([value=''])")) { n++; }
+        var parts = fs.querySelectorAll("div.part"), ok = true;
+        if (parts.length) { parts.forEach(function (p) { ok = ok && done(p); }); } else { ok = done(fs); }
+        if (ok) { n++; }
       });
       var el = document.getElementById("answered");
-      if (el) { el.textContent = el.textContent.replace(/\d+\/\d+/, n + "/" + all.length); }
+      if (el && el.dataset.tpl) { el.textContent = el.dataset.tpl.replace("{n}", num(n)).replace("{total}", num(all.length)); }
     }
     function retry() { var p = pending(); Object.keys(p).forEach(function (q) { send(q, p[q]); }); }
     form.addEventListener("change", changed);
