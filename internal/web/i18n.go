@@ -19,6 +19,10 @@ var messages = map[string][2]string{
 	"nav.units":    {"Đơn vị", "Units"},
 	"nav.password": {"Đổi mật khẩu", "Change password"},
 	"nav.logout":   {"Đăng xuất", "Log out"},
+	// The menu's accessible name holds its visible word, as WCAG 2.5.3 asks.
+	"nav.label":      {"Điều hướng chính", "Main navigation"},
+	"nav.menu":       {"☰ Menu", "☰ Menu"},
+	"nav.menu_label": {"Menu quản lý và tài khoản", "Management and account menu"},
 
 	"action.edit": {"Sửa", "Edit"},
 	"action.save": {"Lưu", "Save"},
