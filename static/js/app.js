@@ -4,11 +4,6 @@
 (function () {
   "use strict";
   var KEY = "tdkt.pending";
-  // num writes a figure as the page's language does (vi "1.234,5", en
-  // "1,234.5"), like viet.Num on the server, so a figure the script fills in
-  // reads like the ones around it.
-  var fmt = new Intl.NumberFormat(document.documentElement.lang === "en" ? "en-GB" : "vi-VN", { maximumFractionDigits: 1 });
-  function num(x) { return fmt.format(x); }
 
   function queue() {
     try { return JSON.parse(localStorage.getItem(KEY) || "[]"); } catch (e) { return []; }
@@ -27,13 +22,25 @@
   function show(data) {
     var bar = document.getElementById("course-progress");
     var txt = document.getElementById("course-progress-text");
-    var btn = document.getElementById("complete-btn");
+    var form = document.getElementById("complete-form");
+    var state = document.getElementById("complete-state");
+    var next = document.getElementById("next-link");
     var st = document.getElementById("complete-status");
     if (data && bar) { bar.value = data.course_percent; }
     if (data && txt && txt.dataset.tpl) { txt.textContent = fill(txt.dataset.tpl, data); }
-    if (btn) { btn.className = "btn done"; btn.textContent = st ? st.dataset.done : "✓"; }
+    // The button gives way to the done state and a separate link onwards
+    // (module.html); a keyboard user who pressed it lands on the statement.
+    var hadFocus = form && form.contains(document.activeElement);
+    if (form) { form.hidden = true; }
+    if (state) { state.hidden = false; if (hadFocus) { state.focus(); } }
+    if (next) { next.hidden = false; }
     if (st) { st.textContent = st.dataset.saved; }
   }
+  // num writes a figure as the page's language does (vi "1.234,5", en
+  // "1,234.5"), like viet.Num on the server, so a figure the script fills in
+  // reads like the ones around it.
+  var fmt = new Intl.NumberFormat(document.documentElement.lang === "en" ? "en-GB" : "vi-VN", { maximumFractionDigits: 1 });
+  function num(x) { return fmt.format(x); }
   function fill(tpl, d) { return tpl.replace("{done}", num(d.course_done)).replace("{total}", num(d.course_total)).replace("{pct}", num(d.course_percent)); }
 
   function complete(url, isCurrent) {
@@ -80,6 +87,17 @@
         if (end.getBoundingClientRect().top < window.innerHeight) { reached(); }
       }, { passive: true });
     }
+  }
+
+  // The button marks the module done in place, as reaching the end does,
+  // rather than posting a form that reloads the page.
+  function markButton() {
+    var form = document.getElementById("complete-form"), art = document.getElementById("module");
+    if (!form || !art) { return; }
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      complete(art.dataset.completeUrl, true);
+    });
   }
 
   // Exam attempt: every answer is sent as it is given. One that cannot be sent
@@ -199,6 +217,7 @@
     waitingRoom();
     flush();
     watchEnd();
+    markButton();
     attemptPage();
     var toc = document.querySelector(".toc");
     if (toc && window.matchMedia && window.matchMedia("(min-width: 48rem)").matches) { toc.open = true; }
