@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"strconv"
 	"strings"
 
 	"github.com/signintech/gopdf"
@@ -12,6 +11,7 @@ import (
 	"rsc.io/qr"
 
 	"github.com/tdkt/tdkt/internal/model"
+	"github.com/tdkt/tdkt/internal/viet"
 )
 
 // PDF writes certificate c as an A4 landscape PDF with the font embedded
@@ -72,7 +72,7 @@ func (s *Service) PDF(w io.Writer, c model.Certificate, verifyURL string) error 
 	p.lines(30, 125, W-60, 7.5, 15, "B", gopdf.Center, "“"+c.CourseTitle+"”")
 	details := "Thời lượng: " + hours(c.Hours) + " giờ"
 	if c.ExamPercent > 0 {
-		details += " · Kết quả kiểm tra: " + strconv.FormatFloat(c.ExamPercent, 'f', 0, 64) + "%"
+		details += " · Kết quả kiểm tra: " + viet.Pct(c.ExamPercent, "vi") // to one decimal, as the certificate page shows it
 	}
 	text(143, 12, "", details)
 
@@ -165,6 +165,6 @@ func (p *page) lines(x, y, w, lineH, size float64, style string, align int, s st
 
 func nfc(s string) string { return norm.NFC.String(s) }
 
-func hours(h float64) string {
-	return strings.Replace(strconv.FormatFloat(h, 'f', -1, 64), ".", ",", 1)
-}
+// hours is the course's length the Vietnamese way (1,5): the certificate is
+// a Vietnamese paper whatever language its holder reads the site in.
+func hours(h float64) string { return viet.Num(h, 2, "vi") }

@@ -179,7 +179,7 @@ func TestShippedDossiersAreConsistent(t *testing.T) {
 				text := strings.Repeat("nội dung ", max(s.MinWords, 1))
 				if s.Figures {
 					for _, r := range d.Results {
-						text += fmt.Sprintf(" %s: %v, chỉ tiêu %v, năm trước %v.", r.Label, viet.Number(r.Actual), viet.Number(r.Target), viet.Number(r.Previous))
+						text += fmt.Sprintf(" %s: %v, chỉ tiêu %v, năm trước %v.", r.Label, viet.Num(r.Actual, -1, "vi"), viet.Num(r.Target, -1, "vi"), viet.Num(r.Previous, -1, "vi"))
 					}
 				}
 				a.Sections[s.ID] = text

@@ -28,7 +28,7 @@ var markdown = goldmark.New(
 
 // ReservedIDs are anchors the module page uses for its own sections; a
 // heading in the text with the same words gets a numbered anchor instead.
-var ReservedIDs = []string{"muc-tieu-bai-hoc", "van-ban-can-cu", "module", "module-end", "main", "course-progress", "course-progress-text", "complete-btn", "complete-status"}
+var ReservedIDs = []string{"muc-tieu-bai-hoc", "van-ban-can-cu", "module", "module-end", "main", "course-progress", "course-progress-text", "complete", "complete-form", "complete-btn", "complete-state", "complete-status", "next-link"}
 
 // ids hands out unique, readable heading anchors for one document.
 type ids map[string]bool

@@ -304,15 +304,11 @@ func (s *Service) submit(ctx context.Context, a model.Attempt, auto bool) (model
 	scores := map[string]float64{}
 	var score, max float64
 	for _, q := range s.Paper(a) {
-		parts := q.Parts
-		if q.Type != quiz.Case {
-			parts = []*quiz.Question{q}
-		}
-		for _, p := range parts {
-			max += p.Points
-			if ans, ok := answers[p.ID]; ok {
-				g := quiz.Grade(p, ans)
-				scores[p.ID] = g
+		max += q.Points
+		for _, p := range Weights(q) {
+			if ans, ok := answers[p.Q.ID]; ok {
+				g := quiz.Grade(p.Q, ans)
+				scores[p.Q.ID] = g
 				score += g * p.Points
 			}
 		}
@@ -338,6 +334,37 @@ func (s *Service) submit(ctx context.Context, a model.Attempt, auto bool) (model
 		return a, fmt.Errorf("exam: submit: %w", err)
 	}
 	return a, nil
+}
+
+// Weighted is a question that takes an answer, with the points it carries
+// in the paper.
+type Weighted struct {
+	Q      *quiz.Question
+	Points float64
+}
+
+// Weights lists what of q takes answers and what each is worth: q itself at
+// its points, or, for a case, its parts sharing the case's points in
+// proportion to their own. A case is one question of the paper, so a
+// 20-question exam is marked out of 20 (attempts submitted before this rule
+// counted each part as a question; their stored score and percent stand).
+func Weights(q *quiz.Question) []Weighted {
+	if q.Type != quiz.Case {
+		return []Weighted{{q, q.Points}}
+	}
+	var sum float64
+	for _, p := range q.Parts {
+		sum += p.Points
+	}
+	out := make([]Weighted, 0, len(q.Parts))
+	for _, p := range q.Parts {
+		w := 0.0
+		if sum > 0 {
+			w = q.Points * p.Points / sum
+		}
+		out = append(out, Weighted{p, w})
+	}
+	return out
 }
 
 // SubmitExpired closes every open attempt past its deadline and returns how

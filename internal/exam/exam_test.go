@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -87,18 +88,15 @@ func (f *fixture) answerAll(t *testing.T, a model.Attempt, wrong int) float64 {
 	t.Helper()
 	lost := 0.0
 	for i, q := range f.svc.Paper(a) {
-		parts := q.Parts
-		if q.Type != quiz.Case {
-			parts = []*quiz.Question{q}
-		}
-		for _, p := range parts {
+		for _, w := range Weights(q) {
+			p := w.Q
 			var ans quiz.Answer
 			switch p.Type {
 			case quiz.Single:
 				ans.Choice = p.Correct[0]
 				if i < wrong {
 					ans.Choice = "b"
-					lost += p.Points
+					lost += w.Points
 				}
 			case quiz.TrueFalse:
 				v := p.Answer
@@ -139,7 +137,8 @@ func TestExamFlow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if lost == 0 || done.MaxScore != 9 || done.Score != 9-lost || done.Passed != (done.Percent() >= 60) || done.AutoSubmitted {
+	// Eight questions, one a case of two parts: marked out of 8, not 9.
+	if lost == 0 || done.MaxScore != 8 || math.Abs(done.Score-(8-lost)) > 1e-9 || done.Passed != (done.Percent() >= 60) || done.AutoSubmitted {
 		t.Fatalf("graded = score %v/%v (lost %v) passed %v", done.Score, done.MaxScore, lost, done.Passed)
 	}
 	if _, err := f.svc.Submit(ctx, an, a.ID); !errors.Is(err, ErrSubmitted) {
@@ -473,5 +472,47 @@ func TestPracticeQueuedExactlyOnce(t *testing.T) {
 	f.now = f.now.AddDate(0, 0, ClientKeyDays+1)
 	if n, err := f.svc.ForgetClientKeys(ctx); err != nil || n != 3 {
 		t.Fatalf("forgot %d keys (%v), want 3", n, err)
+	}
+}
+
+// A case is one question of the paper: its parts share one point by their
+// weights, so half a case right is half a point, and the attempt is marked
+// out of the number of questions.
+func TestCaseIsOneQuestion(t *testing.T) {
+	f := newFixture(t, examAll)
+	ctx := context.Background()
+	an := f.users[0].ID
+	a, err := f.svc.StartExam(ctx, an, "khoa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kase *quiz.Question
+	for _, q := range f.svc.Paper(a) {
+		if q.Type == quiz.Case {
+			kase = q
+		}
+	}
+	if kase == nil {
+		t.Fatal("the paper has no case")
+	}
+	ws := Weights(kase)
+	if len(ws) != 2 || ws[0].Points != 0.5 || ws[1].Points != 0.5 {
+		t.Fatalf("weights of a two-part case = %+v, want 0.5 each", ws)
+	}
+	// Only the true/false part, rightly: half the case.
+	for _, w := range ws {
+		if w.Q.Type == quiz.TrueFalse {
+			v := w.Q.Answer
+			if err := f.svc.SaveAnswer(ctx, an, a.ID, w.Q.ID, quiz.Answer{Value: &v}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	done, err := f.svc.Submit(ctx, an, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done.MaxScore != 8 || done.Score != 0.5 || done.Percent() != 6.25 {
+		t.Fatalf("score = %v/%v (%v%%), want 0.5/8 (6.25%%)", done.Score, done.MaxScore, done.Percent())
 	}
 }

@@ -207,7 +207,10 @@ func (p *parser) question(id string, at int, lines []line, isPart bool) *Questio
 		if len(parts) == 0 {
 			p.add(at, "case %s has no sub-questions: add \"### sub-id\" sections", id)
 		}
-		q.Points = 0
+		// A case is one question of the paper: it is worth its own points
+		// (1 unless it says otherwise), which its parts share in proportion to
+		// theirs, so a 20-question exam is marked out of 20 however many parts
+		// its cases have.
 		partAt := map[string]int{} // answers are saved by part id: two parts cannot share one
 		for k, pl := range parts {
 			if first, dup := partAt[partIDs[k]]; dup {
@@ -230,7 +233,6 @@ func (p *parser) question(id string, at int, lines []line, isPart bool) *Questio
 				p.add(partLines[k], "sub-question %s has no citation: add \"cite:\" to it or to the case", sub.ID)
 			}
 			sub.ID = id + "/" + sub.ID
-			q.Points += sub.Points
 			q.Parts = append(q.Parts, sub)
 		}
 	} else {

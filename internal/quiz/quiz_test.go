@@ -156,7 +156,7 @@ func TestParseGoodBank(t *testing.T) {
 		t.Errorf("matching = %d left, %d right", len(m.Left), len(m.Right))
 	}
 	c := b.Questions[7]
-	if len(c.Parts) != 2 || c.Parts[0].ID != "tinh-huong-08/danh-hieu" || c.Points != 2 {
+	if len(c.Parts) != 2 || c.Parts[0].ID != "tinh-huong-08/danh-hieu" || c.Points != 1 {
 		t.Fatalf("case = %+v", c)
 	}
 	if c.Parts[0].Cite[0].Articles[0] != "Điều 24" || c.Parts[1].Cite[0].Document != "152/2025/NĐ-CP" || !c.Parts[1].Answer {

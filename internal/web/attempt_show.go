@@ -10,7 +10,24 @@ import (
 	"github.com/tdkt/tdkt/internal/course"
 	"github.com/tdkt/tdkt/internal/exam"
 	"github.com/tdkt/tdkt/internal/model"
+	"github.com/tdkt/tdkt/internal/quiz"
 )
+
+// questionScale is a submitted attempt's score on the scale of its
+// questions: "14/20" for a 20-question paper, a case counting as one
+// question whatever its parts. Attempts graded before cases counted as one
+// stored their score out of the parts (22 for a paper with two three-part
+// cases); their percent, which decided pass or fail and any certificate,
+// stands, and is what is carried over to the question scale.
+func questionScale(paper []*quiz.Question, a model.Attempt) (points, of float64) {
+	for _, q := range paper {
+		of += q.Points
+	}
+	if of == 0 { // every question since removed from the banks
+		return a.Score, a.MaxScore
+	}
+	return a.Percent() * of / 100, of
+}
 
 // showAttempt shows an open attempt to answer, with its answers and the
 // time left restored, or a submitted one under the course's review policy.
@@ -53,7 +70,7 @@ func (h *handler) showAttempt(c *gin.Context) {
 			Views    []qview
 			Answered int
 			Now      time.Time
-		}{co, a, views, len(answers), h.now()}
+		}{co, a, views, countDone(views), h.now()}
 		h.render(c, http.StatusOK, "attempt", v)
 		return
 	}
@@ -70,11 +87,13 @@ func (h *handler) showAttempt(c *gin.Context) {
 	if level == course.ReviewScore {
 		views = nil // nothing of the paper is shown yet
 	}
+	points, of := questionScale(h.exams.Paper(a), a)
 	v.D = struct {
-		Course  *course.Course
-		Attempt model.Attempt
-		Views   []qview
-		Level   string
-	}{co, a, views, level}
+		Course     *course.Course
+		Attempt    model.Attempt
+		Views      []qview
+		Level      string
+		Points, Of float64
+	}{co, a, views, level, points, of}
 	h.render(c, http.StatusOK, "attempt_review", v)
 }

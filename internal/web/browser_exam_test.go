@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"regexp"
 	"strings"
@@ -94,23 +95,49 @@ func TestBrowserExamSurvivesReload(t *testing.T) {
 	if !checked || !regexp.MustCompile(`^(19|20):\d\d$`).MatchString(left2) {
 		t.Fatalf("after reload: answer checked %v, time left %q", checked, left2)
 	}
-	// Answer the rest, rightly, as the trainee.
+	// Answer the rest, rightly, as the trainee. The answered counter moves
+	// with each question, a short answer as it is typed, before it is even
+	// saved (it used to wait for a reload).
 	a, err := e.db.Attempt(context.Background(), attemptID(t, url))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range e.exams.Paper(a) {
+	paper := e.exams.Paper(a)
+	answered := 1
+	counter := func(n int) chromedp.Action {
+		want := fmt.Sprintf("Đã trả lời %d/%d câu", n, len(paper))
+		return chromedp.ActionFunc(func(ctx context.Context) error {
+			err := chromedp.Poll(`document.getElementById("answered").textContent === "`+want+`"`, nil,
+				chromedp.WithPollingTimeout(5*time.Second)).Do(ctx)
+			if err != nil {
+				var got string
+				_ = chromedp.Text(`#answered`, &got, chromedp.ByID).Do(ctx)
+				return fmt.Errorf("counter %q, want %q: %w", got, want, err)
+			}
+			return nil
+		})
+	}
+	if err := chromedp.Run(ctx, counter(answered)); err != nil {
+		t.Fatalf("after reload: %v", err)
+	}
+	for _, q := range paper {
 		switch q.Type {
 		case quiz.Single:
 			radio := `input[name="a:` + q.ID + `"][value="` + q.Correct[0] + `"]`
-			var already bool
-			if err = chromedp.Run(ctx, chromedp.Evaluate(`document.querySelector('`+radio+`').checked`, &already)); err != nil || already {
+			var already, before bool
+			if err = chromedp.Run(ctx, chromedp.Evaluate(`document.querySelector('`+radio+`').checked`, &already),
+				chromedp.Evaluate(`document.querySelector('#q-`+q.ID+` input:checked') !== null`, &before)); err != nil || already {
 				break // answered right before the reload: clicking again changes nothing
 			}
+			if !before { // a question answered wrongly before is still one question
+				answered++
+			}
 			err = chromedp.Run(ctx, chromedp.Click(radio, chromedp.ByQuery),
-				chromedp.WaitVisible(`#q-`+q.ID+` .saved:not(:empty)`, chromedp.ByQuery))
+				chromedp.WaitVisible(`#q-`+q.ID+` .saved:not(:empty)`, chromedp.ByQuery), counter(answered))
 		case quiz.Short:
+			answered++
 			err = chromedp.Run(ctx, chromedp.SendKeys(`input[name="a:`+q.ID+`"]`, "luật thi đua khen thưởng", chromedp.ByQuery),
+				counter(answered),
 				chromedp.WaitVisible(`#q-`+q.ID+` .saved:not(:empty)`, chromedp.ByQuery))
 		}
 		if err != nil {

@@ -135,21 +135,38 @@ func TestBrowserTraineeReadsAndResumes(t *testing.T) {
 	}
 	screenshot(t, ctx, "3-module-top")
 
-	// Read to the end: the page records completion by itself and the bar moves.
-	var after, btn string
+	// Before the end the button says what it does.
+	var btn string
+	if err := chromedp.Run(ctx, chromedp.Text(`#complete-btn`, &btn, chromedp.ByID)); err != nil || btn != "Đánh dấu đã học xong" {
+		t.Fatalf("button before the end: %q, %v", btn, err)
+	}
+	// Read to the end: the page records completion by itself, the bar moves,
+	// and the button gives way to a statement and a link onwards.
+	var after, state, here, there string
 	err = chromedp.Run(ctx,
+		chromedp.Location(&here),
 		chromedp.Evaluate(`window.scrollTo(0, document.body.scrollHeight)`, nil),
-		chromedp.WaitVisible(`#complete-btn.done`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#complete-state`, chromedp.ByID),
+		chromedp.WaitVisible(`#next-link`, chromedp.ByID),
+		chromedp.WaitNotVisible(`#complete-btn`, chromedp.ByID),
 		chromedp.AttributeValue(`#course-progress`, "value", &after, nil, chromedp.ByID),
-		chromedp.Text(`#complete-btn`, &btn, chromedp.ByID),
+		chromedp.Text(`#complete-state`, &state, chromedp.ByID),
 	)
 	if err != nil {
 		t.Fatalf("read to the end: %v", err)
 	}
-	if after != onePct || !strings.Contains(btn, "Đã học xong") {
-		t.Fatalf("after reading: bar %q, button %q", after, btn)
+	if after != onePct || state != "✓ Đã học xong bài này." {
+		t.Fatalf("after reading: bar %q, state %q", after, state)
 	}
 	screenshot(t, ctx, "4-module-end")
+	// A tap on the done state stays on the page.
+	err = chromedp.Run(ctx,
+		chromedp.Click(`#complete-state`, chromedp.ByID),
+		chromedp.Location(&there),
+	)
+	if err != nil || there != here {
+		t.Fatalf("tap on the done state: went from %q to %q (%v)", here, there, err)
+	}
 
 	// Go on to the second module, then log out.
 	var title string

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -61,5 +60,5 @@ func (h *handler) bulkIssueCertificates(c *gin.Context) {
 		h.fail(c, http.StatusInternalServerError, "error.internal", err)
 		return
 	}
-	h.renderCertificates(c, co.ID, fmt.Sprintf(tr(lang, "cert.bulk_done"), r.Issued, r.Already, r.NotEligible, r.Withdrawn))
+	h.renderCertificates(c, co.ID, trf(lang, "cert.bulk_done", r.Issued, r.Already, r.NotEligible, r.Withdrawn))
 }

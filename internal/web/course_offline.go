@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -85,13 +84,8 @@ func (h *handler) offlineFiles(co *course.Course) ([]offlineFile, int) {
 
 // byteSize writes a size for people: "420 KB", "1,2 MB" (vi) or "1.2 MB" (en).
 func byteSize(n int, lang string) string {
-	unit, f := "KB", math.Max(1, math.Round(float64(n)/1024))
 	if n >= 1<<20 {
-		unit, f = "MB", math.Round(float64(n)/(1<<20)*10)/10
+		return viet.Num(float64(n)/(1<<20), 1, lang) + " MB"
 	}
-	s := strconv.FormatFloat(f, 'f', -1, 64)
-	if lang != "en" {
-		s = viet.Number(f)
-	}
-	return s + " " + unit
+	return viet.Num(math.Max(1, float64(n)/1024), 0, lang) + " KB"
 }

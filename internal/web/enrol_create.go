@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -39,6 +38,6 @@ func (h *handler) createEnrolment(c *gin.Context) {
 	u, _ := currentUser(c)
 	made, err := h.enrol.Create(c.Request.Context(), in, u.ID, sc, h.now())
 	if h.saveResult(c, err, func(verr model.ValidationError) { h.showEnrolments(c, http.StatusUnprocessableEntity, form, verr, "") }) {
-		h.showEnrolments(c, http.StatusOK, map[string]string{}, nil, fmt.Sprintf(tr(langOf(c.Request), "enrol.done"), len(made)))
+		h.showEnrolments(c, http.StatusOK, map[string]string{}, nil, trf(langOf(c.Request), "enrol.done", len(made)))
 	}
 }

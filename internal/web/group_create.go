@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -25,6 +24,6 @@ func (h *handler) createGroup(c *gin.Context) {
 	u, _ := currentUser(c)
 	g, err := h.enrol.CreateGroup(c.Request.Context(), f.Get("name"), f.Get("members"), u.ID, sc, h.now())
 	if h.saveResult(c, err, func(verr model.ValidationError) { h.showEnrolments(c, http.StatusUnprocessableEntity, form, verr, "") }) {
-		h.showEnrolments(c, http.StatusOK, map[string]string{}, nil, fmt.Sprintf(tr(langOf(c.Request), "group.done"), g.Name, len(g.Members)))
+		h.showEnrolments(c, http.StatusOK, map[string]string{}, nil, trf(langOf(c.Request), "group.done", g.Name, len(g.Members)))
 	}
 }

@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tdkt/tdkt/internal/auth"
+	"github.com/tdkt/tdkt/internal/course"
 )
 
 func TestPublicAndAuthorization(t *testing.T) {
@@ -300,9 +303,9 @@ func TestReadingProgressAndResume(t *testing.T) {
 	if w := e.do(req{method: "GET", path: "/resume", cookie: ck2}); w.Header().Get("Location") != base+"/modules/danh-hieu-thi-dua" {
 		t.Fatalf("resume = %q", w.Header().Get("Location"))
 	}
-	// The button's form post moves on to the next module.
+	// The button's form post (no script) comes back to the module's end.
 	w = e.do(req{method: "POST", path: base + "/modules/danh-hieu-thi-dua/complete", cookie: ck})
-	if w.Code != 303 || w.Header().Get("Location") != base+"/modules/hinh-thuc-khen-thuong" {
+	if w.Code != 303 || w.Header().Get("Location") != base+"/modules/danh-hieu-thi-dua#complete" {
 		t.Fatalf("form complete: %d %q", w.Code, w.Header().Get("Location"))
 	}
 	if w := e.do(req{method: "POST", path: base + "/modules/khong-co/complete", cookie: ck, header: map[string]string{"Accept": "application/json"}}); w.Code != 404 || !strings.Contains(w.Body.String(), `"error"`) {
@@ -358,5 +361,54 @@ func TestUserListSearchAndPages(t *testing.T) {
 	w = e.do(req{method: "GET", path: "/admin/users?unit=nope&page=-3", cookie: admin})
 	if w.Code != 200 || !strings.Contains(w.Body.String(), "Không có người dùng nào phù hợp.") {
 		t.Fatalf("unknown unit: %d %.1000s", w.Code, w.Body.String())
+	}
+}
+
+// The end of a module: "mark as done" until it is done, below the text and
+// above the point whose coming into view marks it done by itself; once done,
+// a statement that is not a button and a separate link onwards (to the
+// course from the last module). The form post without a script comes back
+// here rather than moving on.
+func TestModuleMarkDone(t *testing.T) {
+	e := newEnv(t)
+	ck := e.login(t, "hocvien")
+	co := e.cat.Course("nghiep-vu-thi-dua-khen-thuong")
+	first, second, last := co.Modules[0], co.Modules[1], co.Modules[len(co.Modules)-1]
+	path := func(m *course.Module) string { return "/courses/" + co.ID + "/modules/" + m.ID }
+	hidden := func(page, id string) bool {
+		t.Helper()
+		m := regexp.MustCompile(`<[a-z]+ [^>]*id="` + id + `"[^>]*>`).FindString(page)
+		if m == "" {
+			t.Fatalf("no #%s on the page", id)
+		}
+		return strings.Contains(m, " hidden")
+	}
+	page := mustGet(t, e, path(first), ck)
+	if hidden(page, "complete-form") || !hidden(page, "complete-state") || !hidden(page, "next-link") ||
+		!strings.Contains(page, `id="complete-btn" class="btn primary">Đánh dấu đã học xong</button>`) {
+		t.Fatalf("before: want the button alone: %s", page[strings.Index(page, `<section class="complete"`):])
+	}
+	text, button, end := strings.Index(page, `<div class="content">`), strings.Index(page, `id="complete-btn"`), strings.Index(page, `id="module-end"`)
+	if text < 0 || !(text < button && button < end) {
+		t.Fatalf("order on the page: text %d, button %d, end marker %d: the button must come before the marker that completes the module", text, button, end)
+	}
+	w := e.do(req{method: "POST", path: path(first) + "/complete", cookie: ck})
+	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != path(first)+"#complete" {
+		t.Fatalf("form post: %d %q, want back to %s#complete", w.Code, w.Header().Get("Location"), path(first))
+	}
+	if err := e.tracker.Close(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	page = mustGet(t, e, path(first), ck)
+	if !hidden(page, "complete-form") || hidden(page, "complete-state") || hidden(page, "next-link") ||
+		!strings.Contains(page, "✓ Đã học xong bài này.") || !strings.Contains(page, `id="next-link" class="btn primary" href="`+path(second)+`">Bài tiếp theo →</a>`) {
+		t.Fatalf("after: want the done state and the link onwards: %s", page[strings.Index(page, `<section class="complete"`):])
+	}
+	if err := e.tracker.Complete(t.Context(), mustUser(t, e, "hocvien").ID, last, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	page = mustGet(t, e, path(last), ck)
+	if !strings.Contains(page, `id="next-link" class="btn primary" href="/courses/`+co.ID+`">Về trang khóa học →</a>`) {
+		t.Fatalf("last module: want a link back to the course: %s", page[strings.Index(page, `<section class="complete"`):])
 	}
 }

@@ -1,5 +1,12 @@
 package web
 
+import (
+	"fmt"
+	"strings"
+
+	"github.com/tdkt/tdkt/internal/viet"
+)
+
 // messages holds every UI string: Vietnamese first, English second. A test
 // checks that each key used in templates and handlers is here in both.
 var messages = map[string][2]string{
@@ -12,6 +19,10 @@ var messages = map[string][2]string{
 	"nav.units":    {"Đơn vị", "Units"},
 	"nav.password": {"Đổi mật khẩu", "Change password"},
 	"nav.logout":   {"Đăng xuất", "Log out"},
+	// The menu's accessible name holds its visible word, as WCAG 2.5.3 asks.
+	"nav.label":      {"Điều hướng chính", "Main navigation"},
+	"nav.menu":       {"☰ Menu", "☰ Menu"},
+	"nav.menu_label": {"Menu quản lý và tài khoản", "Management and account menu"},
 
 	"action.edit": {"Sửa", "Edit"},
 	"action.save": {"Lưu", "Save"},
@@ -63,7 +74,8 @@ var messages = map[string][2]string{
 	"module.toc":            {"Nội dung bài", "Contents"},
 	"module.legal":          {"Văn bản căn cứ", "Legal documents cited"},
 	"module.mark_done":      {"Đánh dấu đã học xong", "Mark as done"},
-	"module.done":           {"Đã học xong", "Done"},
+	"module.finished":       {"Đã học xong bài này.", "You have finished this module."},
+	"module.next":           {"Bài tiếp theo", "Next module"},
 	"module.stale":          {"Một số liệu hoặc văn bản bài này dựa vào đã thay đổi sau ngày đối chiếu; nội dung đang chờ rà soát lại. Khi áp dụng, hãy đối chiếu văn bản hiện hành.", "A figure or document this module rests on changed after it was last checked; the text is awaiting review. Check the law in force before applying it."},
 	"module.saved":          {"Đã lưu tiến độ.", "Progress saved."},
 	"module.offline":        {"Mất kết nối: tiến độ sẽ được lưu khi có mạng trở lại.", "Offline: progress will be saved when the connection returns."},
@@ -160,6 +172,7 @@ var messages = map[string][2]string{
 	"exam.time_left":                   {"Thời gian còn lại", "Time left"},
 	"exam.until":                       {"đến %s", "until %s"},
 	"exam.answered":                    {"Đã trả lời %d/%d câu", "%d of %d answered"},
+	"exam.answered_tpl":                {"Đã trả lời {n}/{total} câu", "{n} of {total} answered"},
 	"exam.saved":                       {"Đã lưu", "Saved"},
 	"exam.waiting":                     {"Máy chủ đang đông: câu trả lời được giữ trên máy và tự gửi lại", "The server is busy: the answer is kept on this phone and sent again by itself"},
 	"exam.offline":                     {"Chưa lưu được (mất mạng); sẽ tự gửi lại.", "Not saved yet (offline); it will be sent again."},
@@ -670,4 +683,61 @@ func tr(lang, key string) string {
 		return m[1]
 	}
 	return m[0]
+}
+
+// trf is tr with its verbs filled in, as fmt.Sprintf would, except that
+// numbers are written for a reader of lang through viet.Num: a plain %d, %g
+// or %v given an int or a float64 shows "1.350" or "2,5" in Vietnamese and
+// "1,350" or "2.5" in English, so no message can print a machine's "1350"
+// or "2.5" on a Vietnamese page. Floats keep up to two decimals (a course of
+// 1,5 giờ). Verbs with flags or a precision, and every other argument, are
+// left to fmt.
+func trf(lang, key string, args ...any) string {
+	return sprintfIn(lang, tr(lang, key), args...)
+}
+
+func sprintfIn(lang, format string, args ...any) string {
+	if len(args) == 0 {
+		return format
+	}
+	var b strings.Builder
+	out := make([]any, len(args))
+	copy(out, args)
+	n := 0 // index of the argument the next verb takes
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		b.WriteByte(c)
+		if c != '%' || i+1 >= len(format) {
+			continue
+		}
+		v := format[i+1]
+		if v == '%' {
+			b.WriteByte('%')
+			i++
+			continue
+		}
+		if (v == 'd' || v == 'g' || v == 'v') && n < len(out) {
+			if s, ok := numberIn(lang, out[n]); ok {
+				out[n] = s
+				v = 's'
+			}
+			b.WriteByte(v)
+			i++
+		}
+		n++ // a verb with flags or a precision still takes one argument
+	}
+	return fmt.Sprintf(b.String(), out...)
+}
+
+// numberIn writes x through viet.Num when it is a number.
+func numberIn(lang string, x any) (string, bool) {
+	switch x := x.(type) {
+	case int:
+		return viet.Num(float64(x), 0, lang), true
+	case int64:
+		return viet.Num(float64(x), 0, lang), true
+	case float64:
+		return viet.Num(x, 2, lang), true
+	}
+	return "", false
 }

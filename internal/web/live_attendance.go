@@ -67,11 +67,14 @@ func (h *handler) exportAttendance(c *gin.Context, rep live.Report, lang, format
 	header := []string{tr(lang, "att.col.no"), tr(lang, "field.full_name"), tr(lang, "field.username"), tr(lang, "field.unit"),
 		tr(lang, "att.col.status"), tr(lang, "att.col.minutes"), tr(lang, "att.col.share"),
 		tr(lang, "att.col.first") + " (" + zone + ")", tr(lang, "att.col.last") + " (" + zone + ")", tr(lang, "att.col.rollcalls")}
+	// A time cell is text a person reads, in their language (vi
+	// "30/11/2026 07:55", en "30 Nov 2026 07:55"): date first, so the column
+	// sorts by day in a spreadsheet that reads it as a date.
 	stamp := func(t time.Time) string {
 		if t.IsZero() {
 			return ""
 		}
-		return t.In(h.loc).Format("02/01/2006 15:04")
+		return viet.Date(t, h.loc, lang) + " " + viet.Clock(t, h.loc)
 	}
 	name := fmt.Sprintf("diem-danh-%s-%d", rep.Session.StartsAt.In(h.loc).Format("2006-01-02"), rep.Session.ID)
 	if format == "xlsx" {

@@ -223,6 +223,12 @@ func TestAttendanceExportsDuringTheSession(t *testing.T) {
 	if body := w.Body.String(); !strings.Contains(body, "Trần Văn Bình,hocvien,Xã Tam Đa,Có mặt,210,100,30/11/2026 07:55,30/11/2026 11:30,0/0") {
 		t.Fatalf("csv after the end: %q", body)
 	}
+	// In English the words and the dates are English; the figures stay plain
+	// numbers for the spreadsheet.
+	w = e.do(req{method: "GET", path: path + "?format=csv", header: map[string]string{"Cookie": langCookie + "=en; " + ck.Name + "=" + ck.Value}})
+	if body := w.Body.String(); !strings.Contains(body, ",210,100,30 Nov 2026 07:55,30 Nov 2026 11:30,0/0") {
+		t.Fatalf("English csv after the end: %q", body)
+	}
 }
 
 // The scheduling form is read in Vietnam time: 08:00 is 01:00 UTC.

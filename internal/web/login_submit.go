@@ -53,7 +53,7 @@ func (h *handler) submitLogin(c *gin.Context) {
 		if locked.IP {
 			key = "login.ip_throttled"
 		}
-		v.Notice = fmt.Sprintf(tr(lang, key), mins)
+		v.Notice = trf(lang, key, mins)
 		c.Header("Retry-After", fmt.Sprint(mins*60))
 		h.render(c, http.StatusTooManyRequests, "login", v)
 		return

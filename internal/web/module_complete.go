@@ -6,9 +6,11 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// completeModule marks a module as done: from the button (a form post that
-// moves on to the next module) or from the reader's script when the end of
-// the text is reached (JSON). Repeating it is harmless.
+// completeModule marks a module as done: from the button, or from the
+// reader's script when the end of the text is reached (both JSON when the
+// script runs). Without a script the button's form post comes back to the
+// module's end, which now says it is done and links onwards: marking done
+// never moves the reader on by itself. Repeating it is harmless.
 func (h *handler) completeModule(c *gin.Context) {
 	m := h.module(c)
 	if m == nil {
@@ -31,9 +33,5 @@ func (h *handler) completeModule(c *gin.Context) {
 		c.JSON(http.StatusOK, gin.H{"done": true, "course_done": done, "course_total": total, "course_percent": pct})
 		return
 	}
-	next := "/courses/" + m.Course.ID
-	if n := m.Next(); n != nil {
-		next += "/modules/" + n.ID
-	}
-	c.Redirect(http.StatusSeeOther, next)
+	c.Redirect(http.StatusSeeOther, "/courses/"+m.Course.ID+"/modules/"+m.ID+"#complete")
 }

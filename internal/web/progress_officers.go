@@ -62,8 +62,8 @@ func (h *handler) showProgressOfficers(c *gin.Context) {
 		for i, r := range rows {
 			st := r.Status
 			table[i] = []any{i + 1, r.User.FullName, r.User.Username, r.Unit.Name, r.User.Phone, r.User.Email,
-				strconv.Itoa(st.ModulesDone) + "/" + strconv.Itoa(st.Modules), viet.Date(st.Passed, h.loc), viet.Date(st.Certified, h.loc),
-				viet.Date(st.Due, h.loc), strconv.Itoa(st.Live[0]) + "/" + strconv.Itoa(st.Live[1]), stateText(lang, st)}
+				strconv.Itoa(st.ModulesDone) + "/" + strconv.Itoa(st.Modules), viet.Date(st.Passed, h.loc, lang), viet.Date(st.Certified, h.loc, lang),
+				viet.Date(st.Due, h.loc, lang), strconv.Itoa(st.Live[0]) + "/" + strconv.Itoa(st.Live[1]), stateText(lang, st)}
 		}
 		name := "can-bo-" + co.ID
 		if overdue {

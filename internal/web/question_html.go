@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/tdkt/tdkt/internal/quiz"
+	"github.com/tdkt/tdkt/internal/viet"
 )
 
 // questionHTML renders one question. It is Go rather than a template because
@@ -131,7 +132,7 @@ func questionBody(b *strings.Builder, v qview, lang string) {
 		case v.Correct:
 			class, text = "good", "✓ "+tr(lang, "quiz.right")
 		case v.Partly:
-			class, text = "part", "◐ "+tr(lang, "quiz.partly")+" ("+strconv.FormatFloat(float64(int(v.Score*1000+0.5))/10, 'f', -1, 64)+"%)"
+			class, text = "part", "◐ "+tr(lang, "quiz.partly")+" ("+viet.Pct(v.Score*100, lang)+")"
 		case v.Answered:
 			text = "✗ " + tr(lang, "quiz.wrong")
 		}

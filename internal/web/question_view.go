@@ -77,6 +77,55 @@ func (v qview) anyAnswered() bool {
 	return false
 }
 
+// Done reports whether the question counts as answered on the attempt
+// page's counter, which counts questions, never case parts. A case counts
+// once every one of its parts is answered (not its first): "answered 20/20"
+// must mean nothing is left to do. Each rule matches what the page's script
+// counts as the trainee goes (static/js/app.js, countAnswered), so the
+// figure does not jump on a reload: a choice made, every item of an
+// ordering placed (an ordering is only saved then), one pair of a matching
+// chosen, some text typed in a short answer (a cleared box is unanswered).
+func (v qview) Done() bool {
+	if len(v.Parts) > 0 {
+		for _, p := range v.Parts {
+			if !p.Done() {
+				return false
+			}
+		}
+		return true
+	}
+	if !v.Answered {
+		return false
+	}
+	a := v.Ans
+	switch v.Q.Type {
+	case quiz.Single:
+		return a.Choice != ""
+	case quiz.Multiple:
+		return len(a.Choices) > 0
+	case quiz.TrueFalse:
+		return a.Value != nil
+	case quiz.Ordering:
+		return len(a.Order) > 0
+	case quiz.Matching:
+		return len(a.Pairs) > 0
+	case quiz.Short:
+		return strings.TrimSpace(a.Text) != ""
+	}
+	return false
+}
+
+// countDone is how many questions of a paper count as answered.
+func countDone(views []qview) int {
+	n := 0
+	for _, v := range views {
+		if v.Done() {
+			n++
+		}
+	}
+	return n
+}
+
 // orderKey names what an unanswered question's text depends on: the
 // language, the question and the order its options are shown in.
 func (v qview) orderKey(lang string) string {

@@ -14,7 +14,6 @@ import (
 	"net/url"
 	"path"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -102,26 +101,25 @@ func inlineConstants(text, lang string, as *assets) string {
 // loc, the platform's zone, never the machine's.
 func templateFuncs(lang string, as *assets, loc *time.Location) template.FuncMap {
 	return template.FuncMap{
-		"t": func(key string, args ...any) string {
-			s := tr(lang, key)
-			if len(args) > 0 {
-				return fmt.Sprintf(s, args...)
-			}
-			return s
-		},
+		"t":        func(key string, args ...any) string { return trf(lang, key, args...) },
 		"msg":      func(t model.Text) string { return t.In(lang) },
 		"lang":     func() string { return lang },
 		"question": func(v qview) template.HTML { return questionHTML(v, lang) },
 		"asset":    as.url,
-		"date":     func(t time.Time) string { return viet.Date(t, loc) },
-		"datetime": func(t time.Time) string { return viet.DateTime(t, loc) },
+		"date":     func(t time.Time) string { return viet.Date(t, loc, lang) },
+		"datetime": func(t time.Time) string { return viet.DateTime(t, loc, lang) },
 		"hm":       func(t time.Time) string { return viet.Clock(t, loc) },
 		"span":     func(from, to time.Time) string { return viet.Span(from, to, loc, lang) },
 		"zone":     func(t time.Time) string { return viet.ZoneLabel(t, loc) },
 		"state":    func(st report.Status) string { return stateText(lang, st) },
 		"add":      func(a, b int) int { return a + b },
 		"float":    func(n int) float64 { return float64(n) },
-		"num":      viet.Number,
+		// num shows a figure with every digit it has (a dossier's 1.350 ha),
+		// dec one rounded to one decimal (a score of 2,9): both by language,
+		// through viet.Num, so no page prints a bare %v or %.1f.
+		"num":   func(f float64) string { return viet.Num(f, -1, lang) },
+		"dec":   func(f float64) string { return viet.Num(f, 1, lang) },
+		"whole": func(f float64) string { return viet.Num(f, 0, lang) },
 		"has": func(list []string, s string) bool {
 			for _, x := range list {
 				if x == s {
@@ -139,9 +137,11 @@ func templateFuncs(lang string, as *assets, loc *time.Location) template.FuncMap
 		"mul100": func(f float64) float64 { return f * 100 },
 		// barw rounds a percentage to a bar width class (w0 … w20): the
 		// stylesheet forbids inline styles.
-		"barw":  func(p float64) int { return int(math.Round(p / 5)) },
-		"pct":   func(f float64) string { return strconv.FormatFloat(math.Round(f*10)/10, 'f', -1, 64) },
-		"clock": func(t time.Time) string { return viet.DateTime(t, loc) },
+		"barw": func(p float64) int { return int(math.Round(p / 5)) },
+		// pct is a percentage's figure to one decimal ("13,3" / "13.3");
+		// the messages around it carry the % sign.
+		"pct":   func(f float64) string { return viet.Num(f, 1, lang) },
+		"clock": func(t time.Time) string { return viet.DateTime(t, loc, lang) },
 		"ms":    func(t time.Time) int64 { return t.UnixMilli() },
 		"kb":    func(n int) string { return byteSize(n, lang) },
 		"kind":  func(k model.UnitKind) string { return tr(lang, "kind."+string(k)) },

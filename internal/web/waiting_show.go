@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -76,7 +75,7 @@ func (h *handler) showWaitingRoom(c *gin.Context, w admit.Wait) {
 		_ = c.Request.ParseForm() // the name typed is kept; a bad form just shows it empty
 		v := h.newView(c, tr(lang, "login.title"))
 		v.Form = map[string]string{"username": c.Request.PostForm.Get("username"), "next": localPath(c.Request.PostForm.Get("next"))}
-		v.Notice = fmt.Sprintf(tr(lang, "wait.login"), w.Place, secs)
+		v.Notice = trf(lang, "wait.login", w.Place, secs)
 		h.render(c, http.StatusServiceUnavailable, "login", v)
 		c.Abort()
 		return

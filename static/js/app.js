@@ -22,14 +22,26 @@
   function show(data) {
     var bar = document.getElementById("course-progress");
     var txt = document.getElementById("course-progress-text");
-    var btn = document.getElementById("complete-btn");
+    var form = document.getElementById("complete-form");
+    var state = document.getElementById("complete-state");
+    var next = document.getElementById("next-link");
     var st = document.getElementById("complete-status");
     if (data && bar) { bar.value = data.course_percent; }
     if (data && txt && txt.dataset.tpl) { txt.textContent = fill(txt.dataset.tpl, data); }
-    if (btn) { btn.className = "btn done"; btn.textContent = st ? st.dataset.done : "✓"; }
+    // The button gives way to the done state and a separate link onwards
+    // (module.html); a keyboard user who pressed it lands on the statement.
+    var hadFocus = form && form.contains(document.activeElement);
+    if (form) { form.hidden = true; }
+    if (state) { state.hidden = false; if (hadFocus) { state.focus(); } }
+    if (next) { next.hidden = false; }
     if (st) { st.textContent = st.dataset.saved; }
   }
-  function fill(tpl, d) { return tpl.replace("{done}", d.course_done).replace("{total}", d.course_total).replace("{pct}", d.course_percent); }
+  // num writes a figure as the page's language does (vi "1.234,5", en
+  // "1,234.5"), like viet.Num on the server, so a figure the script fills in
+  // reads like the ones around it.
+  var fmt = new Intl.NumberFormat(document.documentElement.lang === "en" ? "en-GB" : "vi-VN", { maximumFractionDigits: 1 });
+  function num(x) { return fmt.format(x); }
+  function fill(tpl, d) { return tpl.replace("{done}", num(d.course_done)).replace("{total}", num(d.course_total)).replace("{pct}", num(d.course_percent)); }
 
   function complete(url, isCurrent) {
     return post(url).then(function (data) { if (isCurrent) { show(data); } return true; })
@@ -77,6 +89,17 @@
     }
   }
 
+  // The button marks the module done in place, as reaching the end does,
+  // rather than posting a form that reloads the page.
+  function markButton() {
+    var form = document.getElementById("complete-form"), art = document.getElementById("module");
+    if (!form || !art) { return; }
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      complete(art.dataset.completeUrl, true);
+    });
+  }
+
   // Exam attempt: every answer is sent as it is given. One that cannot be sent
   // (no network) waits in localStorage and is sent again; the server keeps the
   // clock, the countdown here only shows it.
@@ -121,16 +144,33 @@
       var fs = e.target.closest("fieldset.q");
       if (!fs) { return; }
       var q = fs.dataset.q, wait = e.target.type === "text" ? 800 : 0;
+      count();
       clearTimeout(timers[q]);
       timers[q] = setTimeout(function () { send(q, fields(fs)); }, wait);
+    }
+    // done and count follow qview.Done on the server (question_view.go), so
+    // the counter reads the same before and after a reload: it counts
+    // questions, never case parts; a case once all its parts are answered;
+    // an ordering once every item is placed; a short answer as it is typed
+    // (the box's live value, not the value it was loaded with).
+    function done(box) {
+      if (box.querySelector("input:checked")) { return true; }
+      var short = box.querySelector("input.short");
+      if (short) { return short.value.trim() !== ""; }
+      var sel = box.querySelectorAll("select"), set = 0;
+      sel.forEach(function (s) { if (s.value !== "") { set++; } });
+      if (box.querySelector("ul.order")) { return sel.length > 0 && set === sel.length; }
+      return set > 0;
     }
     function count() {
       var n = 0, all = form.querySelectorAll("fieldset.q");
       all.forEach(function (fs) {
-        if (fs.querySelector("input:checked, select option:checked:not([value='']), input.short:not([value=''])")) { n++; }
+        var parts = fs.querySelectorAll("div.part"), ok = true;
+        if (parts.length) { parts.forEach(function (p) { ok = ok && done(p); }); } else { ok = done(fs); }
+        if (ok) { n++; }
       });
       var el = document.getElementById("answered");
-      if (el) { el.textContent = el.textContent.replace(/\d+\/\d+/, n + "/" + all.length); }
+      if (el && el.dataset.tpl) { el.textContent = el.dataset.tpl.replace("{n}", num(n)).replace("{total}", num(all.length)); }
     }
     function retry() { var p = pending(); Object.keys(p).forEach(function (q) { send(q, p[q]); }); }
     form.addEventListener("change", changed);
@@ -165,7 +205,7 @@
     if (!w) { return; }
     var after = Number(w.dataset.after) || 3000, left = document.getElementById("wait-left"), t0 = Date.now();
     setInterval(function () {
-      if (left) { left.textContent = Math.max(0, Math.ceil((after - (Date.now() - t0)) / 1000)); }
+      if (left) { left.textContent = num(Math.max(0, Math.ceil((after - (Date.now() - t0)) / 1000))); }
     }, 1000);
     setTimeout(function () {
       var f = document.getElementById("wait-retry");
@@ -177,6 +217,7 @@
     waitingRoom();
     flush();
     watchEnd();
+    markButton();
     attemptPage();
     var toc = document.querySelector(".toc");
     if (toc && window.matchMedia && window.matchMedia("(min-width: 48rem)").matches) { toc.open = true; }

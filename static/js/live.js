@@ -16,6 +16,11 @@
   var questions = {}, myVotes = {}, handUp = false, chatOn = true, muted = false;
   var expected = [], online = {}, guests = [], mutedIds = {}, hall = {};
   var errorText = $("live-errors") ? JSON.parse($("live-errors").textContent) : {};
+  // num writes a figure as the page's language does (vi "1.234" and "1,5",
+  // en "1,234" and "1.5"), like viet.Num on the server: a room of thousands
+  // reads its counts the way its own pages write them.
+  var numFmt = new Intl.NumberFormat(document.documentElement.lang === "en" ? "en-GB" : "vi-VN", { maximumFractionDigits: 1 });
+  function num(x) { return numFmt.format(x); }
 
   function status(text) { $("live-status").textContent = text; }
   function show(i) {
@@ -77,7 +82,7 @@
       fill.className = "fill w" + Math.round(n * 20 / total);
       bar.appendChild(fill);
       li.appendChild(bar);
-      li.appendChild(document.createTextNode(" " + n + " · "));
+      li.appendChild(document.createTextNode(" " + num(n) + " (" + num(n * 100 / total) + "%) · "));
       var label = el("span");
       rich(label, poll ? poll.options[i] : String(i + 1), poll && poll.options_html && poll.options_html[i]);
       li.appendChild(label);
@@ -180,8 +185,8 @@
       nAbs++;
     });
     guests.forEach(function (p) { on.appendChild(personItem(p, true)); nOn++; });
-    $("absent-n").textContent = nAbs;
-    $("online-n").textContent = nOn;
+    $("absent-n").textContent = num(nAbs);
+    $("online-n").textContent = num(nOn);
   }
   function setRoster(r) {
     if (!r) { return; }
@@ -272,7 +277,7 @@
       case "presence":
         if ($("presence")) {
           var n = [d.expected_online, d.expected, d.connected], k = 0;
-          $("presence").textContent = msg.msgPresence.replace(/%d/g, function () { return n[k++]; });
+          $("presence").textContent = msg.msgPresence.replace(/%d/g, function () { return num(n[k++]); });
         }
         break;
       case "error":
@@ -302,7 +307,7 @@
     play.hidden = false;
     play.textContent = voice.listening ? V.msgMute : V.msgListen;
     play.setAttribute("aria-pressed", voice.listening ? "true" : "false");
-    st.textContent = V.msgOn + (voice.listening ? " · " + V.msgDelay.replace("%s", (voice.delay / 1000).toFixed(1)) : "");
+    st.textContent = V.msgOn + (voice.listening ? " · " + V.msgDelay.replace("%s", num(voice.delay / 1000)) : "");
   }
   function voiceConfig(cfg) {
     if (voice.dec) { try { voice.dec.close(); } catch (e) { /* already closed */ } }
