@@ -5,12 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"image"
+	_ "image/gif" // picture sizes
+	_ "image/jpeg"
+	_ "image/png"
 	"io/fs"
 	"net/url"
 	"path"
 	"regexp"
 	"sort"
 	"strings"
+
+	_ "golang.org/x/image/webp"
 )
 
 // DeckDir is the folder of a course that holds its slide decks.
@@ -146,8 +152,14 @@ type pictures struct {
 	files  map[string][]byte // path relative to the course folder → the file
 }
 
-// maxPicture keeps pictures light enough for a phone on 3G.
-const maxPicture = 512 << 10
+// Pictures must suit a phone on 3G: a module page with its style and
+// scripts has a budget of 60 KB over the wire (internal/web's budget test),
+// and a phone's screen is at most about 1080 device pixels wide, so a
+// wider picture only costs bytes.
+const (
+	maxPicture      = 48 << 10
+	maxPictureWidth = 1080
+)
 
 var pictureTypes = map[string]string{".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp", ".gif": "image/gif"}
 
@@ -159,25 +171,33 @@ func PicturePath(courseID, rel string) string { return "/courses/" + courseID + 
 
 // resolve checks dest, as written in ![…](dest), and returns the address
 // the page uses, or why it cannot be shown.
-func (p *pictures) resolve(dest string) (string, string) {
+func (p *pictures) resolve(dest string) (string, image.Config, string) {
+	var none image.Config
 	u, err := url.Parse(dest)
 	if err != nil || u.Scheme != "" || u.Host != "" || strings.HasPrefix(dest, "/") || u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Sprintf("picture %q must be a file of the course folder, named from it, like hinh/so-do.png", dest)
+		return "", none, fmt.Sprintf("picture %q must be a file of the course folder, named from it, like hinh/so-do.png", dest)
 	}
 	rel := path.Clean(u.Path)
 	if rel == "." || rel == ".." || strings.HasPrefix(rel, "../") {
-		return "", fmt.Sprintf("picture %q is outside the course folder", dest)
+		return "", none, fmt.Sprintf("picture %q is outside the course folder", dest)
 	}
 	if PictureType(rel) == "" {
-		return "", fmt.Sprintf("picture %q must be a PNG, JPEG, WebP or GIF file", dest)
+		return "", none, fmt.Sprintf("picture %q must be a PNG, JPEG, WebP or GIF file", dest)
 	}
 	b, err := fs.ReadFile(p.fsys, path.Join(p.course, rel))
 	if err != nil {
-		return "", fmt.Sprintf("picture %q is not in the course folder (%s)", dest, path.Join(p.course, rel))
+		return "", none, fmt.Sprintf("picture %q is not in the course folder (%s)", dest, path.Join(p.course, rel))
 	}
 	if len(b) > maxPicture {
-		return "", fmt.Sprintf("picture %q is %d KB; keep pictures under %d KB for phones on 3G", dest, (len(b)+1023)>>10, maxPicture>>10)
+		return "", none, fmt.Sprintf("picture %q is %d KB; keep pictures under %d KB for phones on 3G", dest, (len(b)+1023)>>10, maxPicture>>10)
+	}
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(b))
+	if err != nil {
+		return "", none, fmt.Sprintf("picture %q cannot be read as %s: %v", dest, PictureType(rel), err)
+	}
+	if cfg.Width > maxPictureWidth {
+		return "", none, fmt.Sprintf("picture %q is %d px wide; make it at most %d px wide for phones", dest, cfg.Width, maxPictureWidth)
 	}
 	p.files[rel] = b
-	return PicturePath(p.course, rel), ""
+	return PicturePath(p.course, rel), cfg, ""
 }

@@ -1,6 +1,9 @@
 package course
 
 import (
+	"bytes"
+	"image"
+	"image/png"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -23,7 +26,7 @@ func TestLoadDeck(t *testing.T) {
 	if d == nil || d.Title != "Hội nghị tập huấn" || len(d.Slides) != 3 || len(co.Decks) != 1 {
 		t.Fatalf("deck: %+v", d)
 	}
-	if s := string(d.Slides[1]); !strings.Contains(s, `<img src="/courses/khoa-thu/files/hinh/so-do.png" alt="Sơ đồ tổ chức">`) ||
+	if s := string(d.Slides[1]); !strings.Contains(s, `<img src="/courses/khoa-thu/files/hinh/so-do.png" alt="Sơ đồ tổ chức" width="1" height="1" loading="lazy" decoding="async">`) ||
 		!strings.Contains(s, "một\n---\nhai") {
 		t.Fatalf("slide 2 (a picture, and a --- inside code that is not a break): %s", s)
 	}
@@ -44,6 +47,8 @@ func TestDeckProblems(t *testing.T) {
 	files["khoa-thu/hinh/so-do.png"] = &fstest.MapFile{Data: onePixel}
 	files["khoa-thu/hinh/lon.png"] = &fstest.MapFile{Data: make([]byte, maxPicture+1)}
 	files["khoa-thu/hinh/so-do.svg"] = &fstest.MapFile{Data: []byte("<svg/>")}
+	files["khoa-thu/hinh/rong.png"] = &fstest.MapFile{Data: pngOf(t, maxPictureWidth+1, 2)}
+	files["khoa-thu/hinh/hong.png"] = &fstest.MapFile{Data: []byte("\x89PNG\r\n\x1a\nnot really")}
 	files["khoa-thu/slides/Hoi_Nghi.md"] = &fstest.MapFile{Data: []byte("---\ntitle: x\n---\nx\n")}
 	files["khoa-thu/slides/loi.md"] = &fstest.MapFile{Data: []byte("---\nsummary: thiếu tiêu đề\n---\n" + // 1-3
 		"## Một\n\n---\n\n---\n" + // 4-8: slide 2 (line 7) is empty
@@ -52,7 +57,9 @@ func TestDeckProblems(t *testing.T) {
 		"![c](../../ngoai.png)\n\n" + // 13
 		"![d](hinh/so-do.svg)\n\n" + // 15
 		"![e](hinh/lon.png)\n\n" + // 17
-		"{{fact:khong-co}}\n")} // 19
+		"![g](hinh/rong.png)\n\n" + // 19
+		"![h](hinh/hong.png)\n\n" + // 21
+		"{{fact:khong-co}}\n")} // 23
 	files["khoa-thu/01-bai-mot.md"] = &fstest.MapFile{Data: []byte(strings.Replace(module("Bài một", 1), "Nội dung", "Nội dung\n\n![f](hinh/thieu.png)", 1))}
 	_, probs := Load(files)
 	var all []string
@@ -69,8 +76,10 @@ func TestDeckProblems(t *testing.T) {
 		`khoa-thu/slides/loi.md:11: picture "https://example.com/x.png" must be a file of the course folder`,
 		`khoa-thu/slides/loi.md:13: picture "../../ngoai.png" is outside the course folder`,
 		`khoa-thu/slides/loi.md:15: picture "hinh/so-do.svg" must be a PNG, JPEG, WebP or GIF file`,
-		`khoa-thu/slides/loi.md:17: picture "hinh/lon.png" is 513 KB; keep pictures under 512 KB`,
-		`khoa-thu/slides/loi.md:19: unknown fact key "khong-co"`,
+		`khoa-thu/slides/loi.md:17: picture "hinh/lon.png" is 49 KB; keep pictures under 48 KB`,
+		`khoa-thu/slides/loi.md:19: picture "hinh/rong.png" is 1081 px wide; make it at most 1080 px wide`,
+		`khoa-thu/slides/loi.md:21: picture "hinh/hong.png" cannot be read as image/png`,
+		`khoa-thu/slides/loi.md:23: unknown fact key "khong-co"`,
 		`khoa-thu/01-bai-mot.md:`,
 		`picture "hinh/thieu.png" is not in the course folder`,
 	} {
@@ -78,4 +87,13 @@ func TestDeckProblems(t *testing.T) {
 			t.Errorf("missing %q in:\n%s", want, got)
 		}
 	}
+}
+
+func pngOf(t *testing.T, w, h int) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, w, h))); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"strconv"
 	"strings"
 
 	"github.com/yuin/goldmark"
@@ -117,12 +118,18 @@ func renderWith(file string, body []byte, firstLine int, reg *Register, pics *pi
 				out.Problems = append(out.Problems, Problem{file, lineOf(n), "pictures are not shown here", false})
 				break
 			}
-			addr, msg := pics.resolve(string(n.Destination))
+			addr, size, msg := pics.resolve(string(n.Destination))
 			if msg != "" {
 				out.Problems = append(out.Problems, Problem{file, lineOf(n), msg, false})
 				break
 			}
 			n.Destination = []byte(addr)
+			// Its size keeps the text from jumping as it arrives; below the
+			// first screen it is loaded only when the reader gets near it.
+			n.SetAttributeString("width", []byte(strconv.Itoa(size.Width)))
+			n.SetAttributeString("height", []byte(strconv.Itoa(size.Height)))
+			n.SetAttributeString("loading", []byte("lazy"))
+			n.SetAttributeString("decoding", []byte("async"))
 		case *ast.HTMLBlock:
 			out.Problems = append(out.Problems, Problem{file, lineOf(n), "raw HTML is not rendered; use Markdown instead", false})
 		case *ast.RawHTML:

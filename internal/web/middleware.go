@@ -45,21 +45,25 @@ func (h *handler) recoverPanic(c *gin.Context) {
 	c.Next()
 }
 
-// securityHeaders are set on every answer. The value slices are shared by
-// all requests (a header is replaced, never appended to in place: a slice
-// of length and capacity one is copied by append), which saves building
-// them on every request.
-var securityHeaders = map[string][]string{
-	"X-Content-Type-Options": {"nosniff"},
-	"Referrer-Policy":        {"same-origin"},
-	"X-Frame-Options":        {"DENY"},
-	"Content-Security-Policy": {"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-		"frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"},
+// newSecurityHeaders returns the headers set on every answer. The value
+// slices are shared by all requests (a header is replaced, never appended to
+// in place: a slice of length and capacity one is copied by append), which
+// saves building them on every request. The one inline style allowed is the
+// stylesheet itself, by its hash, which a first visit gets inline (see
+// assets.inline).
+func newSecurityHeaders(styleHash string) map[string][]string {
+	return map[string][]string{
+		"X-Content-Type-Options": {"nosniff"},
+		"Referrer-Policy":        {"same-origin"},
+		"X-Frame-Options":        {"DENY"},
+		"Content-Security-Policy": {"default-src 'self'; script-src 'self'; style-src 'self' '" + styleHash + "'; img-src 'self' data:; " +
+			"frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"},
+	}
 }
 
 func (h *handler) securityHeaders(c *gin.Context) {
 	hd := c.Writer.Header()
-	for k, v := range securityHeaders {
+	for k, v := range h.headers {
 		hd[k] = v[:1:1]
 	}
 	c.Next()

@@ -164,6 +164,9 @@ type view struct {
 	D      any // page-specific data
 
 	body *fragment // spliced in where the page prints fragmentMarker
+	// InlineCSS is the stylesheet when the browser does not have it yet
+	// (first visit): the page then renders from its own answer.
+	InlineCSS template.CSS
 }
 
 // Err returns the message for a form field in the page's language.
@@ -177,6 +180,9 @@ func (v *view) Err(field string) string {
 
 func (h *handler) newView(c *gin.Context, title string) *view {
 	v := &view{Lang: langOf(c.Request), Path: c.Request.URL.Path, Title: title}
+	if ck, err := c.Request.Cookie(cssCookie); err != nil || ck.Value != h.assets.files["css/app.css"].hash {
+		v.InlineCSS = h.assets.css
+	}
 	if u, ok := currentUser(c); ok {
 		v.User = &u
 	}

@@ -62,7 +62,8 @@ type Deps struct {
 
 type handler struct {
 	auth    *auth.Service
-	worker  []byte // the service worker, with its list of kept files (worker_show.go)
+	worker  []byte              // the service worker, with its list of kept files (worker_show.go)
+	headers map[string][]string // set on every answer (middleware.go)
 	cat     *course.Catalog
 	tracker *course.Tracker
 	exams   *exam.Service
@@ -116,6 +117,7 @@ func New(d Deps) (http.Handler, error) {
 	h := &handler{auth: d.Auth, cat: d.Catalog, tracker: d.Tracker, exams: d.Exams, certs: d.Certs, live: d.Live, lives: d.Sessions, enrol: d.Enrolments, prog: d.Progress, baseURL: d.BaseURL, health: d.Health, version: d.Version,
 		secure: d.SecureCookies, ttl: d.SessionTTL, now: d.Clock, loc: d.Location, council: d.Council, pages: pg, assets: as, bodies: map[bodyKey]*fragment{},
 		metrics: d.Metrics, mtoken: d.MetricsToken, gate: d.Gate, rests: newRestCache(8192)}
+	h.headers = newSecurityHeaders(as.styleHash)
 	if h.worker, err = buildWorker(as); err != nil {
 		return nil, err
 	}
