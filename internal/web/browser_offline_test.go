@@ -250,3 +250,76 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// An exam answer given while the network is down is kept on the phone and
+// reaches the server by itself once the network returns; submitting without
+// a network keeps the trainee on the questions and says why.
+func TestBrowserExamAnswerDuringOutage(t *testing.T) {
+	e := newEnvFS(t, examContent())
+	u := mustUser(t, e, "hocvien")
+	if err := e.tracker.Complete(context.Background(), u.ID, e.cat.Module("khoa", "bai-mot"), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(e.h)
+	defer srv.Close()
+	ctx, cancel := browser(t)
+	defer cancel()
+	net := newNetSwitch(ctx)
+	var name, value string
+	err := chromedp.Run(ctx,
+		startExamAsTrainee(srv.URL),
+		waitEval(`!!navigator.serviceWorker.controller`),
+		chromedp.AttributeValue(`fieldset.q input[type=radio]`, "name", &name, nil, chromedp.ByQuery),
+		chromedp.AttributeValue(`fieldset.q input[type=radio]`, "value", &value, nil, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatalf("start the exam: %v", err)
+	}
+	top, _, _ := strings.Cut(strings.TrimPrefix(name, "a:"), "/")
+	var attemptID int64
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`Number(location.pathname.split("/")[2])`, &attemptID)); err != nil {
+		t.Fatal(err)
+	}
+	saved := func() bool {
+		a, err := e.exams.Attempt(context.Background(), u.ID, attemptID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, rows, err := e.exams.Answers(context.Background(), a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, ok := rows[top]
+		return ok
+	}
+	var note, after string
+	err = chromedp.Run(ctx,
+		net.set(true),
+		chromedp.Click(`fieldset.q input[type=radio]`, chromedp.ByQuery),
+		waitText(`#q-`+top+` .saved`, "Chưa lưu được"),
+		waitText(`#attempt-net`, "1 câu trả lời đang được giữ trên máy"),
+		chromedp.Click(`#submit-attempt`, chromedp.ByID),
+		waitText(`#attempt-net`, "chưa nộp bài được"),
+		chromedp.Text(`#attempt-net`, &note, chromedp.ByID),
+		chromedp.Evaluate(`location.pathname`, &after),
+	)
+	if err != nil {
+		t.Fatalf("answer offline: %v", err)
+	}
+	if saved() || !strings.HasPrefix(after, "/attempts/") {
+		t.Fatalf("offline: answer on the server %v, page %s", saved(), after)
+	}
+	// The network returns; nothing is pressed.
+	err = chromedp.Run(ctx,
+		net.set(false),
+		waitText(`#q-`+top+` .saved`, "Đã lưu"),
+		waitEval(`document.getElementById("attempt-net").hidden`),
+	)
+	if err != nil {
+		t.Fatalf("send when back online: %v", err)
+	}
+	if !saved() {
+		t.Fatal("the kept answer did not reach the server")
+	}
+	t.Logf("offline submit said: %s", note)
+}

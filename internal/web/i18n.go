@@ -176,6 +176,8 @@ var messages = map[string][2]string{
 	"exam.saved":                       {"Đã lưu", "Saved"},
 	"exam.waiting":                     {"Máy chủ đang đông: câu trả lời được giữ trên máy và tự gửi lại", "The server is busy: the answer is kept on this phone and sent again by itself"},
 	"exam.offline":                     {"Chưa lưu được (mất mạng); sẽ tự gửi lại.", "Not saved yet (offline); it will be sent again."},
+	"exam.kept":                        {"Mất kết nối: {n} câu trả lời đang được giữ trên máy và sẽ tự gửi ngay khi có mạng. Bài kiểm tra cần có mạng để nộp.", "Connection lost: {n} answer(s) are kept on this phone and will be sent as soon as the network returns. Submitting needs the network."},
+	"exam.nosubmit":                    {"Không có mạng nên chưa nộp bài được. Các câu trả lời vẫn được giữ trên máy; hãy nộp lại khi có mạng, trước khi hết giờ.", "No connection, so the attempt was not submitted. Your answers are kept on this phone; submit again when the network is back, before time runs out."},
 	"exam.refused":                     {"Không lưu được câu trả lời này.", "This answer could not be saved."},
 	"exam.confirm":                     {"Nộp bài? Sau khi nộp không sửa được nữa.", "Submit? You cannot change your answers afterwards."},
 	"exam.save":                        {"Lưu câu trả lời", "Save answers"},

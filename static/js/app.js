@@ -129,8 +129,18 @@
           var p = pending(); delete p[q]; keep(p);
           status(q, r.ok ? form.dataset.saved : form.dataset.refused);
           count();
+          net();
         })
-        .catch(function () { var p = pending(); p[q] = body; keep(p); status(q, form.dataset.offline); });
+        .catch(function () { var p = pending(); p[q] = body; keep(p); status(q, form.dataset.offline); net(); });
+    }
+    // net shows, above the questions, how many answers wait on the phone for
+    // the connection: the trainee must know before pressing submit.
+    function net(text) {
+      var el = document.getElementById("attempt-net");
+      if (!el) { return; }
+      var n = Object.keys(pending()).length;
+      text = text || (n ? el.dataset.pending.replace("{n}", num(n)) : "");
+      el.textContent = text; el.hidden = !text; el.className = text ? "notice" : "";
     }
     function fields(fs) {
       var body = "question=" + encodeURIComponent(fs.dataset.q);
@@ -177,11 +187,21 @@
     form.addEventListener("input", function (e) { if (e.target.type === "text") { changed(e); } });
     form.addEventListener("submit", function (e) {
       var via = e.submitter;
+      // Without a connection the submission would end on the browser's error
+      // page, away from the questions; the answers stay kept and the trainee
+      // submits again when the network is back (before the clock runs out).
+      if (!navigator.onLine) { e.preventDefault(); net(form.dataset.nosubmit); return; }
       if (via && via.id === "submit-attempt" && !confirm(form.dataset.confirm)) { e.preventDefault(); }
     });
     window.addEventListener("online", retry);
-    setInterval(retry, 15000);
-    retry();
+    // Kept answers are tried again every 3 s, so that one given during a
+    // short outage reaches the server soon after the network returns even
+    // when the phone never noticed it was offline; with none kept, a slow
+    // check every 15 s.
+    (function again() {
+      retry();
+      setTimeout(again, Object.keys(pending()).length ? 3000 : 15000);
+    })();
 
     var timer = document.getElementById("timer"), out = document.getElementById("time-left");
     if (timer && out) {

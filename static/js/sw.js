@@ -47,6 +47,13 @@ self.addEventListener("fetch", function (e) {
     e.respondWith(practiceAnswer(req, url));
     return;
   }
+  if (req.method === "POST" && req.mode === "navigate") {
+    // Any other form sent without a connection (the exam's start and submit
+    // buttons): the offline page, which says what needs the network, instead
+    // of the browser's error.
+    e.respondWith(fetch(req).catch(function () { return offlinePage(); }));
+    return;
+  }
   if (req.method !== "GET") { return; }
   if (url.pathname.indexOf("/static/") === 0) {
     e.respondWith(caches.match(req).then(function (hit) { return hit || fetch(req); }));
