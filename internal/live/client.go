@@ -44,6 +44,13 @@ type Client struct {
 	kick []byte
 
 	release func() // frees the account's connection slot; nil in tests
+
+	// lean is the text-only mode a phone on 3G asks for (?lean=1): no voice,
+	// the chat only while it follows it (chat), running tallies at most every
+	// leanTallyEvery. Set at the upgrade; chat and lastTally are the room's.
+	lean      bool
+	chat      bool
+	lastTally time.Time
 }
 
 // bucket is a token bucket: rate tokens a second, burst at once.

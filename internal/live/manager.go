@@ -231,8 +231,9 @@ func (m *Manager) Join(w http.ResponseWriter, r *http.Request, id int64, u model
 		release()
 		return nil // the upgrader has answered the request
 	}
+	lean := r.URL.Query().Get("lean") == "1"
 	c := &Client{room: room, conn: conn, send: make(chan *frame, sendQueue), audio: make(chan *websocket.PreparedMessage, audioQueue), release: release,
-		p: Participant{ID: u.ID, Name: u.FullName, Trainer: trainer(sess, u)}}
+		p: Participant{ID: u.ID, Name: u.FullName, Trainer: trainer(sess, u)}, lean: lean, chat: !lean}
 	room.register <- c
 	go c.writePump()
 	go c.readPump()

@@ -26,6 +26,8 @@ const (
 	MsgHands    = "hands"    // raised hands in order (trainer)
 	MsgMuted    = "muted"    // the trainer muted or unmuted you
 	MsgRoster   = "roster"   // who is connected right now (trainer)
+	MsgChatLog  = "chat_log" // the latest chat lines, when a lean connection starts following the chat
+	MsgBeat     = "beat"     // the answer to a client's beat (also client to server)
 
 	// Client to server.
 	MsgGoto          = "goto"           // trainer: show slide {index}
@@ -44,6 +46,7 @@ const (
 	MsgSay           = "say"            // anyone: {text}, a chat line
 	MsgMute          = "mute"           // trainer: {user, on}
 	MsgRemove        = "remove"         // trainer: {user}
+	MsgChatFollow    = "chat_follow"    // anyone: {on}, a lean connection follows the chat or stops
 )
 
 // Outgoing is what the server sends. Seq orders a room's broadcasts: a
@@ -105,10 +108,13 @@ type Snapshot struct {
 	// timeline), so that everyone in the room knows.
 	Recording bool `json:"recording"`
 
-	ChatOn    bool           `json:"chat_on"`
-	Moderated bool           `json:"moderated"`
-	Muted     bool           `json:"muted"`
-	HandUp    bool           `json:"hand_up"`
+	ChatOn    bool `json:"chat_on"`
+	Moderated bool `json:"moderated"`
+	Muted     bool `json:"muted"`
+	HandUp    bool `json:"hand_up"`
+	// Lean says the connection is text-only (?lean=1): no voice, and chat
+	// lines only while it follows the chat; Chat is then empty.
+	Lean      bool           `json:"lean"`
 	Chat      []ChatView     `json:"chat"`
 	Questions []QuestionView `json:"questions"`
 	MyVotes   []int64        `json:"my_votes"`

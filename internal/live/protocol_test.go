@@ -140,7 +140,7 @@ func TestHelloHasEveryField(t *testing.T) {
 			}
 		}
 	}
-	common := []string{"you", "title", "slide", "slides", "seq", "audio", "chat_on", "moderated", "muted", "hand_up", "chat", "questions", "my_votes"}
+	common := []string{"you", "title", "slide", "slides", "seq", "audio", "chat_on", "moderated", "muted", "hand_up", "lean", "chat", "questions", "my_votes"}
 	tr := e.dial(t, e.trainer)
 	m := raw(tr)
 	must("trainer", m, append(common, "expected", "roster", "hands")...)

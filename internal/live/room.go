@@ -115,12 +115,15 @@ const (
 	// A participant that answers no ping for pongWait is gone or frozen:
 	// dropped, so that it neither holds a queue nor counts as present. The
 	// pings are a few bytes each; two may be lost before the drop.
-	pongWait     = 8 * time.Second
-	pingEvery    = 3 * time.Second
-	pushEvery    = 250 * time.Millisecond // tallies and presence counts, coalesced
-	touchEvery   = 30 * time.Second
-	maxOptions   = 10
-	maxTextRunes = 500
+	pongWait  = 8 * time.Second
+	pingEvery = 3 * time.Second
+	pushEvery = 250 * time.Millisecond // tallies and presence counts, coalesced
+	// leanTallyEvery is how often a lean (text-only) connection gets the
+	// running tally of a poll.
+	leanTallyEvery = 3 * time.Second
+	touchEvery     = 30 * time.Second
+	maxOptions     = 10
+	maxTextRunes   = 500
 )
 
 type localFanout struct{ r *Room }
@@ -376,6 +379,22 @@ func (r *Room) deliver(pm *websocket.PreparedMessage) {
 	}
 }
 
+// refresh sends an unnumbered message, encoded once, to the connections
+// want accepts: news that the next of its kind replaces (a running tally)
+// or that a lean connection may go without (chat). It stays on this node:
+// such messages never carry state a reconnect would need.
+func (r *Room) refresh(typ string, data any, want func(c *Client) bool) {
+	pm := encode(typ, 0, data)
+	if pm == nil {
+		return
+	}
+	for c := range r.clients {
+		if want(c) {
+			r.sendPrepared(c, pm)
+		}
+	}
+}
+
 func (r *Room) sendTo(c *Client, typ string, data any) {
 	if b := encodeRaw(typ, 0, data); b != nil {
 		r.sendFrame(c, &frame{raw: b})
@@ -446,7 +465,17 @@ func (r *Room) saveState() {
 // counts to trainers.
 func (r *Room) pushCounts() {
 	if r.poll != nil && r.poll.view.Open {
-		r.broadcast(MsgTally, map[string]any{"poll": r.poll.view.ID, "counts": r.poll.tally, "answers": len(r.poll.answers)})
+		// A running tally is not numbered: it is replaced by the next, so a
+		// lean connection may skip some without missing anything (the final
+		// one, at closing, is numbered and reaches everyone).
+		now := r.clock()
+		r.refresh(MsgTally, map[string]any{"poll": r.poll.view.ID, "counts": r.poll.tally, "answers": len(r.poll.answers)}, func(c *Client) bool {
+			if !c.lean || now.Sub(c.lastTally) >= leanTallyEvery {
+				c.lastTally = now
+				return true
+			}
+			return false
+		})
 	}
 	connected, expectedOnline := len(r.byUser), 0
 	for uid := range r.byUser {
@@ -472,6 +501,12 @@ func (r *Room) handle(c *Client, m Incoming) {
 	}
 	switch m.Type {
 	case MsgPing:
+	case MsgBeat:
+		// A browser cannot see the server's pings: its beat, answered, tells
+		// it the connection still carries (a phone's link can die silently).
+		r.sendTo(c, MsgBeat, nil)
+	case MsgChatFollow:
+		r.followChat(c, m.Data)
 	case MsgAudio:
 		if code, msg := r.setAudio(m.Data); code != "" {
 			r.refuse(c, code, "%s", msg)

@@ -115,7 +115,11 @@ func (r *Room) talkSnapshot(c *Client, s *Snapshot) {
 	t := &r.talk
 	s.ChatOn, s.Moderated, s.Muted = t.chatOn, t.moderated, t.muted[c.p.ID]
 	_, s.HandUp = t.hands[c.p.ID]
-	s.Chat = append([]ChatView{}, t.chat...)
+	s.Lean = c.lean
+	s.Chat = []ChatView{}
+	if c.chat {
+		s.Chat = append(s.Chat, t.chat...)
+	}
 	s.Questions = []QuestionView{}
 	s.MyVotes = []int64{}
 	for _, q := range t.questions {
@@ -452,7 +456,24 @@ func (r *Room) chat(c *Client, data json.RawMessage) {
 	id := r.sess.ID
 	cl := store.ChatLine{UserID: c.p.ID, Body: body, At: time.UnixMilli(line.At)}
 	r.writes.Enqueue(func(tx *store.Tx) error { return tx.SaveChat(context.Background(), id, cl) })
-	r.broadcast(MsgChat, line)
+	// Chat lines are not numbered: a lean connection gets them only while it
+	// follows the chat (chat_follow), and hello carries the latest lines.
+	r.refresh(MsgChat, line, func(c *Client) bool { return c.chat })
+}
+
+// followChat turns the chat on or off for one lean connection.
+func (r *Room) followChat(c *Client, data json.RawMessage) {
+	var d struct {
+		On *bool `json:"on"`
+	}
+	if json.Unmarshal(data, &d) != nil || d.On == nil {
+		r.refuse(c, "bad_request", `chat_follow needs {"on": true} or {"on": false}`)
+		return
+	}
+	c.chat = *d.On
+	if c.chat {
+		r.sendTo(c, MsgChatLog, r.talk.chat)
+	}
 }
 
 func (r *Room) userArg(c *Client, data json.RawMessage, typ string) (int64, bool, bool) {

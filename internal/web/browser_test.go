@@ -60,7 +60,7 @@ func browser(t *testing.T, flags ...chromedp.ExecAllocatorOption) (context.Conte
 	opts = append(opts, flags...)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelT := context.WithTimeout(ctx, 150*time.Second) // bounds a hung test; the live drop test alone waits 30 s
 	// Headless Chromium keeps windows at least 500 px wide; emulate the phone.
 	if err := chromedp.Run(ctx, chromedp.EmulateViewport(360, 740, chromedp.EmulateScale(2))); err != nil {
 		t.Fatalf("start Chromium: %v", err)

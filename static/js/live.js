@@ -31,8 +31,48 @@
     $("follow").hidden = following || trainer;
   }
   function send(t, d) {
-    if (ws && ws.readyState === 1) { ws.send(JSON.stringify({ t: t, d: d })); }
+    if (ws && ws.readyState === 1) { ws.send(JSON.stringify({ t: t, d: d })); return true; }
+    return false;
   }
+
+  // A poll answer or a roll-call mark is kept until the server says it is
+  // recorded: given while the link is down, or lost with it, it is sent
+  // again after the next hello if its poll or roll call is still open.
+  var kept = {};
+  function sendKept(t, d) {
+    kept[t] = d;
+    return send(t, d);
+  }
+  function resendKept(h) {
+    var a = kept.answer, r = kept.here;
+    if (a) {
+      delete kept.answer;
+      if (h.poll && h.poll.open && h.poll.id === a.poll) {
+        if (JSON.stringify(h.my_answer || []) !== JSON.stringify(a.choices)) { sendKept("answer", a); }
+      } else if (!h.poll || h.poll.id === a.poll) {
+        $("poll-status").textContent = msg.msgKeptLate;
+      }
+    }
+    if (r) {
+      delete kept.here;
+      if (h.rollcall && h.rollcall.open && h.rollcall.id === r.rollcall) {
+        if (!h.marked) { sendKept("here", r); }
+      } else if (!h.marked) {
+        $("rollcall-text").textContent = msg.msgKeptLate;
+      }
+    }
+  }
+
+  // Text-only mode (?lean=1, docs/live-protocol.md): no voice, the chat only
+  // on demand, fewer tallies. Chosen by the participant, and on by default
+  // when the phone says its link is slow or it wants to save data.
+  var lean = (function () {
+    var v = null;
+    try { v = localStorage.getItem("tdkt.lean"); } catch (e) { /* no storage */ }
+    if (v !== null) { return v === "1"; }
+    var c = navigator.connection;
+    return !trainer && !!c && (c.saveData || /(^|-)(2g|3g)$/.test(c.effectiveType || ""));
+  })();
 
   // rich puts a poll's text into node: the server's inline HTML for a bank
   // question (rendered from its Markdown, raw HTML escaped), else plain text.
@@ -213,7 +253,7 @@
 
   function handle(m) {
     if (m.seq) {
-      if (lastSeq && m.seq > lastSeq + 1 && ws) { ws.close(); return; } // missed something: resync
+      if (lastSeq && m.seq > lastSeq + 1 && ws) { again(true); return; } // missed something: resync
       lastSeq = m.seq;
     }
     var d = m.d || {};
@@ -228,6 +268,8 @@
         if (following) { show(d.slide); }
         renderPoll(d.poll, d.my_answer, d.tally);
         renderRoll(d.rollcall, d.marked);
+        resendKept(d);
+        if ($("chat-follow")) { $("chat-follow").hidden = !d.lean; }
         questions = {};
         myVotes = {};
         (d.my_votes || []).forEach(function (s) { myVotes[s] = true; });
@@ -254,6 +296,7 @@
         break;
       case "voted": myVotes[d.question] = true; renderQuestions(); break;
       case "chat": addChat(d); break;
+      case "chat_log": $("chat-lines").textContent = ""; (d || []).forEach(addChat); break;
       case "settings":
         chatOn = d.chat;
         if (trainer) { $("moderated").checked = d.moderated; }
@@ -271,9 +314,9 @@
         break;
       case "poll": renderPoll(d, null, null); break;
       case "tally": renderTally(d.counts); break;
-      case "answered": myAnswer = d.choices; $("poll-status").textContent = root.dataset.msgAnswered; break;
+      case "answered": delete kept.answer; myAnswer = d.choices; $("poll-status").textContent = root.dataset.msgAnswered; break;
       case "rollcall": renderRoll(d, false); break;
-      case "marked": $("here").hidden = true; $("rollcall-text").textContent = root.dataset.msgMarked; break;
+      case "marked": delete kept.here; $("here").hidden = true; $("rollcall-text").textContent = root.dataset.msgMarked; break;
       case "presence":
         if ($("presence")) {
           var n = [d.expected_online, d.expected, d.connected], k = 0;
@@ -463,21 +506,69 @@
   }
   if ($("record")) { $("record").addEventListener("click", function () { send("record", { on: !recOn }); }); }
 
+  // The connection's state is shown (connected, reconnecting, offline) and
+  // set on the room as a class for the style. A link that dies silently (a
+  // phone between cells) is found by a beat every 20 s that the server
+  // answers: no message within 10 s after it, and the page reconnects.
+  var pending = null, beatTimer = null, waitTimer = null;
+  function state(name, text) {
+    root.dataset.conn = name;
+    status(text);
+  }
   function connect() {
-    status("…");
-    ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/live/" + root.dataset.session + "/ws");
-    ws.onopen = function () { retry = 0; status(root.dataset.msgConnected); };
-    ws.binaryType = "arraybuffer";
-    ws.onmessage = function (e) {
+    clearTimeout(pending);
+    state("connecting", "…");
+    var sock = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/live/" + root.dataset.session + "/ws" + (lean ? "?lean=1" : ""));
+    ws = sock;
+    sock.binaryType = "arraybuffer";
+    sock.onopen = function () { retry = 0; state("open", lean ? msg.msgConnectedLean : msg.msgConnected); beat(); };
+    sock.onmessage = function (e) {
+      clearTimeout(waitTimer);
       if (typeof e.data !== "string") { voicePacket(e.data); return; }
       try { handle(JSON.parse(e.data)); } catch (err) { /* a bad frame is skipped */ }
     };
-    ws.onclose = function (e) {
-      if (e.code === 1008) { status(e.reason); return; } // the server asked us to stop
-      status(root.dataset.msgReconnecting);
-      var wait = Math.min(30000, 500 * Math.pow(2, retry++)) * (0.5 + Math.random());
-      setTimeout(connect, wait);
+    sock.onclose = function (e) {
+      if (sock !== ws) { return; } // a connection already given up
+      clearTimeout(beatTimer); clearTimeout(waitTimer);
+      if (e.code === 1008) { state("closed", e.reason); return; } // the server asked us to stop
+      again();
     };
+  }
+  // again gives up the current connection and connects anew after a wait
+  // that grows with each failure, with jitter, so ten thousand phones do not
+  // come back in the same second; at once when the browser says it is online.
+  function again(now) {
+    var old = ws;
+    ws = null;
+    if (old) { old.onclose = null; old.onmessage = null; try { old.close(); } catch (e) { /* already closed */ } }
+    clearTimeout(beatTimer); clearTimeout(waitTimer); clearTimeout(pending);
+    if (!navigator.onLine) { state("offline", msg.msgOffline); return; } // the online event reconnects
+    state("reconnecting", msg.msgReconnecting);
+    var wait = now ? 0 : Math.min(30000, 500 * Math.pow(2, retry++)) * (0.5 + Math.random());
+    pending = setTimeout(connect, wait);
+  }
+  function beat() {
+    clearTimeout(beatTimer);
+    beatTimer = setTimeout(function () {
+      if (!send("beat")) { return; }
+      waitTimer = setTimeout(function () { again(); }, 10000);
+      beat();
+    }, 20000);
+  }
+  window.addEventListener("offline", function () { again(); });
+  window.addEventListener("online", function () { retry = 0; again(true); });
+  if ($("lean")) {
+    $("lean").checked = lean;
+    $("lean").addEventListener("change", function (e) {
+      lean = e.target.checked;
+      try { localStorage.setItem("tdkt.lean", lean ? "1" : "0"); } catch (err) { /* no storage */ }
+      retry = 0; again(true);
+    });
+  }
+  if ($("chat-follow")) {
+    $("chat-follow").addEventListener("click", function () {
+      if (send("chat_follow", { on: true })) { $("chat-follow").hidden = true; }
+    });
   }
 
   $("prev").addEventListener("click", function () {
@@ -494,9 +585,11 @@
     if (!poll) { return; }
     var choices = [];
     root.querySelectorAll("#poll-options input:checked").forEach(function (i) { choices.push(Number(i.value)); });
-    if (choices.length) { send("answer", { poll: poll.id, choices: choices }); }
+    if (choices.length && !sendKept("answer", { poll: poll.id, choices: choices })) { $("poll-status").textContent = msg.msgKept; }
   });
-  $("here").addEventListener("click", function () { if (roll) { send("here", { rollcall: roll.id }); } });
+  $("here").addEventListener("click", function () {
+    if (roll && !sendKept("here", { rollcall: roll.id })) { $("rollcall-text").textContent = msg.msgKept; }
+  });
   if ($("hand")) { $("hand").addEventListener("click", function () { send("hand", { up: !handUp }); }); }
   $("ask-form").addEventListener("submit", function (e) {
     e.preventDefault();
