@@ -165,6 +165,8 @@ func loadtestLive(args []string, stdout, stderr io.Writer) int {
 	fset.Int64Var(&cfg.Session, "session", 0, "with --server: the live session id")
 	fset.StringVar(&cfg.Trainer, "trainer-cookie", "", "with --server: the trainer's tdkt_session cookie value")
 	fset.StringVar(&cookiesFile, "cookies-file", "", "with --server: a file of participants' tdkt_session cookie values, one a line")
+	conference := fset.Duration("conference", 0, "play a conference this long (e.g. 10m) with --participants (default 200 here) and report the bytes one participant's connection carries per hour: a slide a minute, a poll every 10 minutes, a roll call every 15, a chat line every 10 s, a question every 2 minutes, the trainer's voice throughout")
+	lean := fset.Bool("lean", false, "with --conference: participants join text-only (?lean=1), as phones on 3G do")
 	findCap := fset.Bool("find-capacity", false, "grow one room step by step (--first, x--growth, up to --max), three slides a step, until slide p99 passes --target; report the largest room that kept under it")
 	first := fset.Int("first", 1000, "with --find-capacity: participants of the first step")
 	maxN := fset.Int("max", 19000, "with --find-capacity: the largest room tried (one open file per connection on each side)")
@@ -172,6 +174,27 @@ func loadtestLive(args []string, stdout, stderr io.Writer) int {
 	target := fset.Duration("target", 300*time.Millisecond, "with --find-capacity: the slide p99 a step must stay under")
 	if err := fset.Parse(args); err != nil {
 		return 2
+	}
+	if *conference > 0 {
+		n := cfg.Participants
+		if !participantsSet(fset) {
+			n = 200
+		}
+		if n <= 0 || cfg.Server != "" {
+			fmt.Fprintln(stderr, "tdkt loadtest live: --conference starts its own server (leave out --server) and needs --participants above 0")
+			return 2
+		}
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		defer stop()
+		rep, err := loadtest.Conference(ctx, loadtest.ConferenceConfig{Exe: cfg.Exe, Participants: n, Lean: *lean, Duration: *conference, Log: stderr})
+		if err != nil {
+			fmt.Fprintln(stderr, "tdkt loadtest live:", err)
+			return 1
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(rep)
+		return 0
 	}
 	if *findCap {
 		if cfg.Server != "" {
@@ -258,4 +281,11 @@ func loadtestCrash(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// participantsSet reports whether --participants was given.
+func participantsSet(fset *flag.FlagSet) bool {
+	set := false
+	fset.Visit(func(f *flag.Flag) { set = set || f.Name == "participants" })
+	return set
 }
