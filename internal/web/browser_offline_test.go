@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 
@@ -322,4 +323,31 @@ func TestBrowserExamAnswerDuringOutage(t *testing.T) {
 		t.Fatal("the kept answer did not reach the server")
 	}
 	t.Logf("offline submit said: %s", note)
+}
+
+// The site is an installable web app: Chromium finds nothing missing in its
+// manifest, icons and service worker.
+func TestBrowserInstallable(t *testing.T) {
+	e := newEnv(t)
+	srv := httptest.NewServer(e.h)
+	defer srv.Close()
+	ctx, cancel := browser(t)
+	defer cancel()
+	var errs []*page.InstallabilityError
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(srv.URL+"/login"),
+		chromedp.WaitVisible(`#username`, chromedp.ByID),
+		waitEval(`!!navigator.serviceWorker.controller`),
+		chromedp.ActionFunc(func(ctx context.Context) error {
+			var err error
+			errs, err = page.GetInstallabilityErrors().Do(ctx)
+			return err
+		}),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ie := range errs {
+		t.Errorf("not installable: %s %v", ie.ErrorID, ie.ErrorArguments)
+	}
 }
