@@ -23,6 +23,7 @@ var messages = map[string][2]string{
 	"nav.label":      {"Điều hướng chính", "Main navigation"},
 	"nav.menu":       {"☰ Menu", "☰ Menu"},
 	"nav.menu_label": {"Menu quản lý và tài khoản", "Management and account menu"},
+	"nav.skip":       {"Bỏ qua, đến nội dung chính", "Skip to main content"},
 
 	"action.edit": {"Sửa", "Edit"},
 	"action.save": {"Lưu", "Save"},
