@@ -213,9 +213,27 @@ func TestBrowserAccessibility(t *testing.T) {
 	// The same in English: the page's language and its parts change.
 	run("switch to English", chromedp.Click(`form[action="/lang"] button`, chromedp.ByQuery), waitEval(`document.documentElement.lang === "en"`))
 	visit("catalog (en)", "/", `.cards`)
+	// The course's text stays Vietnamese there, and says so, for a screen
+	// reader to read it with a Vietnamese voice.
+	vietnamese := func(page, sel string) {
+		t.Helper()
+		var langs []string
+		run("languages on "+page, chromedp.Evaluate(`Array.from(document.querySelectorAll('`+sel+`')).map(function (el) { return el.closest('[lang]').lang; })`, &langs))
+		if len(langs) == 0 {
+			t.Fatalf("%s: nothing matches %s", page, sel)
+		}
+		for _, l := range langs {
+			if l != "vi" {
+				t.Fatalf("%s: %s is marked %q, want vi: %q", page, sel, l, langs)
+			}
+		}
+	}
 	visit("module (en)", base+"/modules/"+m.ID, `#module`)
+	vietnamese("module (en)", `#module h1 span, .objectives li, .content p`)
 	visit("practice (en)", base+"/modules/"+m.ID+"/practice", `form.practice`)
+	vietnamese("practice (en)", `.stem p, .opts label span, .explain p:not(.cite) ~ div p`)
 	visit("live room (en)", room, `#slides`)
+	vietnamese("live room (en)", `#slides .slide h2`)
 
 	run("log in as trainer", logIn(srv.URL, "giangvien"))
 	axe.check(ctx, "trainer's catalog")
