@@ -388,7 +388,7 @@ func TestModuleMarkDone(t *testing.T) {
 		!strings.Contains(page, `id="complete-btn" class="btn primary">Đánh dấu đã học xong</button>`) {
 		t.Fatalf("before: want the button alone: %s", page[strings.Index(page, `<section class="complete"`):])
 	}
-	text, button, end := strings.Index(page, `<div class="content">`), strings.Index(page, `id="complete-btn"`), strings.Index(page, `id="module-end"`)
+	text, button, end := strings.Index(page, `<div class="content"`), strings.Index(page, `id="complete-btn"`), strings.Index(page, `id="module-end"`)
 	if text < 0 || !(text < button && button < end) {
 		t.Fatalf("order on the page: text %d, button %d, end marker %d: the button must come before the marker that completes the module", text, button, end)
 	}

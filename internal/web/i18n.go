@@ -23,6 +23,7 @@ var messages = map[string][2]string{
 	"nav.label":      {"Điều hướng chính", "Main navigation"},
 	"nav.menu":       {"☰ Menu", "☰ Menu"},
 	"nav.menu_label": {"Menu quản lý và tài khoản", "Management and account menu"},
+	"nav.skip":       {"Bỏ qua, đến nội dung chính", "Skip to main content"},
 
 	"action.edit": {"Sửa", "Edit"},
 	"action.save": {"Lưu", "Save"},
@@ -273,6 +274,14 @@ var messages = map[string][2]string{
 
 	"live.not_invited": {"Bạn không có tên trong danh sách dự buổi học trực tuyến này.", "You are not on the list of this live session."},
 	"live.ended":       {"Buổi học trực tuyến đã kết thúc.", "The live session has ended."},
+
+	// The live room for a screen reader: names of the arrow buttons, and what
+	// live.js reads out (it fills in number, count, heading and question).
+	"live.prev":              {"Trang chiếu trước", "Previous slide"},
+	"live.next":              {"Trang chiếu sau", "Next slide"},
+	"live.announce_slide":    {"Trang chiếu %d/%d: %s", "Slide %d of %d: %s"},
+	"live.announce_poll":     {"Bình chọn mới: %s", "New poll: %s"},
+	"live.announce_rollcall": {"Điểm danh: hãy bấm nút “Có mặt”.", "Roll call: press “Present”."},
 
 	"nav.live":                    {"Học trực tuyến", "Live sessions"},
 	"live.title":                  {"Buổi học trực tuyến", "Live sessions"},

@@ -39,10 +39,12 @@ func questionHead(v qview, lang string) template.HTML {
 // order, with its saved answer) and the end of the fieldset.
 func questionRest(b *strings.Builder, v qview, lang string) {
 	esc := html.EscapeString
-	b.WriteString(`<div class="stem">` + overPage(string(v.Q.Stem)) + "</div>\n")
+	// Stems, options and explanations are Vietnamese on an English page too:
+	// lang="vi" has a screen reader read them with a Vietnamese voice.
+	b.WriteString(`<div class="stem" lang="vi">` + overPage(string(v.Q.Stem)) + "</div>\n")
 	if len(v.Parts) > 0 {
 		for _, p := range v.Parts {
-			b.WriteString(`<div class="part" data-q="` + esc(p.Q.ID) + `"><div class="stem">` + overPage(string(p.Q.Stem)) + "</div>")
+			b.WriteString(`<div class="part" data-q="` + esc(p.Q.ID) + `"><div class="stem" lang="vi">` + overPage(string(p.Q.Stem)) + "</div>")
 			questionBody(b, p, lang)
 			b.WriteString("</div>\n")
 		}
@@ -90,7 +92,7 @@ func questionBody(b *strings.Builder, v qview, lang string) {
 			b.WriteString(`<input type="hidden" name="` + name + `:shown" value="1">` + "\n")
 			b.WriteString(`<p class="hint">` + esc(tr(lang, "quiz.choose_all")) + "</p>\n")
 		}
-		b.WriteString(`<ul class="opts">`)
+		b.WriteString(`<ul class="opts" lang="vi">`)
 		for _, o := range v.View.Options {
 			b.WriteString(`<li><label><input type="` + kind + `" name="` + name + `" value="` + esc(o.ID) + `"` + checked(v.Chosen[o.ID]) + dis + `> <span>` + overPage(string(o.HTML)) + `</span></label></li>`)
 		}
@@ -99,7 +101,7 @@ func questionBody(b *strings.Builder, v qview, lang string) {
 		b.WriteString(`<ul class="opts tf"><li><label><input type="radio" name="` + name + `" value="true"` + checked(v.IsTrue()) + dis + `> ` + esc(tr(lang, "quiz.true")) +
 			`</label></li><li><label><input type="radio" name="` + name + `" value="false"` + checked(v.IsFalse()) + dis + `> ` + esc(tr(lang, "quiz.false")) + "</label></li></ul>\n")
 	case quiz.Ordering:
-		b.WriteString(`<p class="hint">` + esc(tr(lang, "quiz.order_hint")) + "</p>\n<ul class=\"opts order\">")
+		b.WriteString(`<p class="hint">` + esc(tr(lang, "quiz.order_hint")) + "</p>\n<ul class=\"opts order\" lang=\"vi\">")
 		for _, o := range v.View.Options {
 			b.WriteString(`<li><label><select name="` + name + ":" + esc(o.ID) + `"` + dis + `><option value="">–</option>`)
 			for _, n := range v.Slots {
@@ -110,7 +112,7 @@ func questionBody(b *strings.Builder, v qview, lang string) {
 		}
 		b.WriteString("</ul>\n")
 	case quiz.Matching:
-		b.WriteString(`<p class="hint">` + esc(tr(lang, "quiz.match_hint")) + "</p>\n<ul class=\"opts match\">")
+		b.WriteString(`<p class="hint">` + esc(tr(lang, "quiz.match_hint")) + "</p>\n<ul class=\"opts match\" lang=\"vi\">")
 		for _, l := range v.View.Left {
 			b.WriteString(`<li><label><span>` + overPage(string(l.HTML)) + `</span><select name="` + name + ":" + esc(l.ID) + `"` + dis + `><option value="">–</option>`)
 			for _, r := range v.View.Right {
@@ -140,7 +142,7 @@ func questionBody(b *strings.Builder, v qview, lang string) {
 	}
 	if v.ShowAnswers {
 		b.WriteString(`<div class="explain"><p><strong>` + esc(tr(lang, "quiz.correct_answer")) + `:</strong> ` + esc(v.CorrectText(lang)) + `</p>` +
-			string(v.Q.Explain) + `<p class="cite">` + esc(tr(lang, "quiz.cite")) + `: ` + esc(v.CiteText()) + "</p></div>\n")
+			`<div lang="vi">` + string(v.Q.Explain) + `</div><p class="cite">` + esc(tr(lang, "quiz.cite")) + `: ` + esc(v.CiteText()) + "</p></div>\n")
 	}
 }
 

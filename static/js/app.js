@@ -233,7 +233,19 @@
     }, after);
   }
 
+  // A table wider than the phone scrolls sideways in its own box (app.css).
+  // The keyboard scrolls only what holds the focus, so such a box takes the
+  // focus (tabindex 0) while, and only while, it is too wide to show whole:
+  // a table that fits adds no stop to the Tab key.
+  function scrollers() {
+    document.querySelectorAll(".content table, table.list, .scroll").forEach(function (el) {
+      if (el.scrollWidth > el.clientWidth + 1) { el.tabIndex = 0; } else { el.removeAttribute("tabindex"); }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    scrollers();
+    window.addEventListener("resize", scrollers);
     waitingRoom();
     flush();
     watchEnd();

@@ -23,12 +23,27 @@
   function num(x) { return numFmt.format(x); }
 
   function status(text) { $("live-status").textContent = text; }
+  // announce says text to a screen reader through the polite live region
+  // #live-announce. The same words again would not be read out, so a repeat
+  // (two polls with one question) ends with a no-break space.
+  function announce(text) {
+    var r = $("live-announce");
+    if (!r || !text) { return; }
+    r.textContent = r.textContent === text ? text + "\u00a0" : text;
+  }
+  // fill puts args in place of the %d and %s of a message, in order.
+  function fill(tpl, args) { var k = 0; return (tpl || "").replace(/%[ds]/g, function () { return args[k++]; }); }
   function show(i) {
     if (i < 0 || i >= slides.length) { return; }
+    var moved = i !== current;
     slides.forEach(function (s, k) { s.hidden = k !== i; });
     current = i;
     $("slide-no").textContent = (i + 1) + "/" + slides.length;
     $("follow").hidden = following || trainer;
+    if (moved) {
+      var h = slides[i].querySelector("h1, h2, h3");
+      announce(fill(msg.msgSlide, [num(i + 1), num(slides.length), h ? h.textContent.trim() : ""]).replace(/:\s*$/, ""));
+    }
   }
   function send(t, d) {
     if (ws && ws.readyState === 1) { ws.send(JSON.stringify({ t: t, d: d })); return true; }
@@ -312,10 +327,17 @@
         trainerAt = d.index;
         if (following || trainer) { show(d.index); }
         break;
-      case "poll": renderPoll(d, null, null); break;
+      case "poll":
+        var fresh = d.open && (!poll || poll.id !== d.id);
+        renderPoll(d, null, null);
+        if (fresh) { announce(fill(msg.msgPoll, [$("poll-text").textContent.trim()])); }
+        break;
       case "tally": renderTally(d.counts); break;
       case "answered": delete kept.answer; myAnswer = d.choices; $("poll-status").textContent = root.dataset.msgAnswered; break;
-      case "rollcall": renderRoll(d, false); break;
+      case "rollcall":
+        renderRoll(d, false);
+        if (d.open && !trainer) { announce(msg.msgRollcall); } // the trainer has no "Present" to press
+        break;
       case "marked": delete kept.here; $("here").hidden = true; $("rollcall-text").textContent = root.dataset.msgMarked; break;
       case "presence":
         if ($("presence")) {
