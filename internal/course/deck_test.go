@@ -59,7 +59,8 @@ func TestDeckProblems(t *testing.T) {
 		"![e](hinh/lon.png)\n\n" + // 17
 		"![g](hinh/rong.png)\n\n" + // 19
 		"![h](hinh/hong.png)\n\n" + // 21
-		"{{fact:khong-co}}\n")} // 23
+		"![ ](hinh/so-do.png)\n\n" + // 23
+		"{{fact:khong-co}}\n")} // 25
 	files["khoa-thu/01-bai-mot.md"] = &fstest.MapFile{Data: []byte(strings.Replace(module("Bài một", 1), "Nội dung", "Nội dung\n\n![f](hinh/thieu.png)", 1))}
 	_, probs := Load(files)
 	var all []string
@@ -79,7 +80,8 @@ func TestDeckProblems(t *testing.T) {
 		`khoa-thu/slides/loi.md:17: picture "hinh/lon.png" is 49 KB; keep pictures under 48 KB`,
 		`khoa-thu/slides/loi.md:19: picture "hinh/rong.png" is 1081 px wide; make it at most 1080 px wide`,
 		`khoa-thu/slides/loi.md:21: picture "hinh/hong.png" cannot be read as image/png`,
-		`khoa-thu/slides/loi.md:23: unknown fact key "khong-co"`,
+		`khoa-thu/slides/loi.md:23: picture "hinh/so-do.png" has no description`,
+		`khoa-thu/slides/loi.md:25: unknown fact key "khong-co"`,
 		`khoa-thu/01-bai-mot.md:`,
 		`picture "hinh/thieu.png" is not in the course folder`,
 	} {

@@ -118,6 +118,10 @@ func renderWith(file string, body []byte, firstLine int, reg *Register, pics *pi
 				out.Problems = append(out.Problems, Problem{file, lineOf(n), "pictures are not shown here", false})
 				break
 			}
+			if strings.TrimSpace(plainText(n, body)) == "" {
+				out.Problems = append(out.Problems, Problem{file, lineOf(n), "picture " + strconv.Quote(string(n.Destination)) + " has no description: write what it shows between the brackets, ![Sơ đồ …](…), for readers who cannot see it", false})
+				break
+			}
 			addr, size, msg := pics.resolve(string(n.Destination))
 			if msg != "" {
 				out.Problems = append(out.Problems, Problem{file, lineOf(n), msg, false})
