@@ -61,32 +61,33 @@ type Deps struct {
 }
 
 type handler struct {
-	auth    *auth.Service
-	worker  []byte              // the service worker, with its list of kept files (worker_show.go)
-	headers map[string][]string // set on every answer (middleware.go)
-	cat     *course.Catalog
-	tracker *course.Tracker
-	exams   *exam.Service
-	certs   *certificate.Service
-	live    *live.Manager
-	lives   *live.Sessions
-	enrol   *course.Enrolments
-	prog    *report.Progress
-	baseURL string
-	health  func(ctx context.Context) error
-	version string
-	secure  bool
-	ttl     time.Duration
-	now     func() time.Time
-	council string
-	loc     *time.Location
-	pages   *pages
-	assets  *assets
-	bodies  map[bodyKey]*fragment // module texts, rendered once per language
-	metrics *metric.Registry
-	mtoken  string
-	gate    *admit.Gate
-	rests   *restCache // attempt pages' unanswered questions, rendered once
+	auth     *auth.Service
+	worker   []byte // the service worker, with its list of kept files (worker_show.go)
+	workerGz []byte
+	headers  map[string][]string // set on every answer (middleware.go)
+	cat      *course.Catalog
+	tracker  *course.Tracker
+	exams    *exam.Service
+	certs    *certificate.Service
+	live     *live.Manager
+	lives    *live.Sessions
+	enrol    *course.Enrolments
+	prog     *report.Progress
+	baseURL  string
+	health   func(ctx context.Context) error
+	version  string
+	secure   bool
+	ttl      time.Duration
+	now      func() time.Time
+	council  string
+	loc      *time.Location
+	pages    *pages
+	assets   *assets
+	bodies   map[bodyKey]*fragment // module texts, rendered once per language
+	metrics  *metric.Registry
+	mtoken   string
+	gate     *admit.Gate
+	rests    *restCache // attempt pages' unanswered questions, rendered once
 }
 
 type bodyKey struct {
@@ -121,6 +122,7 @@ func New(d Deps) (http.Handler, error) {
 	if h.worker, err = buildWorker(as); err != nil {
 		return nil, err
 	}
+	h.workerGz = gzipped(h.worker)
 	if err := h.renderBodies(); err != nil {
 		return nil, err
 	}

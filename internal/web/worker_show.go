@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -10,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	gzip "github.com/klauspost/compress/gzip"
 )
 
 // shellFiles are the static files every page needs, kept by the service
@@ -51,5 +53,20 @@ func buildWorker(as *assets) ([]byte, error) {
 // on navigations; no-cache makes every check reach the server.
 func (h *handler) showWorker(c *gin.Context) {
 	c.Header("Cache-Control", "no-cache")
+	c.Header("Vary", "Accept-Encoding")
+	if strings.Contains(c.GetHeader("Accept-Encoding"), "gzip") {
+		c.Header("Content-Encoding", "gzip")
+		c.Data(http.StatusOK, "text/javascript; charset=utf-8", h.workerGz)
+		return
+	}
 	c.Data(http.StatusOK, "text/javascript; charset=utf-8", h.worker)
+}
+
+// gzipped compresses b once, at start-up, at the best level.
+func gzipped(b []byte) []byte {
+	var zb bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&zb, gzip.BestCompression)
+	_, _ = zw.Write(b)
+	_ = zw.Close()
+	return zb.Bytes()
 }
