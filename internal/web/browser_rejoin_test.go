@@ -58,8 +58,15 @@ func TestBrowserLiveRejoinAfterDrop(t *testing.T) {
 	if err != nil {
 		t.Fatalf("during the drop: %v", err)
 	}
-	if err := chromedp.Run(tr, chromedp.Click(`#next`, chromedp.ByID), chromedp.Click(`#next`, chromedp.ByID)); err != nil {
-		t.Fatal(err)
+	// Two quick taps, the second before the room has answered the first: the
+	// room must end two slides on (the participant's view checks it below).
+	err = chromedp.Run(tr,
+		chromedp.Click(`#next`, chromedp.ByID),
+		chromedp.Click(`#next`, chromedp.ByID),
+		waitEval(`document.querySelector('.slide:not([hidden])').dataset.index === "2"`),
+	)
+	if err != nil {
+		t.Fatalf("the trainer moves on: %v", err)
 	}
 	answers, _ := e.db.PollAnswers(context.Background(), 1)
 	if _, ok := answers[u.ID]; ok {

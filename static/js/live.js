@@ -279,6 +279,7 @@
         // After a drop the room ended the voice; a trainer still speaking restarts it.
         if (trainer && mic) { send("audio", { on: true, codec: "opus", sample_rate: mic.ctx.sampleRate, channels: 1, frame_ms: 60, kbps: 24 }); }
         lastSeq = d.seq;
+        wanted = null;
         trainerAt = d.slide;
         if (following) { show(d.slide); }
         renderPoll(d.poll, d.my_answer, d.tally);
@@ -324,6 +325,10 @@
       case "audio": voiceConfig(d.on ? d : null); break;
       case "record": recording(d.on); break;
       case "slide":
+        // The room confirming an earlier tap of this trainer's, not the last:
+        // the view is already further on.
+        if (trainer && wanted !== null && d.index !== wanted) { trainerAt = d.index; break; }
+        wanted = null;
         trainerAt = d.index;
         if (following || trainer) { show(d.index); }
         break;
@@ -593,12 +598,19 @@
     });
   }
 
+  // go moves the trainer's own view at once and tells the room: a second
+  // tap before the room's answer then moves one slide further, not to the
+  // same slide again. The room's slide message confirms it.
+  var wanted = null;
+  function go(i) {
+    if (i !== current && send("goto", { index: i })) { wanted = i; show(i); }
+  }
   $("prev").addEventListener("click", function () {
-    if (trainer) { send("goto", { index: Math.max(0, current - 1) }); return; }
+    if (trainer) { go(Math.max(0, current - 1)); return; }
     following = false; show(current - 1);
   });
   $("next").addEventListener("click", function () {
-    if (trainer) { send("goto", { index: Math.min(slides.length - 1, current + 1) }); return; }
+    if (trainer) { go(Math.min(slides.length - 1, current + 1)); return; }
     following = false; show(current + 1);
   });
   $("follow").addEventListener("click", function () { following = true; show(trainerAt); });
