@@ -232,6 +232,24 @@ func TestBrowserOfflineStudy(t *testing.T) {
 	if got := stored()[q0.ID]; got.Answer != newer.Answer || !got.SavedAt.Equal(newer.SavedAt) {
 		t.Fatalf("a repeat of a queued answer was applied again: %+v, want %+v", got, newer)
 	}
+
+	// The officer's session ends without a logout and another logs in on
+	// the same phone: the first one's kept pages go.
+	var keys string
+	err = chromedp.Run(ctx,
+		network.DeleteCookies("tdkt_session").WithURL(srv.URL),
+		chromedp.Navigate(srv.URL+"/login"),
+		chromedp.WaitVisible(`#username`, chromedp.ByID),
+		chromedp.SendKeys(`#username`, "giangvien", chromedp.ByID),
+		chromedp.SendKeys(`#password`, testPassword, chromedp.ByID),
+		chromedp.Submit(`#password`, chromedp.ByID),
+		chromedp.WaitVisible(`.cards`, chromedp.ByQuery),
+		waitEval(`(caches.keys().then(function (k) { window.keptNow = k.join(" "); }), window.keptNow !== undefined && window.keptNow.indexOf("tdkt-course-") < 0)`),
+		chromedp.Evaluate(`window.keptNow`, &keys),
+	)
+	if err != nil {
+		t.Fatalf("another officer on the same phone: %v (caches %q)", err, keys)
+	}
 }
 
 // waitFor polls cond for up to ten seconds: the server side of a browser

@@ -223,6 +223,20 @@
     });
   }
 
+  // Pages another officer kept on this phone (their session ended without
+  // logging out) are removed once someone else logs in: they carry that
+  // officer's name and progress.
+  function forgetOthers() {
+    if (!user || !("caches" in window)) { return; }
+    for (var i = localStorage.length - 1; i >= 0; i--) {
+      var k = localStorage.key(i);
+      if (k && k.indexOf(KEPT) === 0) {
+        var c = load(k, null);
+        if (c && c.user !== user) { caches.delete(COURSE_CACHE + k.slice(KEPT.length)); localStorage.removeItem(k); }
+      }
+    }
+  }
+
   // The offline page lists the courses kept on this phone.
   function offlinePage() {
     var list = document.getElementById("offline-list");
@@ -244,6 +258,7 @@
     navigator.serviceWorker.register("/sw.js").catch(function () { /* http on a LAN address: no offline reading */ });
   }
   document.addEventListener("DOMContentLoaded", function () {
+    if (root.dataset.kept !== "1") { forgetOthers(); }
     keptPage();
     practice();
     courseCard();
