@@ -39,12 +39,11 @@ func scanAttempt(row interface{ Scan(...any) error }) (model.Attempt, error) {
 // CreateAttempt inserts a; ErrDuplicate means an open one already exists.
 func (tx *Tx) CreateAttempt(ctx context.Context, a *model.Attempt) error {
 	qs, _ := json.Marshal(a.Questions)
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO attempts (user_id, course_id, kind, module_id, seed, questions, started_at, deadline_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.UserID, a.CourseID, a.Kind, a.ModuleID, int64(a.Seed), string(qs), ms(a.StartedAt), ms(a.DeadlineAt))
+	err := tx.tx.QueryRowContext(ctx, `INSERT INTO attempts (user_id, course_id, kind, module_id, seed, questions, started_at, deadline_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, a.UserID, a.CourseID, a.Kind, a.ModuleID, int64(a.Seed), string(qs), ms(a.StartedAt), ms(a.DeadlineAt)).Scan(&a.ID)
 	if err != nil {
 		return fmt.Errorf("store: create attempt: %w", mapErr(err))
 	}
-	a.ID, _ = res.LastInsertId()
 	return nil
 }
 

@@ -31,13 +31,12 @@ func (tx *Tx) CreateCertificate(ctx context.Context, c *model.Certificate, actio
 	}
 	c.Serial = fmt.Sprintf("TDKT-%d-%06d", c.Year, c.Seq)
 	c.Status = model.CertValid
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO certificates (serial, year, seq, code, user_id, course_id, holder_name, unit_name,
-		course_title, hours, exam_percent, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.Serial, c.Year, c.Seq, c.Code, c.UserID, c.CourseID, c.HolderName, c.UnitName, c.CourseTitle, c.Hours, c.ExamPercent, ms(c.IssuedAt))
+	err := tx.tx.QueryRowContext(ctx, `INSERT INTO certificates (serial, year, seq, code, user_id, course_id, holder_name, unit_name,
+		course_title, hours, exam_percent, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		c.Serial, c.Year, c.Seq, c.Code, c.UserID, c.CourseID, c.HolderName, c.UnitName, c.CourseTitle, c.Hours, c.ExamPercent, ms(c.IssuedAt)).Scan(&c.ID)
 	if err != nil {
 		return fmt.Errorf("store: create certificate: %w", mapErr(err))
 	}
-	c.ID, _ = res.LastInsertId()
 	return tx.AddCertEvent(ctx, c.ID, action, actorID, c.IssuedAt, reason)
 }
 

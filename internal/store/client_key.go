@@ -11,7 +11,7 @@ import (
 // the key was already claimed: the write was applied before and must not be
 // applied again.
 func (tx *Tx) ClaimClientKey(ctx context.Context, userID int64, key string, now time.Time) (bool, error) {
-	res, err := tx.tx.ExecContext(ctx, `INSERT OR IGNORE INTO client_keys (user_id, key, at) VALUES (?, ?, ?)`, userID, key, ms(now))
+	res, err := tx.tx.ExecContext(ctx, `INSERT INTO client_keys (user_id, key, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, userID, key, ms(now))
 	if err != nil {
 		return false, fmt.Errorf("store: claim client key: %w", mapErr(err))
 	}

@@ -20,12 +20,11 @@ func scanDossier(row interface{ Scan(...any) error }) (model.DossierSubmission, 
 
 // CreateDossierSubmission stores a handed-in report and sets its ID.
 func (tx *Tx) CreateDossierSubmission(ctx context.Context, d *model.DossierSubmission) error {
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO dossier_submissions (user_id, course_id, case_id, answer, passed, score, total, submitted_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, d.UserID, d.CourseID, d.CaseID, d.Answer, d.Passed, d.Score, d.Total, ms(d.SubmittedAt))
+	err := tx.tx.QueryRowContext(ctx, `INSERT INTO dossier_submissions (user_id, course_id, case_id, answer, passed, score, total, submitted_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, d.UserID, d.CourseID, d.CaseID, d.Answer, d.Passed, d.Score, d.Total, ms(d.SubmittedAt)).Scan(&d.ID)
 	if err != nil {
 		return fmt.Errorf("store: save dossier report: %w", mapErr(err))
 	}
-	d.ID, _ = res.LastInsertId()
 	return nil
 }
 

@@ -20,12 +20,11 @@ func scanEnrolment(row interface{ Scan(...any) error }) (model.Enrolment, error)
 
 // CreateEnrolment stores e and sets its ID.
 func (tx *Tx) CreateEnrolment(ctx context.Context, e *model.Enrolment) error {
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO enrolments (course_id, unit_id, user_id, group_id, due_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		e.CourseID, nullID(e.UnitID), nullID(e.UserID), nullID(e.GroupID), ms(e.DueAt), e.CreatedBy, ms(e.CreatedAt))
+	err := tx.tx.QueryRowContext(ctx, `INSERT INTO enrolments (course_id, unit_id, user_id, group_id, due_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		e.CourseID, nullID(e.UnitID), nullID(e.UserID), nullID(e.GroupID), ms(e.DueAt), e.CreatedBy, ms(e.CreatedAt)).Scan(&e.ID)
 	if err != nil {
 		return fmt.Errorf("store: create enrolment: %w", mapErr(err))
 	}
-	e.ID, _ = res.LastInsertId()
 	return nil
 }
 

@@ -9,11 +9,10 @@ import (
 
 // CreateGroup stores a named group with its members and sets its ID.
 func (tx *Tx) CreateGroup(ctx context.Context, g *model.Group) error {
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO officer_groups (name, owner_id, created_at) VALUES (?, ?, ?)`, g.Name, g.OwnerID, ms(g.CreatedAt))
+	err := tx.tx.QueryRowContext(ctx, `INSERT INTO officer_groups (name, owner_id, created_at) VALUES (?, ?, ?) RETURNING id`, g.Name, g.OwnerID, ms(g.CreatedAt)).Scan(&g.ID)
 	if err != nil {
 		return fmt.Errorf("store: create group: %w", mapErr(err))
 	}
-	g.ID, _ = res.LastInsertId()
 	for _, u := range g.Members {
 		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO group_members (group_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, g.ID, u); err != nil {
 			return fmt.Errorf("store: add member %d: %w", u, mapErr(err))

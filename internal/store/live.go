@@ -31,14 +31,13 @@ func scanLive(row interface{ Scan(...any) error }) (model.LiveSession, error) {
 // CreateLiveSession stores s with its expected units and trainees.
 func (tx *Tx) CreateLiveSession(ctx context.Context, s *model.LiveSession, unitIDs, userIDs []int64) error {
 	mods, _ := json.Marshal(s.Modules)
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO live_sessions (code, title, course_id, modules, starts_at, ends_at, late_after_min,
-		present_pct, required, open_to_all, stream_url, trainer_id, created_at, deck, makeup) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	err := tx.tx.QueryRowContext(ctx, `INSERT INTO live_sessions (code, title, course_id, modules, starts_at, ends_at, late_after_min,
+		present_pct, required, open_to_all, stream_url, trainer_id, created_at, deck, makeup) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		s.Code, s.Title, s.CourseID, string(mods), ms(s.StartsAt), ms(s.EndsAt), int64(s.LateAfter/time.Minute), s.PresentPct,
-		s.Required, s.OpenToAll, s.StreamURL, s.TrainerID, ms(time.Now()), s.Deck, s.Makeup)
+		s.Required, s.OpenToAll, s.StreamURL, s.TrainerID, ms(time.Now()), s.Deck, s.Makeup).Scan(&s.ID)
 	if err != nil {
 		return fmt.Errorf("store: create live session: %w", mapErr(err))
 	}
-	s.ID, _ = res.LastInsertId()
 	for _, id := range unitIDs {
 		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO live_expected (session_id, unit_id) VALUES (?, ?)`, s.ID, id); err != nil {
 			return fmt.Errorf("store: expect unit %d: %w", id, mapErr(err))
@@ -208,11 +207,12 @@ func (tx *Tx) SaveLiveState(ctx context.Context, sessionID int64, state string) 
 
 // OpenPoll stores a poll and returns its id.
 func (tx *Tx) OpenPoll(ctx context.Context, sessionID int64, question string, at time.Time) (int64, error) {
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO live_polls (session_id, question, opened_at) VALUES (?, ?, ?)`, sessionID, question, ms(at))
+	var id int64
+	err := tx.tx.QueryRowContext(ctx, `INSERT INTO live_polls (session_id, question, opened_at) VALUES (?, ?, ?) RETURNING id`, sessionID, question, ms(at)).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("store: open poll: %w", err)
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // ClosePoll marks a poll closed.
@@ -254,11 +254,12 @@ func (db *DB) PollAnswers(ctx context.Context, pollID int64) (map[int64]string, 
 
 // OpenRollCall stores a roll call and returns its id.
 func (tx *Tx) OpenRollCall(ctx context.Context, sessionID int64, opened, closes time.Time) (int64, error) {
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO live_rollcalls (session_id, opened_at, closes_at) VALUES (?, ?, ?)`, sessionID, ms(opened), ms(closes))
+	var id int64
+	err := tx.tx.QueryRowContext(ctx, `INSERT INTO live_rollcalls (session_id, opened_at, closes_at) VALUES (?, ?, ?) RETURNING id`, sessionID, ms(opened), ms(closes)).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("store: open roll call: %w", err)
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // MarkRollCall records a participant answering a roll call; only the first mark counts.
@@ -349,7 +350,7 @@ func (tx *Tx) SaveQuestion(ctx context.Context, sessionID int64, q LiveQuestion)
 
 // VoteQuestion records one up-vote; a repeated vote changes nothing.
 func (tx *Tx) VoteQuestion(ctx context.Context, sessionID, seq, userID int64) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT OR IGNORE INTO live_question_votes (session_id, seq, user_id) VALUES (?, ?, ?)`, sessionID, seq, userID)
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO live_question_votes (session_id, seq, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, sessionID, seq, userID)
 	if err != nil {
 		return fmt.Errorf("store: vote question: %w", mapErr(err))
 	}

@@ -20,12 +20,11 @@ func scanRoster(row interface{ Scan(...any) error }) (model.RosterImport, error)
 
 // CreateRosterImport stores an uploaded roster file and sets its ID.
 func (tx *Tx) CreateRosterImport(ctx context.Context, r *model.RosterImport) error {
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO roster_imports (actor_id, kind, filename, content, uploaded_at) VALUES (?, ?, ?, ?, ?)`,
-		r.ActorID, r.Kind, r.Filename, r.Content, ms(r.UploadedAt))
+	err := tx.tx.QueryRowContext(ctx, `INSERT INTO roster_imports (actor_id, kind, filename, content, uploaded_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+		r.ActorID, r.Kind, r.Filename, r.Content, ms(r.UploadedAt)).Scan(&r.ID)
 	if err != nil {
 		return fmt.Errorf("store: save roster upload: %w", mapErr(err))
 	}
-	r.ID, _ = res.LastInsertId()
 	return nil
 }
 

@@ -28,12 +28,11 @@ func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id 
 // CreateUnit inserts u and sets its ID.
 func (tx *Tx) CreateUnit(ctx context.Context, u *model.Unit) error {
 	now := time.Now()
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO units (code, name, kind, parent_id, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?)`, u.Code, u.Name, string(u.Kind), nullID(u.ParentID), ms(now), ms(now))
+	err := tx.tx.QueryRowContext(ctx, `INSERT INTO units (code, name, kind, parent_id, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, u.Code, u.Name, string(u.Kind), nullID(u.ParentID), ms(now), ms(now)).Scan(&u.ID)
 	if err != nil {
 		return fmt.Errorf("store: create unit %q: %w", u.Code, mapErr(err))
 	}
-	u.ID, _ = res.LastInsertId()
 	u.CreatedAt, u.UpdatedAt = now, now
 	return nil
 }

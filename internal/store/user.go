@@ -27,13 +27,12 @@ func scanUser(row interface{ Scan(...any) error }) (model.User, error) {
 // CreateUser inserts u and sets its ID.
 func (tx *Tx) CreateUser(ctx context.Context, u *model.User) error {
 	now := time.Now()
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO users (username, full_name, role, unit_id, password_hash,
-		must_change_password, disabled, created_at, updated_at, phone, email) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		u.Username, u.FullName, string(u.Role), u.UnitID, u.PasswordHash, u.MustChangePassword, u.Disabled, ms(now), ms(now), u.Phone, u.Email)
+	err := tx.tx.QueryRowContext(ctx, `INSERT INTO users (username, full_name, role, unit_id, password_hash,
+		must_change_password, disabled, created_at, updated_at, phone, email) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		u.Username, u.FullName, string(u.Role), u.UnitID, u.PasswordHash, u.MustChangePassword, u.Disabled, ms(now), ms(now), u.Phone, u.Email).Scan(&u.ID)
 	if err != nil {
 		return fmt.Errorf("store: create user %q: %w", u.Username, mapErr(err))
 	}
-	u.ID, _ = res.LastInsertId()
 	u.CreatedAt, u.UpdatedAt = now, now
 	return nil
 }
