@@ -39,12 +39,11 @@ func scanAttempt(row interface{ Scan(...any) error }) (model.Attempt, error) {
 // CreateAttempt inserts a; ErrDuplicate means an open one already exists.
 func (tx *Tx) CreateAttempt(ctx context.Context, a *model.Attempt) error {
 	qs, _ := json.Marshal(a.Questions)
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO attempts (user_id, course_id, kind, module_id, seed, questions, started_at, deadline_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.UserID, a.CourseID, a.Kind, a.ModuleID, int64(a.Seed), string(qs), ms(a.StartedAt), ms(a.DeadlineAt))
+	err := tx.row(ctx, `INSERT INTO attempts (user_id, course_id, kind, module_id, seed, questions, started_at, deadline_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, a.UserID, a.CourseID, a.Kind, a.ModuleID, int64(a.Seed), string(qs), ms(a.StartedAt), ms(a.DeadlineAt)).Scan(&a.ID)
 	if err != nil {
 		return fmt.Errorf("store: create attempt: %w", mapErr(err))
 	}
-	a.ID, _ = res.LastInsertId()
 	return nil
 }
 
@@ -70,7 +69,7 @@ func (tx *Tx) SaveAnswer(ctx context.Context, attemptID int64, questionID, answe
 // SubmitAttempt closes an open attempt with its grades. Only the first of
 // two concurrent submissions wins; the second gets ErrClosed.
 func (tx *Tx) SubmitAttempt(ctx context.Context, a model.Attempt, scores map[string]float64) error {
-	res, err := tx.tx.ExecContext(ctx, `UPDATE attempts SET state = 'submitted', submitted_at = ?, auto_submitted = ?,
+	res, err := tx.exec(ctx, `UPDATE attempts SET state = 'submitted', submitted_at = ?, auto_submitted = ?,
 		score = ?, max_score = ?, passed = ? WHERE id = ? AND state = 'open'`,
 		ms(a.SubmittedAt), a.AutoSubmitted, a.Score, a.MaxScore, a.Passed, a.ID)
 	if err != nil {
@@ -79,7 +78,7 @@ func (tx *Tx) SubmitAttempt(ctx context.Context, a model.Attempt, scores map[str
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("store: submit attempt %d: %w", a.ID, ErrClosed)
 	}
-	stmt, err := tx.tx.PrepareContext(ctx, `UPDATE attempt_answers SET score = ? WHERE attempt_id = ? AND question_id = ?`)
+	stmt, err := tx.prepare(ctx, `UPDATE attempt_answers SET score = ? WHERE attempt_id = ? AND question_id = ?`)
 	if err != nil {
 		return fmt.Errorf("store: grade attempt %d: %w", a.ID, err)
 	}
@@ -172,7 +171,7 @@ type ItemResponse struct {
 // in a course, by trainees of the given units (nil: everyone's).
 func (db *DB) ItemResponses(ctx context.Context, courseID, kind string, unitIDs []int64) ([]ItemResponse, error) {
 	units := unitsArg(unitIDs)
-	rows, err := db.read.QueryContext(ctx, `SELECT aa.question_id, aa.answer, aa.score FROM attempt_answers aa
+	rows, err := db.readRows(ctx, `SELECT aa.question_id, aa.answer, aa.score FROM attempt_answers aa
 		JOIN attempts a ON a.id = aa.attempt_id
 		WHERE a.course_id = ? AND a.kind = ? AND aa.score IS NOT NULL AND `+inUnits("a.user_id"), courseID, kind, units, units)
 	if err != nil {
@@ -194,7 +193,7 @@ func (db *DB) ItemResponses(ctx context.Context, courseID, kind string, unitIDs 
 // monitoring; the partial indexes on open attempts keep it cheap.
 func (db *DB) OpenAttemptCount(ctx context.Context, kind string) (int, error) {
 	var n int
-	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM attempts WHERE state = 'open' AND kind = ?`, kind).Scan(&n)
+	err := db.readRow(ctx, `SELECT COUNT(*) FROM attempts WHERE state = 'open' AND kind = ?`, kind).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: count open attempts: %w", err)
 	}

@@ -20,7 +20,7 @@ func (tx *Tx) Audit(ctx context.Context, at time.Time, actorID int64, action, ta
 		b, _ := json.Marshal(v)
 		return string(b)
 	}
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor_id, action, target, before, after) VALUES (?, ?, ?, ?, ?, ?)`,
+	_, err := tx.exec(ctx, `INSERT INTO audit_log (at, actor_id, action, target, before, after) VALUES (?, ?, ?, ?, ?, ?)`,
 		ms(at), actorID, action, target, js(before), js(after))
 	if err != nil {
 		return fmt.Errorf("store: audit %s %s: %w", action, target, err)
@@ -50,7 +50,7 @@ func (db *DB) AuditLog(ctx context.Context, f AuditFilter) ([]model.AuditEntry, 
 	if before <= 0 {
 		before = 1 << 62
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT a.id, a.at, a.actor_id, COALESCE(u.full_name || ' (' || u.username || ')', ''), a.action, a.target, a.before, a.after
+	rows, err := db.readRows(ctx, `SELECT a.id, a.at, a.actor_id, COALESCE(u.full_name || ' (' || u.username || ')', ''), a.action, a.target, a.before, a.after
 		FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
 		WHERE (? = 0 OR a.actor_id = ?) AND a.action LIKE ? ESCAPE '\' AND a.at >= ? AND a.at < ? AND a.id < ?
 		ORDER BY a.id DESC LIMIT ?`, f.ActorID, f.ActorID, likePrefix(f.Action), ms(f.From), ms(to), before, f.Limit)

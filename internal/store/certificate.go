@@ -26,25 +26,24 @@ func scanCert(row interface{ Scan(...any) error }) (model.Certificate, error) {
 // two certificates never share one. ErrDuplicate: a valid one already exists.
 func (tx *Tx) CreateCertificate(ctx context.Context, c *model.Certificate, action string, actorID int64, reason string) error {
 	c.Year = c.IssuedAt.Year()
-	if err := tx.tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM certificates WHERE year = ?`, c.Year).Scan(&c.Seq); err != nil {
+	if err := tx.row(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM certificates WHERE year = ?`, c.Year).Scan(&c.Seq); err != nil {
 		return fmt.Errorf("store: number certificate: %w", err)
 	}
 	c.Serial = fmt.Sprintf("TDKT-%d-%06d", c.Year, c.Seq)
 	c.Status = model.CertValid
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO certificates (serial, year, seq, code, user_id, course_id, holder_name, unit_name,
-		course_title, hours, exam_percent, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.Serial, c.Year, c.Seq, c.Code, c.UserID, c.CourseID, c.HolderName, c.UnitName, c.CourseTitle, c.Hours, c.ExamPercent, ms(c.IssuedAt))
+	err := tx.row(ctx, `INSERT INTO certificates (serial, year, seq, code, user_id, course_id, holder_name, unit_name,
+		course_title, hours, exam_percent, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		c.Serial, c.Year, c.Seq, c.Code, c.UserID, c.CourseID, c.HolderName, c.UnitName, c.CourseTitle, c.Hours, c.ExamPercent, ms(c.IssuedAt)).Scan(&c.ID)
 	if err != nil {
 		return fmt.Errorf("store: create certificate: %w", mapErr(err))
 	}
-	c.ID, _ = res.LastInsertId()
 	return tx.AddCertEvent(ctx, c.ID, action, actorID, c.IssuedAt, reason)
 }
 
 // RevokeCertificate marks a valid certificate revoked; replacedBy links a
 // re-issued one (0 for none).
 func (tx *Tx) RevokeCertificate(ctx context.Context, id int64, at time.Time, reason string, replacedBy int64) error {
-	res, err := tx.tx.ExecContext(ctx, `UPDATE certificates SET status = 'revoked', revoked_at = ?, revoked_reason = ?, replaced_by = ?
+	res, err := tx.exec(ctx, `UPDATE certificates SET status = 'revoked', revoked_at = ?, revoked_reason = ?, replaced_by = ?
 		WHERE id = ? AND status = 'valid'`, ms(at), reason, nullID(replacedBy), id)
 	if err != nil {
 		return fmt.Errorf("store: revoke certificate %d: %w", id, err)
@@ -57,7 +56,7 @@ func (tx *Tx) RevokeCertificate(ctx context.Context, id int64, at time.Time, rea
 
 // SetReplacement links a revoked certificate to the one that replaced it.
 func (tx *Tx) SetReplacement(ctx context.Context, id, replacedBy int64) error {
-	if _, err := tx.tx.ExecContext(ctx, `UPDATE certificates SET replaced_by = ? WHERE id = ?`, replacedBy, id); err != nil {
+	if _, err := tx.exec(ctx, `UPDATE certificates SET replaced_by = ? WHERE id = ?`, replacedBy, id); err != nil {
 		return fmt.Errorf("store: link certificate %d: %w", id, err)
 	}
 	return nil
@@ -65,7 +64,7 @@ func (tx *Tx) SetReplacement(ctx context.Context, id, replacedBy int64) error {
 
 // AddCertEvent records an action on a certificate.
 func (tx *Tx) AddCertEvent(ctx context.Context, certID int64, action string, actorID int64, at time.Time, reason string) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO certificate_events (certificate_id, action, actor_id, at, reason) VALUES (?, ?, ?, ?, ?)`,
+	_, err := tx.exec(ctx, `INSERT INTO certificate_events (certificate_id, action, actor_id, at, reason) VALUES (?, ?, ?, ?, ?)`,
 		certID, action, actorID, ms(at), reason)
 	if err != nil {
 		return fmt.Errorf("store: record certificate event: %w", err)
@@ -75,7 +74,7 @@ func (tx *Tx) AddCertEvent(ctx context.Context, certID int64, action string, act
 
 // Certificate returns one certificate by id.
 func (db *DB) Certificate(ctx context.Context, id int64) (model.Certificate, error) {
-	c, err := scanCert(db.read.QueryRowContext(ctx, `SELECT `+certColumns+` FROM certificates WHERE id = ?`, id))
+	c, err := scanCert(db.readRow(ctx, `SELECT `+certColumns+` FROM certificates WHERE id = ?`, id))
 	if err != nil {
 		return c, fmt.Errorf("store: certificate %d: %w", id, mapErr(err))
 	}
@@ -84,7 +83,7 @@ func (db *DB) Certificate(ctx context.Context, id int64) (model.Certificate, err
 
 // CertificateByCode returns the certificate with a verification code.
 func (db *DB) CertificateByCode(ctx context.Context, code string) (model.Certificate, error) {
-	c, err := scanCert(db.read.QueryRowContext(ctx, `SELECT `+certColumns+` FROM certificates WHERE code = ?`, code))
+	c, err := scanCert(db.readRow(ctx, `SELECT `+certColumns+` FROM certificates WHERE code = ?`, code))
 	if err != nil {
 		return c, fmt.Errorf("store: certificate by code: %w", mapErr(err))
 	}
@@ -106,7 +105,7 @@ func (db *DB) ValidCertificate(ctx context.Context, userID int64, courseID strin
 // unitIDs limits the list to holders of those units; nil lists everyone's.
 func (db *DB) Certificates(ctx context.Context, courseID string, unitIDs []int64) ([]model.Certificate, error) {
 	units := unitsArg(unitIDs)
-	rows, err := db.read.QueryContext(ctx, `SELECT `+certColumns+` FROM certificates WHERE (? = '' OR course_id = ?) AND `+inUnits("user_id")+`
+	rows, err := db.readRows(ctx, `SELECT `+certColumns+` FROM certificates WHERE (? = '' OR course_id = ?) AND `+inUnits("user_id")+`
 		ORDER BY id DESC`, courseID, courseID, units, units)
 	if err != nil {
 		return nil, fmt.Errorf("store: certificates: %w", err)
@@ -125,7 +124,7 @@ func (db *DB) Certificates(ctx context.Context, courseID string, unitIDs []int64
 
 // CertEvents returns the recorded actions on a certificate, oldest first.
 func (db *DB) CertEvents(ctx context.Context, certID int64) ([]model.CertEvent, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT e.action, e.actor_id, COALESCE(u.full_name, ''), e.at, e.reason
+	rows, err := db.readRows(ctx, `SELECT e.action, e.actor_id, COALESCE(u.full_name, ''), e.at, e.reason
 		FROM certificate_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.certificate_id = ? ORDER BY e.id`, certID)
 	if err != nil {
 		return nil, fmt.Errorf("store: certificate events: %w", err)
@@ -150,7 +149,7 @@ func (db *DB) CertEvents(ctx context.Context, certID int64) ([]model.CertEvent, 
 func (db *DB) RevokedWithoutReplacement(ctx context.Context, userID int64, courseID string) (bool, error) {
 	var status string
 	var replaced int64
-	err := db.read.QueryRowContext(ctx, `SELECT status, COALESCE(replaced_by, 0) FROM certificates
+	err := db.readRow(ctx, `SELECT status, COALESCE(replaced_by, 0) FROM certificates
 		WHERE user_id = ? AND course_id = ? ORDER BY id DESC LIMIT 1`, userID, courseID).Scan(&status, &replaced)
 	if err == sql.ErrNoRows {
 		return false, nil

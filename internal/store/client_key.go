@@ -11,7 +11,7 @@ import (
 // the key was already claimed: the write was applied before and must not be
 // applied again.
 func (tx *Tx) ClaimClientKey(ctx context.Context, userID int64, key string, now time.Time) (bool, error) {
-	res, err := tx.tx.ExecContext(ctx, `INSERT OR IGNORE INTO client_keys (user_id, key, at) VALUES (?, ?, ?)`, userID, key, ms(now))
+	res, err := tx.exec(ctx, `INSERT INTO client_keys (user_id, key, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, userID, key, ms(now))
 	if err != nil {
 		return false, fmt.Errorf("store: claim client key: %w", mapErr(err))
 	}
@@ -22,7 +22,7 @@ func (tx *Tx) ClaimClientKey(ctx context.Context, userID int64, key string, now 
 // ForgetClientKeys removes keys claimed before cutoff: a phone does not keep
 // a queued write that long, so no repeat can come after it.
 func (tx *Tx) ForgetClientKeys(ctx context.Context, cutoff time.Time) (int64, error) {
-	res, err := tx.tx.ExecContext(ctx, `DELETE FROM client_keys WHERE at < ?`, ms(cutoff))
+	res, err := tx.exec(ctx, `DELETE FROM client_keys WHERE at < ?`, ms(cutoff))
 	if err != nil {
 		return 0, fmt.Errorf("store: forget client keys: %w", err)
 	}

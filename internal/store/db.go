@@ -28,6 +28,7 @@ var ErrConstraint = errors.New("store: constraint failed")
 // fighting over SQLite's lock, and a pool of read connections that WAL lets run
 // beside the writer.
 type DB struct {
+	d     dialect
 	write *sql.DB
 	read  *sql.DB
 	hot   map[string]*sql.Stmt // statements of the write path, prepared once
@@ -118,7 +119,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	for name, q := range hotSQL {
-		st, err := write.PrepareContext(ctx, q)
+		st, err := write.PrepareContext(ctx, db.d.bind(q))
 		if err != nil {
 			db.Close()
 			return nil, fmt.Errorf("store: prepare %s: %w", name, err)
@@ -137,7 +138,7 @@ func (db *DB) readStmt(ctx context.Context, q string) (*sql.Stmt, error) {
 	if st, ok := db.reads.Load(q); ok {
 		return st.(*sql.Stmt), nil
 	}
-	st, err := db.read.PrepareContext(ctx, q)
+	st, err := db.read.PrepareContext(ctx, db.d.bind(q))
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +155,7 @@ func (db *DB) queryRow(ctx context.Context, q string, args ...any) rowScanner {
 	if err != nil {
 		return errRow{err}
 	}
-	return st.QueryRowContext(ctx, args...)
+	return st.QueryRowContext(ctx, db.d.args(args)...)
 }
 
 // query is QueryContext on the read pool through a prepared statement.
@@ -163,7 +164,7 @@ func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 	if err != nil {
 		return nil, err
 	}
-	return st.QueryContext(ctx, args...)
+	return st.QueryContext(ctx, db.d.args(args)...)
 }
 
 // rowScanner is what *sql.Row offers, so a failed prepare can be reported
@@ -191,7 +192,7 @@ func (db *DB) Close() error {
 // Ping checks that both pools answer.
 func (db *DB) Ping(ctx context.Context) error {
 	var one int
-	if err := db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+	if err := db.readRow(ctx, "SELECT 1").Scan(&one); err != nil {
 		return fmt.Errorf("store: ping read pool: %w", err)
 	}
 	return nil
@@ -248,7 +249,7 @@ func fromMS(v int64) time.Time {
 
 // queryIDs runs a query of one integer column on the read pool.
 func (db *DB) queryIDs(ctx context.Context, query string, args ...any) ([]int64, error) {
-	rows, err := db.read.QueryContext(ctx, query, args...)
+	rows, err := db.readRows(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -268,7 +269,7 @@ func (db *DB) queryIDs(ctx context.Context, query string, args ...any) ([]int64,
 // whole.
 func (db *DB) IntegrityCheck(ctx context.Context) (string, error) {
 	var res string
-	if err := db.read.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&res); err != nil {
+	if err := db.readRow(ctx, `PRAGMA integrity_check`).Scan(&res); err != nil {
 		return "", fmt.Errorf("store: integrity check: %w", err)
 	}
 	return res, nil

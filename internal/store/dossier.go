@@ -20,18 +20,17 @@ func scanDossier(row interface{ Scan(...any) error }) (model.DossierSubmission, 
 
 // CreateDossierSubmission stores a handed-in report and sets its ID.
 func (tx *Tx) CreateDossierSubmission(ctx context.Context, d *model.DossierSubmission) error {
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO dossier_submissions (user_id, course_id, case_id, answer, passed, score, total, submitted_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, d.UserID, d.CourseID, d.CaseID, d.Answer, d.Passed, d.Score, d.Total, ms(d.SubmittedAt))
+	err := tx.row(ctx, `INSERT INTO dossier_submissions (user_id, course_id, case_id, answer, passed, score, total, submitted_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, d.UserID, d.CourseID, d.CaseID, d.Answer, d.Passed, d.Score, d.Total, ms(d.SubmittedAt)).Scan(&d.ID)
 	if err != nil {
 		return fmt.Errorf("store: save dossier report: %w", mapErr(err))
 	}
-	d.ID, _ = res.LastInsertId()
 	return nil
 }
 
 // CommentDossier records a trainer's comment on a report.
 func (tx *Tx) CommentDossier(ctx context.Context, id int64, comment string, by int64, at time.Time) error {
-	res, err := tx.tx.ExecContext(ctx, `UPDATE dossier_submissions SET comment = ?, commented_by = ?, commented_at = ? WHERE id = ?`, comment, by, ms(at), id)
+	res, err := tx.exec(ctx, `UPDATE dossier_submissions SET comment = ?, commented_by = ?, commented_at = ? WHERE id = ?`, comment, by, ms(at), id)
 	if err != nil {
 		return fmt.Errorf("store: comment dossier %d: %w", id, err)
 	}
@@ -43,7 +42,7 @@ func (tx *Tx) CommentDossier(ctx context.Context, id int64, comment string, by i
 
 // DossierSubmission returns one report.
 func (db *DB) DossierSubmission(ctx context.Context, id int64) (model.DossierSubmission, error) {
-	d, err := scanDossier(db.read.QueryRowContext(ctx, `SELECT `+dossierColumns+` FROM dossier_submissions WHERE id = ?`, id))
+	d, err := scanDossier(db.readRow(ctx, `SELECT `+dossierColumns+` FROM dossier_submissions WHERE id = ?`, id))
 	if err != nil {
 		return d, fmt.Errorf("store: dossier report %d: %w", id, mapErr(err))
 	}
@@ -54,7 +53,7 @@ func (db *DB) DossierSubmission(ctx context.Context, id int64) (model.DossierSub
 // (userID not 0), or those of trainees of the given units (nil: everyone's).
 func (db *DB) DossierSubmissions(ctx context.Context, userID int64, courseID string, unitIDs []int64, limit int) ([]model.DossierSubmission, error) {
 	units := unitsArg(unitIDs)
-	rows, err := db.read.QueryContext(ctx, `SELECT `+dossierColumns+` FROM dossier_submissions
+	rows, err := db.readRows(ctx, `SELECT `+dossierColumns+` FROM dossier_submissions
 		WHERE (? = 0 OR user_id = ?) AND (? = '' OR course_id = ?) AND `+inUnits("user_id")+` ORDER BY id DESC LIMIT ?`,
 		userID, userID, courseID, courseID, units, units, limit)
 	if err != nil {

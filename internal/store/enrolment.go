@@ -20,18 +20,17 @@ func scanEnrolment(row interface{ Scan(...any) error }) (model.Enrolment, error)
 
 // CreateEnrolment stores e and sets its ID.
 func (tx *Tx) CreateEnrolment(ctx context.Context, e *model.Enrolment) error {
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO enrolments (course_id, unit_id, user_id, group_id, due_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		e.CourseID, nullID(e.UnitID), nullID(e.UserID), nullID(e.GroupID), ms(e.DueAt), e.CreatedBy, ms(e.CreatedAt))
+	err := tx.row(ctx, `INSERT INTO enrolments (course_id, unit_id, user_id, group_id, due_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		e.CourseID, nullID(e.UnitID), nullID(e.UserID), nullID(e.GroupID), ms(e.DueAt), e.CreatedBy, ms(e.CreatedAt)).Scan(&e.ID)
 	if err != nil {
 		return fmt.Errorf("store: create enrolment: %w", mapErr(err))
 	}
-	e.ID, _ = res.LastInsertId()
 	return nil
 }
 
 // DeleteEnrolment removes an assignment (the officers' progress stays).
 func (tx *Tx) DeleteEnrolment(ctx context.Context, id int64) error {
-	res, err := tx.tx.ExecContext(ctx, `DELETE FROM enrolments WHERE id = ?`, id)
+	res, err := tx.exec(ctx, `DELETE FROM enrolments WHERE id = ?`, id)
 	if err != nil {
 		return fmt.Errorf("store: delete enrolment %d: %w", id, err)
 	}
@@ -43,7 +42,7 @@ func (tx *Tx) DeleteEnrolment(ctx context.Context, id int64) error {
 
 // Enrolment returns one assignment.
 func (db *DB) Enrolment(ctx context.Context, id int64) (model.Enrolment, error) {
-	e, err := scanEnrolment(db.read.QueryRowContext(ctx, `SELECT `+enrolColumns+` FROM enrolments WHERE id = ?`, id))
+	e, err := scanEnrolment(db.readRow(ctx, `SELECT `+enrolColumns+` FROM enrolments WHERE id = ?`, id))
 	if err != nil {
 		return e, fmt.Errorf("store: enrolment %d: %w", id, mapErr(err))
 	}
@@ -64,7 +63,7 @@ func (db *DB) EnrolmentsFor(ctx context.Context, userID int64, unitIDs []int64) 
 }
 
 func (db *DB) queryEnrolments(ctx context.Context, q string, args ...any) ([]model.Enrolment, error) {
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	rows, err := db.readRows(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: enrolments: %w", err)
 	}
@@ -83,7 +82,7 @@ func (db *DB) queryEnrolments(ctx context.Context, q string, args ...any) ([]mod
 // TraineeUnits returns the unit of every active trainee, by account id:
 // the population of the roll-ups, in one light query.
 func (db *DB) TraineeUnits(ctx context.Context) (map[int64]int64, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, unit_id FROM users WHERE role = 'trainee' AND disabled = 0`)
+	rows, err := db.readRows(ctx, `SELECT id, unit_id FROM users WHERE role = 'trainee' AND disabled = 0`)
 	if err != nil {
 		return nil, fmt.Errorf("store: trainee units: %w", err)
 	}
@@ -101,7 +100,7 @@ func (db *DB) TraineeUnits(ctx context.Context) (map[int64]int64, error) {
 
 // CourseProgressOf returns every officer's progress in a course.
 func (db *DB) CourseProgressOf(ctx context.Context, courseID string) (map[int64]model.CourseProgress, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT user_id, started_at, last_at, modules_done FROM course_progress WHERE course_id = ?`, courseID)
+	rows, err := db.readRows(ctx, `SELECT user_id, started_at, last_at, modules_done FROM course_progress WHERE course_id = ?`, courseID)
 	if err != nil {
 		return nil, fmt.Errorf("store: course progress: %w", err)
 	}
@@ -131,7 +130,7 @@ func (db *DB) CertificateHolders(ctx context.Context, courseID string) (map[int6
 }
 
 func (db *DB) userTimes(ctx context.Context, q string, args ...any) (map[int64]time.Time, error) {
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	rows, err := db.readRows(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
@@ -149,7 +148,7 @@ func (db *DB) userTimes(ctx context.Context, q string, args ...any) (map[int64]t
 
 // UserCourseProgress returns one officer's progress in each course.
 func (db *DB) UserCourseProgress(ctx context.Context, userID int64) (map[string]model.CourseProgress, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT course_id, started_at, last_at, modules_done FROM course_progress WHERE user_id = ?`, userID)
+	rows, err := db.readRows(ctx, `SELECT course_id, started_at, last_at, modules_done FROM course_progress WHERE user_id = ?`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("store: progress of %d: %w", userID, err)
 	}
@@ -179,7 +178,7 @@ func (db *DB) UserCertificates(ctx context.Context, userID int64) (map[string]ti
 }
 
 func (db *DB) courseTimes(ctx context.Context, q string, args ...any) (map[string]time.Time, error) {
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	rows, err := db.readRows(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}

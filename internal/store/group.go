@@ -9,13 +9,12 @@ import (
 
 // CreateGroup stores a named group with its members and sets its ID.
 func (tx *Tx) CreateGroup(ctx context.Context, g *model.Group) error {
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO officer_groups (name, owner_id, created_at) VALUES (?, ?, ?)`, g.Name, g.OwnerID, ms(g.CreatedAt))
+	err := tx.row(ctx, `INSERT INTO officer_groups (name, owner_id, created_at) VALUES (?, ?, ?) RETURNING id`, g.Name, g.OwnerID, ms(g.CreatedAt)).Scan(&g.ID)
 	if err != nil {
 		return fmt.Errorf("store: create group: %w", mapErr(err))
 	}
-	g.ID, _ = res.LastInsertId()
 	for _, u := range g.Members {
-		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO group_members (group_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, g.ID, u); err != nil {
+		if _, err := tx.exec(ctx, `INSERT INTO group_members (group_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, g.ID, u); err != nil {
 			return fmt.Errorf("store: add member %d: %w", u, mapErr(err))
 		}
 	}
@@ -25,7 +24,7 @@ func (tx *Tx) CreateGroup(ctx context.Context, g *model.Group) error {
 // DeleteGroup removes a group, its members and the enrolments made for it
 // (the officers' progress stays).
 func (tx *Tx) DeleteGroup(ctx context.Context, id int64) error {
-	res, err := tx.tx.ExecContext(ctx, `DELETE FROM officer_groups WHERE id = ?`, id)
+	res, err := tx.exec(ctx, `DELETE FROM officer_groups WHERE id = ?`, id)
 	if err != nil {
 		return fmt.Errorf("store: delete group %d: %w", id, err)
 	}
@@ -37,7 +36,7 @@ func (tx *Tx) DeleteGroup(ctx context.Context, id int64) error {
 
 // Groups returns the groups of one owner (0: everyone's), with members.
 func (db *DB) Groups(ctx context.Context, ownerID int64) ([]model.Group, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, name, owner_id, created_at FROM officer_groups WHERE ? = 0 OR owner_id = ? ORDER BY name, id`, ownerID, ownerID)
+	rows, err := db.readRows(ctx, `SELECT id, name, owner_id, created_at FROM officer_groups WHERE ? = 0 OR owner_id = ? ORDER BY name, id`, ownerID, ownerID)
 	if err != nil {
 		return nil, fmt.Errorf("store: groups: %w", err)
 	}
@@ -68,7 +67,7 @@ func (db *DB) Groups(ctx context.Context, ownerID int64) ([]model.Group, error) 
 func (db *DB) Group(ctx context.Context, id int64) (model.Group, error) {
 	var g model.Group
 	var at int64
-	err := db.read.QueryRowContext(ctx, `SELECT id, name, owner_id, created_at FROM officer_groups WHERE id = ?`, id).Scan(&g.ID, &g.Name, &g.OwnerID, &at)
+	err := db.readRow(ctx, `SELECT id, name, owner_id, created_at FROM officer_groups WHERE id = ?`, id).Scan(&g.ID, &g.Name, &g.OwnerID, &at)
 	if err != nil {
 		return g, fmt.Errorf("store: group %d: %w", id, mapErr(err))
 	}

@@ -31,21 +31,20 @@ func scanLive(row interface{ Scan(...any) error }) (model.LiveSession, error) {
 // CreateLiveSession stores s with its expected units and trainees.
 func (tx *Tx) CreateLiveSession(ctx context.Context, s *model.LiveSession, unitIDs, userIDs []int64) error {
 	mods, _ := json.Marshal(s.Modules)
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO live_sessions (code, title, course_id, modules, starts_at, ends_at, late_after_min,
-		present_pct, required, open_to_all, stream_url, trainer_id, created_at, deck, makeup) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	err := tx.row(ctx, `INSERT INTO live_sessions (code, title, course_id, modules, starts_at, ends_at, late_after_min,
+		present_pct, required, open_to_all, stream_url, trainer_id, created_at, deck, makeup) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		s.Code, s.Title, s.CourseID, string(mods), ms(s.StartsAt), ms(s.EndsAt), int64(s.LateAfter/time.Minute), s.PresentPct,
-		s.Required, s.OpenToAll, s.StreamURL, s.TrainerID, ms(time.Now()), s.Deck, s.Makeup)
+		s.Required, s.OpenToAll, s.StreamURL, s.TrainerID, ms(time.Now()), s.Deck, s.Makeup).Scan(&s.ID)
 	if err != nil {
 		return fmt.Errorf("store: create live session: %w", mapErr(err))
 	}
-	s.ID, _ = res.LastInsertId()
 	for _, id := range unitIDs {
-		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO live_expected (session_id, unit_id) VALUES (?, ?)`, s.ID, id); err != nil {
+		if _, err := tx.exec(ctx, `INSERT INTO live_expected (session_id, unit_id) VALUES (?, ?)`, s.ID, id); err != nil {
 			return fmt.Errorf("store: expect unit %d: %w", id, mapErr(err))
 		}
 	}
 	for _, id := range userIDs {
-		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO live_expected (session_id, user_id) VALUES (?, ?)`, s.ID, id); err != nil {
+		if _, err := tx.exec(ctx, `INSERT INTO live_expected (session_id, user_id) VALUES (?, ?)`, s.ID, id); err != nil {
 			return fmt.Errorf("store: expect user %d: %w", id, mapErr(err))
 		}
 	}
@@ -54,7 +53,7 @@ func (tx *Tx) CreateLiveSession(ctx context.Context, s *model.LiveSession, unitI
 
 // LiveSession returns one session.
 func (db *DB) LiveSession(ctx context.Context, id int64) (model.LiveSession, error) {
-	s, err := scanLive(db.read.QueryRowContext(ctx, `SELECT `+liveColumns+` FROM live_sessions WHERE id = ?`, id))
+	s, err := scanLive(db.readRow(ctx, `SELECT `+liveColumns+` FROM live_sessions WHERE id = ?`, id))
 	if err != nil {
 		return s, fmt.Errorf("store: live session %d: %w", id, mapErr(err))
 	}
@@ -63,7 +62,7 @@ func (db *DB) LiveSession(ctx context.Context, id int64) (model.LiveSession, err
 
 // LiveSessionByCode returns the session with a join code.
 func (db *DB) LiveSessionByCode(ctx context.Context, code string) (model.LiveSession, error) {
-	s, err := scanLive(db.read.QueryRowContext(ctx, `SELECT `+liveColumns+` FROM live_sessions WHERE code = ?`, code))
+	s, err := scanLive(db.readRow(ctx, `SELECT `+liveColumns+` FROM live_sessions WHERE code = ?`, code))
 	if err != nil {
 		return s, fmt.Errorf("store: live session by code: %w", mapErr(err))
 	}
@@ -72,7 +71,7 @@ func (db *DB) LiveSessionByCode(ctx context.Context, code string) (model.LiveSes
 
 // LiveSessions returns the sessions ending after since, soonest first.
 func (db *DB) LiveSessions(ctx context.Context, since time.Time) ([]model.LiveSession, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+liveColumns+` FROM live_sessions WHERE ends_at >= ? ORDER BY starts_at`, ms(since))
+	rows, err := db.readRows(ctx, `SELECT `+liveColumns+` FROM live_sessions WHERE ends_at >= ? ORDER BY starts_at`, ms(since))
 	if err != nil {
 		return nil, fmt.Errorf("store: live sessions: %w", err)
 	}
@@ -126,7 +125,7 @@ const expectedIDs = `WITH RECURSIVE tree(id) AS (
 
 // OpenPresence starts a presence interval.
 func (tx *Tx) OpenPresence(ctx context.Context, sessionID, userID int64, kind string, at time.Time) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO live_presence (session_id, user_id, kind, joined_at, seen_at) VALUES (?, ?, ?, ?, ?)`,
+	_, err := tx.exec(ctx, `INSERT INTO live_presence (session_id, user_id, kind, joined_at, seen_at) VALUES (?, ?, ?, ?, ?)`,
 		sessionID, userID, kind, ms(at), ms(at))
 	if err != nil {
 		return fmt.Errorf("store: open presence: %w", mapErr(err))
@@ -136,7 +135,7 @@ func (tx *Tx) OpenPresence(ctx context.Context, sessionID, userID int64, kind st
 
 // ClosePresence ends a user's open online interval in a session.
 func (tx *Tx) ClosePresence(ctx context.Context, sessionID, userID int64, at time.Time) error {
-	_, err := tx.tx.ExecContext(ctx, `UPDATE live_presence SET left_at = ?, seen_at = ? WHERE session_id = ? AND user_id = ? AND kind = 'online' AND left_at = 0`,
+	_, err := tx.exec(ctx, `UPDATE live_presence SET left_at = ?, seen_at = ? WHERE session_id = ? AND user_id = ? AND kind = 'online' AND left_at = 0`,
 		ms(at), ms(at), sessionID, userID)
 	if err != nil {
 		return fmt.Errorf("store: close presence: %w", err)
@@ -146,7 +145,7 @@ func (tx *Tx) ClosePresence(ctx context.Context, sessionID, userID int64, at tim
 
 // TouchPresence records that the open online intervals of a session are still live.
 func (tx *Tx) TouchPresence(ctx context.Context, sessionID int64, at time.Time) error {
-	_, err := tx.tx.ExecContext(ctx, `UPDATE live_presence SET seen_at = ? WHERE session_id = ? AND kind = 'online' AND left_at = 0`, ms(at), sessionID)
+	_, err := tx.exec(ctx, `UPDATE live_presence SET seen_at = ? WHERE session_id = ? AND kind = 'online' AND left_at = 0`, ms(at), sessionID)
 	if err != nil {
 		return fmt.Errorf("store: touch presence: %w", err)
 	}
@@ -156,7 +155,7 @@ func (tx *Tx) TouchPresence(ctx context.Context, sessionID int64, at time.Time) 
 // CloseAllPresence ends every open online interval of a session at at: the
 // room stops (a graceful shutdown).
 func (tx *Tx) CloseAllPresence(ctx context.Context, sessionID int64, at time.Time) error {
-	_, err := tx.tx.ExecContext(ctx, `UPDATE live_presence SET left_at = ?, seen_at = ? WHERE session_id = ? AND kind = 'online' AND left_at = 0`,
+	_, err := tx.exec(ctx, `UPDATE live_presence SET left_at = ?, seen_at = ? WHERE session_id = ? AND kind = 'online' AND left_at = 0`,
 		ms(at), ms(at), sessionID)
 	if err != nil {
 		return fmt.Errorf("store: close presence: %w", err)
@@ -170,7 +169,7 @@ func (tx *Tx) CloseAllPresence(ctx context.Context, sessionID int64, at time.Tim
 // before any room opens, so that afterwards an open row always belongs to a
 // connection of the running process.
 func (tx *Tx) CloseOrphanPresence(ctx context.Context) (int64, error) {
-	res, err := tx.tx.ExecContext(ctx, `UPDATE live_presence SET left_at = seen_at WHERE kind = 'online' AND left_at = 0`)
+	res, err := tx.exec(ctx, `UPDATE live_presence SET left_at = seen_at WHERE kind = 'online' AND left_at = 0`)
 	if err != nil {
 		return 0, fmt.Errorf("store: close orphan presence: %w", err)
 	}
@@ -180,7 +179,7 @@ func (tx *Tx) CloseOrphanPresence(ctx context.Context) (int64, error) {
 
 // Presence returns every interval of a session.
 func (db *DB) Presence(ctx context.Context, sessionID int64) ([]model.Presence, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT user_id, kind, joined_at, left_at, seen_at FROM live_presence WHERE session_id = ? ORDER BY id`, sessionID)
+	rows, err := db.readRows(ctx, `SELECT user_id, kind, joined_at, left_at, seen_at FROM live_presence WHERE session_id = ? ORDER BY id`, sessionID)
 	if err != nil {
 		return nil, fmt.Errorf("store: presence: %w", err)
 	}
@@ -200,7 +199,7 @@ func (db *DB) Presence(ctx context.Context, sessionID int64) ([]model.Presence, 
 
 // SaveLiveState keeps the room's state for recovery after a restart.
 func (tx *Tx) SaveLiveState(ctx context.Context, sessionID int64, state string) error {
-	if _, err := tx.tx.ExecContext(ctx, `UPDATE live_sessions SET state = ? WHERE id = ?`, state, sessionID); err != nil {
+	if _, err := tx.exec(ctx, `UPDATE live_sessions SET state = ? WHERE id = ?`, state, sessionID); err != nil {
 		return fmt.Errorf("store: save live state: %w", err)
 	}
 	return nil
@@ -208,16 +207,17 @@ func (tx *Tx) SaveLiveState(ctx context.Context, sessionID int64, state string) 
 
 // OpenPoll stores a poll and returns its id.
 func (tx *Tx) OpenPoll(ctx context.Context, sessionID int64, question string, at time.Time) (int64, error) {
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO live_polls (session_id, question, opened_at) VALUES (?, ?, ?)`, sessionID, question, ms(at))
+	var id int64
+	err := tx.row(ctx, `INSERT INTO live_polls (session_id, question, opened_at) VALUES (?, ?, ?) RETURNING id`, sessionID, question, ms(at)).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("store: open poll: %w", err)
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // ClosePoll marks a poll closed.
 func (tx *Tx) ClosePoll(ctx context.Context, pollID int64, at time.Time) error {
-	if _, err := tx.tx.ExecContext(ctx, `UPDATE live_polls SET closed_at = ? WHERE id = ?`, ms(at), pollID); err != nil {
+	if _, err := tx.exec(ctx, `UPDATE live_polls SET closed_at = ? WHERE id = ?`, ms(at), pollID); err != nil {
 		return fmt.Errorf("store: close poll: %w", err)
 	}
 	return nil
@@ -225,7 +225,7 @@ func (tx *Tx) ClosePoll(ctx context.Context, pollID int64, at time.Time) error {
 
 // SavePollAnswer stores (or replaces) one participant's answer to a poll.
 func (tx *Tx) SavePollAnswer(ctx context.Context, pollID, userID int64, answer string, at time.Time) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO live_poll_answers (poll_id, user_id, answer, at) VALUES (?, ?, ?, ?)
+	_, err := tx.exec(ctx, `INSERT INTO live_poll_answers (poll_id, user_id, answer, at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (poll_id, user_id) DO UPDATE SET answer = excluded.answer, at = excluded.at`, pollID, userID, answer, ms(at))
 	if err != nil {
 		return fmt.Errorf("store: poll answer: %w", mapErr(err))
@@ -235,7 +235,7 @@ func (tx *Tx) SavePollAnswer(ctx context.Context, pollID, userID int64, answer s
 
 // PollAnswers returns the answers of a poll by user.
 func (db *DB) PollAnswers(ctx context.Context, pollID int64) (map[int64]string, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT user_id, answer FROM live_poll_answers WHERE poll_id = ?`, pollID)
+	rows, err := db.readRows(ctx, `SELECT user_id, answer FROM live_poll_answers WHERE poll_id = ?`, pollID)
 	if err != nil {
 		return nil, fmt.Errorf("store: poll answers: %w", err)
 	}
@@ -254,16 +254,17 @@ func (db *DB) PollAnswers(ctx context.Context, pollID int64) (map[int64]string, 
 
 // OpenRollCall stores a roll call and returns its id.
 func (tx *Tx) OpenRollCall(ctx context.Context, sessionID int64, opened, closes time.Time) (int64, error) {
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO live_rollcalls (session_id, opened_at, closes_at) VALUES (?, ?, ?)`, sessionID, ms(opened), ms(closes))
+	var id int64
+	err := tx.row(ctx, `INSERT INTO live_rollcalls (session_id, opened_at, closes_at) VALUES (?, ?, ?) RETURNING id`, sessionID, ms(opened), ms(closes)).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("store: open roll call: %w", err)
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // MarkRollCall records a participant answering a roll call; only the first mark counts.
 func (tx *Tx) MarkRollCall(ctx context.Context, rollCallID, userID int64, at time.Time) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO live_rollcall_marks (rollcall_id, user_id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+	_, err := tx.exec(ctx, `INSERT INTO live_rollcall_marks (rollcall_id, user_id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
 		rollCallID, userID, ms(at))
 	if err != nil {
 		return fmt.Errorf("store: roll call mark: %w", mapErr(err))
@@ -273,7 +274,7 @@ func (tx *Tx) MarkRollCall(ctx context.Context, rollCallID, userID int64, at tim
 
 // RollCallMarks returns who answered a roll call.
 func (db *DB) RollCallMarks(ctx context.Context, rollCallID int64) (map[int64]time.Time, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT user_id, at FROM live_rollcall_marks WHERE rollcall_id = ?`, rollCallID)
+	rows, err := db.readRows(ctx, `SELECT user_id, at FROM live_rollcall_marks WHERE rollcall_id = ?`, rollCallID)
 	if err != nil {
 		return nil, fmt.Errorf("store: roll call marks: %w", err)
 	}
@@ -292,7 +293,7 @@ func (db *DB) RollCallMarks(ctx context.Context, rollCallID int64) (map[int64]ti
 // CheckedIn reports whether a user has checked in in the hall of a session.
 func (db *DB) CheckedIn(ctx context.Context, sessionID, userID int64) (bool, error) {
 	var n int
-	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM live_presence WHERE session_id = ? AND user_id = ? AND kind = 'hall'`, sessionID, userID).Scan(&n)
+	err := db.readRow(ctx, `SELECT COUNT(*) FROM live_presence WHERE session_id = ? AND user_id = ? AND kind = 'hall'`, sessionID, userID).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("store: checked in: %w", err)
 	}
@@ -309,7 +310,7 @@ type RosterEntry struct {
 // ExpectedRoster returns the expected participants of a session with their
 // names and units, in one query.
 func (db *DB) ExpectedRoster(ctx context.Context, sessionID int64) ([]RosterEntry, error) {
-	rows, err := db.read.QueryContext(ctx, expectedIDs+`
+	rows, err := db.readRows(ctx, expectedIDs+`
 		SELECT u.id, u.full_name, n.name FROM users u JOIN units n ON n.id = u.unit_id WHERE u.id IN (SELECT id FROM ids)`, sessionID, sessionID)
 	if err != nil {
 		return nil, fmt.Errorf("store: expected roster: %w", err)
@@ -339,7 +340,7 @@ type LiveQuestion struct {
 
 // SaveQuestion stores a new question or its changed status.
 func (tx *Tx) SaveQuestion(ctx context.Context, sessionID int64, q LiveQuestion) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO live_questions (session_id, seq, user_id, body, status, at) VALUES (?, ?, ?, ?, ?, ?)
+	_, err := tx.exec(ctx, `INSERT INTO live_questions (session_id, seq, user_id, body, status, at) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (session_id, seq) DO UPDATE SET status = excluded.status`, sessionID, q.Seq, q.UserID, q.Body, q.Status, ms(q.At))
 	if err != nil {
 		return fmt.Errorf("store: save question: %w", mapErr(err))
@@ -349,7 +350,7 @@ func (tx *Tx) SaveQuestion(ctx context.Context, sessionID int64, q LiveQuestion)
 
 // VoteQuestion records one up-vote; a repeated vote changes nothing.
 func (tx *Tx) VoteQuestion(ctx context.Context, sessionID, seq, userID int64) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT OR IGNORE INTO live_question_votes (session_id, seq, user_id) VALUES (?, ?, ?)`, sessionID, seq, userID)
+	_, err := tx.exec(ctx, `INSERT INTO live_question_votes (session_id, seq, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, sessionID, seq, userID)
 	if err != nil {
 		return fmt.Errorf("store: vote question: %w", mapErr(err))
 	}
@@ -358,7 +359,7 @@ func (tx *Tx) VoteQuestion(ctx context.Context, sessionID, seq, userID int64) er
 
 // Questions returns a session's questions in the order asked, with voters.
 func (db *DB) Questions(ctx context.Context, sessionID int64) ([]LiveQuestion, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT q.seq, q.user_id, u.full_name, q.body, q.status, q.at,
+	rows, err := db.readRows(ctx, `SELECT q.seq, q.user_id, u.full_name, q.body, q.status, q.at,
 			COALESCE((SELECT group_concat(v.user_id) FROM live_question_votes v WHERE v.session_id = q.session_id AND v.seq = q.seq), '')
 		FROM live_questions q JOIN users u ON u.id = q.user_id WHERE q.session_id = ? ORDER BY q.seq`, sessionID)
 	if err != nil {
@@ -394,7 +395,7 @@ type ChatLine struct {
 
 // SaveChat stores a chat message.
 func (tx *Tx) SaveChat(ctx context.Context, sessionID int64, c ChatLine) error {
-	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO live_chat (session_id, user_id, body, at) VALUES (?, ?, ?, ?)`, sessionID, c.UserID, c.Body, ms(c.At)); err != nil {
+	if _, err := tx.exec(ctx, `INSERT INTO live_chat (session_id, user_id, body, at) VALUES (?, ?, ?, ?)`, sessionID, c.UserID, c.Body, ms(c.At)); err != nil {
 		return fmt.Errorf("store: save chat: %w", mapErr(err))
 	}
 	return nil
@@ -402,7 +403,7 @@ func (tx *Tx) SaveChat(ctx context.Context, sessionID int64, c ChatLine) error {
 
 // RecentChat returns the last n chat messages of a session, oldest first.
 func (db *DB) RecentChat(ctx context.Context, sessionID int64, n int) ([]ChatLine, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT user_id, name, body, at FROM (
+	rows, err := db.readRows(ctx, `SELECT user_id, name, body, at FROM (
 			SELECT c.id, c.user_id, u.full_name AS name, c.body, c.at FROM live_chat c JOIN users u ON u.id = c.user_id
 			WHERE c.session_id = ? ORDER BY c.id DESC LIMIT ?) ORDER BY id`, sessionID, n)
 	if err != nil {
@@ -426,10 +427,10 @@ func (db *DB) RecentChat(ctx context.Context, sessionID int64, n int) ([]ChatLin
 // each participant answered, in one query.
 func (db *DB) RollCallTally(ctx context.Context, sessionID int64) (int, map[int64]int, error) {
 	var n int
-	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM live_rollcalls WHERE session_id = ?`, sessionID).Scan(&n); err != nil {
+	if err := db.readRow(ctx, `SELECT count(*) FROM live_rollcalls WHERE session_id = ?`, sessionID).Scan(&n); err != nil {
 		return 0, nil, fmt.Errorf("store: roll calls: %w", err)
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT m.user_id, count(*) FROM live_rollcall_marks m
+	rows, err := db.readRows(ctx, `SELECT m.user_id, count(*) FROM live_rollcall_marks m
 		JOIN live_rollcalls r ON r.id = m.rollcall_id WHERE r.session_id = ? GROUP BY m.user_id`, sessionID)
 	if err != nil {
 		return 0, nil, fmt.Errorf("store: roll-call marks: %w", err)

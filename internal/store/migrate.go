@@ -71,10 +71,10 @@ func (db *DB) migrate(ctx context.Context) error {
 	}
 	for _, m := range migs[current:] {
 		err := db.WithTx(ctx, func(tx *Tx) error {
-			if _, err := tx.tx.ExecContext(ctx, m.sql); err != nil {
+			if _, err := tx.exec(ctx, m.sql); err != nil {
 				return fmt.Errorf("store: apply migration %s: %w", m.name, err)
 			}
-			if _, err := tx.tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+			if _, err := tx.exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
 				m.version, m.name, time.Now().UnixMilli()); err != nil {
 				return fmt.Errorf("store: record migration %s: %w", m.name, err)
 			}

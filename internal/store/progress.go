@@ -20,7 +20,7 @@ type Visit struct {
 // visit inside the caller's single transaction, so a burst of page views costs
 // one commit.
 func (tx *Tx) RecordVisits(ctx context.Context, visits []Visit) error {
-	stmt, err := tx.tx.PrepareContext(ctx, `INSERT INTO module_progress (user_id, course_id, module_id, first_seen_at, last_seen_at)
+	stmt, err := tx.prepare(ctx, `INSERT INTO module_progress (user_id, course_id, module_id, first_seen_at, last_seen_at)
 		VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (user_id, course_id, module_id) DO UPDATE SET last_seen_at = MAX(last_seen_at, excluded.last_seen_at)`)
 	if err != nil {
@@ -39,7 +39,7 @@ func (tx *Tx) RecordVisits(ctx context.Context, visits []Visit) error {
 // time. It leaves last_seen_at alone: a completion queued offline and sent
 // later must not move the trainee's resume point back.
 func (tx *Tx) CompleteModule(ctx context.Context, userID int64, courseID, moduleID string, at time.Time) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO module_progress (user_id, course_id, module_id, first_seen_at, last_seen_at, completed_at)
+	_, err := tx.exec(ctx, `INSERT INTO module_progress (user_id, course_id, module_id, first_seen_at, last_seen_at, completed_at)
 		VALUES (?, ?, ?, ?, 0, ?)
 		ON CONFLICT (user_id, course_id, module_id) DO UPDATE SET
 			completed_at = CASE WHEN completed_at = 0 THEN excluded.completed_at ELSE completed_at END`,

@@ -10,7 +10,7 @@ import (
 // never past limit (the session's length): watching twice does not count
 // twice.
 func (tx *Tx) AddReplayWatch(ctx context.Context, sessionID, userID int64, seconds, limit float64, now time.Time) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO live_replay_watch (session_id, user_id, seconds, updated_at) VALUES (?, ?, MIN(?, ?), ?)
+	_, err := tx.exec(ctx, `INSERT INTO live_replay_watch (session_id, user_id, seconds, updated_at) VALUES (?, ?, MIN(?, ?), ?)
 		ON CONFLICT (session_id, user_id) DO UPDATE SET seconds = MIN(?, seconds + excluded.seconds), updated_at = excluded.updated_at`,
 		sessionID, userID, seconds, limit, ms(now), limit)
 	if err != nil {
@@ -21,7 +21,7 @@ func (tx *Tx) AddReplayWatch(ctx context.Context, sessionID, userID int64, secon
 
 // ReplayWatch returns the seconds of a session's recording each user played.
 func (db *DB) ReplayWatch(ctx context.Context, sessionID int64) (map[int64]float64, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT user_id, seconds FROM live_replay_watch WHERE session_id = ?`, sessionID)
+	rows, err := db.readRows(ctx, `SELECT user_id, seconds FROM live_replay_watch WHERE session_id = ?`, sessionID)
 	if err != nil {
 		return nil, fmt.Errorf("store: replay watch: %w", err)
 	}

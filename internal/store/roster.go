@@ -20,19 +20,18 @@ func scanRoster(row interface{ Scan(...any) error }) (model.RosterImport, error)
 
 // CreateRosterImport stores an uploaded roster file and sets its ID.
 func (tx *Tx) CreateRosterImport(ctx context.Context, r *model.RosterImport) error {
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO roster_imports (actor_id, kind, filename, content, uploaded_at) VALUES (?, ?, ?, ?, ?)`,
-		r.ActorID, r.Kind, r.Filename, r.Content, ms(r.UploadedAt))
+	err := tx.row(ctx, `INSERT INTO roster_imports (actor_id, kind, filename, content, uploaded_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+		r.ActorID, r.Kind, r.Filename, r.Content, ms(r.UploadedAt)).Scan(&r.ID)
 	if err != nil {
 		return fmt.Errorf("store: save roster upload: %w", mapErr(err))
 	}
-	r.ID, _ = res.LastInsertId()
 	return nil
 }
 
 // FinishRosterImport records that import id was carried out, with the
 // generated logins to print until slipsUntil.
 func (tx *Tx) FinishRosterImport(ctx context.Context, id int64, at time.Time, created, skipped int, slips string, slipsUntil time.Time) error {
-	res, err := tx.tx.ExecContext(ctx, `UPDATE roster_imports SET imported_at = ?, created = ?, skipped = ?, slips = ?, slips_until = ?
+	res, err := tx.exec(ctx, `UPDATE roster_imports SET imported_at = ?, created = ?, skipped = ?, slips = ?, slips_until = ?
 		WHERE id = ? AND imported_at = 0`, ms(at), created, skipped, slips, ms(slipsUntil), id)
 	if err != nil {
 		return fmt.Errorf("store: finish roster import %d: %w", id, err)
@@ -46,7 +45,7 @@ func (tx *Tx) FinishRosterImport(ctx context.Context, id int64, at time.Time, cr
 // WipeSlips forgets the generated passwords of imports whose printing time
 // has passed, and returns how many were wiped.
 func (tx *Tx) WipeSlips(ctx context.Context, now time.Time) (int64, error) {
-	res, err := tx.tx.ExecContext(ctx, `UPDATE roster_imports SET slips = '' WHERE slips != '' AND slips_until < ?`, ms(now))
+	res, err := tx.exec(ctx, `UPDATE roster_imports SET slips = '' WHERE slips != '' AND slips_until < ?`, ms(now))
 	if err != nil {
 		return 0, fmt.Errorf("store: wipe login slips: %w", err)
 	}
@@ -55,7 +54,7 @@ func (tx *Tx) WipeSlips(ctx context.Context, now time.Time) (int64, error) {
 
 // RosterImport returns one upload.
 func (db *DB) RosterImport(ctx context.Context, id int64) (model.RosterImport, error) {
-	r, err := scanRoster(db.read.QueryRowContext(ctx, `SELECT `+rosterColumns+` FROM roster_imports WHERE id = ?`, id))
+	r, err := scanRoster(db.readRow(ctx, `SELECT `+rosterColumns+` FROM roster_imports WHERE id = ?`, id))
 	if err != nil {
 		return r, fmt.Errorf("store: roster import %d: %w", id, mapErr(err))
 	}
@@ -65,7 +64,7 @@ func (db *DB) RosterImport(ctx context.Context, id int64) (model.RosterImport, e
 // RosterImports returns the latest uploads, newest first: all of them, or
 // those of one actor when actorID is not 0. The file contents are left out.
 func (db *DB) RosterImports(ctx context.Context, actorID int64, limit int) ([]model.RosterImport, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, actor_id, kind, filename, x'', uploaded_at, imported_at, created, skipped, '', slips_until
+	rows, err := db.readRows(ctx, `SELECT id, actor_id, kind, filename, x'', uploaded_at, imported_at, created, skipped, '', slips_until
 		FROM roster_imports WHERE ? = 0 OR actor_id = ? ORDER BY id DESC LIMIT ?`, actorID, actorID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: roster imports: %w", err)
@@ -84,7 +83,7 @@ func (db *DB) RosterImports(ctx context.Context, actorID int64, limit int) ([]mo
 
 // Usernames returns every username in use, for checking a roster in one go.
 func (db *DB) Usernames(ctx context.Context) (map[string]bool, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT username FROM users`)
+	rows, err := db.readRows(ctx, `SELECT username FROM users`)
 	if err != nil {
 		return nil, fmt.Errorf("store: usernames: %w", err)
 	}

@@ -10,7 +10,7 @@ import (
 
 // CreateSession stores a new session.
 func (tx *Tx) CreateSession(ctx context.Context, s model.Session) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at, ip, user_agent)
+	_, err := tx.exec(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at, ip, user_agent)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, s.TokenHash, s.UserID, ms(s.CreatedAt), ms(s.ExpiresAt), ms(s.LastSeenAt), s.IP, s.UserAgent)
 	if err != nil {
 		return fmt.Errorf("store: create session: %w", mapErr(err))
@@ -20,7 +20,7 @@ func (tx *Tx) CreateSession(ctx context.Context, s model.Session) error {
 
 // DeleteSession removes one session (logout).
 func (tx *Tx) DeleteSession(ctx context.Context, tokenHash string) error {
-	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash); err != nil {
+	if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash); err != nil {
 		return fmt.Errorf("store: delete session: %w", err)
 	}
 	return nil
@@ -29,7 +29,7 @@ func (tx *Tx) DeleteSession(ctx context.Context, tokenHash string) error {
 // DeleteUserSessions removes every session of a user except keep (after a
 // password change, other devices must log in again).
 func (tx *Tx) DeleteUserSessions(ctx context.Context, userID int64, keep string) error {
-	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?`, userID, keep); err != nil {
+	if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?`, userID, keep); err != nil {
 		return fmt.Errorf("store: delete sessions of user %d: %w", userID, err)
 	}
 	return nil
@@ -37,7 +37,7 @@ func (tx *Tx) DeleteUserSessions(ctx context.Context, userID int64, keep string)
 
 // TouchSession moves the expiry of a session forward (sliding expiry).
 func (tx *Tx) TouchSession(ctx context.Context, tokenHash string, seen, expires time.Time) error {
-	if _, err := tx.tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?`,
+	if _, err := tx.exec(ctx, `UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?`,
 		ms(seen), ms(expires), tokenHash); err != nil {
 		return fmt.Errorf("store: touch session: %w", err)
 	}
@@ -46,7 +46,7 @@ func (tx *Tx) TouchSession(ctx context.Context, tokenHash string, seen, expires 
 
 // DeleteExpiredSessions removes sessions that expired before now.
 func (tx *Tx) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
-	res, err := tx.tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < ?`, ms(now))
+	res, err := tx.exec(ctx, `DELETE FROM sessions WHERE expires_at < ?`, ms(now))
 	if err != nil {
 		return 0, fmt.Errorf("store: delete expired sessions: %w", err)
 	}

@@ -7,11 +7,11 @@ import (
 
 // SetTrainerUnits replaces the units trainer userID is in charge of.
 func (tx *Tx) SetTrainerUnits(ctx context.Context, userID int64, unitIDs []int64) error {
-	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM trainer_units WHERE user_id = ?`, userID); err != nil {
+	if _, err := tx.exec(ctx, `DELETE FROM trainer_units WHERE user_id = ?`, userID); err != nil {
 		return fmt.Errorf("store: clear trainer units of %d: %w", userID, err)
 	}
 	for _, id := range unitIDs {
-		_, err := tx.tx.ExecContext(ctx, `INSERT INTO trainer_units (user_id, unit_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, userID, id)
+		_, err := tx.exec(ctx, `INSERT INTO trainer_units (user_id, unit_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, userID, id)
 		if err != nil {
 			return fmt.Errorf("store: trainer %d in charge of unit %d: %w", userID, id, mapErr(err))
 		}

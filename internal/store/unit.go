@@ -28,12 +28,11 @@ func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id 
 // CreateUnit inserts u and sets its ID.
 func (tx *Tx) CreateUnit(ctx context.Context, u *model.Unit) error {
 	now := time.Now()
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO units (code, name, kind, parent_id, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?)`, u.Code, u.Name, string(u.Kind), nullID(u.ParentID), ms(now), ms(now))
+	err := tx.row(ctx, `INSERT INTO units (code, name, kind, parent_id, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, u.Code, u.Name, string(u.Kind), nullID(u.ParentID), ms(now), ms(now)).Scan(&u.ID)
 	if err != nil {
 		return fmt.Errorf("store: create unit %q: %w", u.Code, mapErr(err))
 	}
-	u.ID, _ = res.LastInsertId()
 	u.CreatedAt, u.UpdatedAt = now, now
 	return nil
 }
@@ -41,7 +40,7 @@ func (tx *Tx) CreateUnit(ctx context.Context, u *model.Unit) error {
 // UpdateUnit saves the code, name, kind and parent of u.
 func (tx *Tx) UpdateUnit(ctx context.Context, u *model.Unit) error {
 	now := time.Now()
-	res, err := tx.tx.ExecContext(ctx, `UPDATE units SET code = ?, name = ?, kind = ?, parent_id = ?, updated_at = ? WHERE id = ?`,
+	res, err := tx.exec(ctx, `UPDATE units SET code = ?, name = ?, kind = ?, parent_id = ?, updated_at = ? WHERE id = ?`,
 		u.Code, u.Name, string(u.Kind), nullID(u.ParentID), ms(now), u.ID)
 	if err != nil {
 		return fmt.Errorf("store: update unit %d: %w", u.ID, mapErr(err))
@@ -55,7 +54,7 @@ func (tx *Tx) UpdateUnit(ctx context.Context, u *model.Unit) error {
 
 // UnitByID returns the unit with the given id.
 func (db *DB) UnitByID(ctx context.Context, id int64) (model.Unit, error) {
-	u, err := scanUnit(db.read.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units WHERE id = ?`, id))
+	u, err := scanUnit(db.readRow(ctx, `SELECT `+unitColumns+` FROM units WHERE id = ?`, id))
 	if err != nil {
 		return u, fmt.Errorf("store: unit %d: %w", id, mapErr(err))
 	}
@@ -64,7 +63,7 @@ func (db *DB) UnitByID(ctx context.Context, id int64) (model.Unit, error) {
 
 // UnitByCode returns the unit with the given code (case-insensitive).
 func (db *DB) UnitByCode(ctx context.Context, code string) (model.Unit, error) {
-	u, err := scanUnit(db.read.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units WHERE code = ?`, code))
+	u, err := scanUnit(db.readRow(ctx, `SELECT `+unitColumns+` FROM units WHERE code = ?`, code))
 	if err != nil {
 		return u, fmt.Errorf("store: unit %q: %w", code, mapErr(err))
 	}
@@ -73,7 +72,7 @@ func (db *DB) UnitByCode(ctx context.Context, code string) (model.Unit, error) {
 
 // Units returns every unit; the caller arranges them into a tree.
 func (db *DB) Units(ctx context.Context) ([]model.Unit, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+unitColumns+` FROM units ORDER BY id`)
+	rows, err := db.readRows(ctx, `SELECT `+unitColumns+` FROM units ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: list units: %w", err)
 	}
@@ -92,7 +91,7 @@ func (db *DB) Units(ctx context.Context) ([]model.Unit, error) {
 // CountUnits returns how many units exist.
 func (db *DB) CountUnits(ctx context.Context) (int, error) {
 	var n int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM units`).Scan(&n); err != nil {
+	if err := db.readRow(ctx, `SELECT COUNT(*) FROM units`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: count units: %w", err)
 	}
 	return n, nil
@@ -100,7 +99,7 @@ func (db *DB) CountUnits(ctx context.Context) (int, error) {
 
 // UnitByCode returns the unit with the given code, as this transaction sees it.
 func (tx *Tx) UnitByCode(ctx context.Context, code string) (model.Unit, error) {
-	u, err := scanUnit(tx.tx.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units WHERE code = ?`, code))
+	u, err := scanUnit(tx.row(ctx, `SELECT `+unitColumns+` FROM units WHERE code = ?`, code))
 	if err != nil {
 		return u, fmt.Errorf("store: unit %q: %w", code, mapErr(err))
 	}

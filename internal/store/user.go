@@ -27,13 +27,12 @@ func scanUser(row interface{ Scan(...any) error }) (model.User, error) {
 // CreateUser inserts u and sets its ID.
 func (tx *Tx) CreateUser(ctx context.Context, u *model.User) error {
 	now := time.Now()
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO users (username, full_name, role, unit_id, password_hash,
-		must_change_password, disabled, created_at, updated_at, phone, email) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		u.Username, u.FullName, string(u.Role), u.UnitID, u.PasswordHash, u.MustChangePassword, u.Disabled, ms(now), ms(now), u.Phone, u.Email)
+	err := tx.row(ctx, `INSERT INTO users (username, full_name, role, unit_id, password_hash,
+		must_change_password, disabled, created_at, updated_at, phone, email) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		u.Username, u.FullName, string(u.Role), u.UnitID, u.PasswordHash, u.MustChangePassword, u.Disabled, ms(now), ms(now), u.Phone, u.Email).Scan(&u.ID)
 	if err != nil {
 		return fmt.Errorf("store: create user %q: %w", u.Username, mapErr(err))
 	}
-	u.ID, _ = res.LastInsertId()
 	u.CreatedAt, u.UpdatedAt = now, now
 	return nil
 }
@@ -42,7 +41,7 @@ func (tx *Tx) CreateUser(ctx context.Context, u *model.User) error {
 // password and login counters have their own methods.
 func (tx *Tx) UpdateUser(ctx context.Context, u *model.User) error {
 	now := time.Now()
-	res, err := tx.tx.ExecContext(ctx, `UPDATE users SET username = ?, full_name = ?, role = ?, unit_id = ?, disabled = ?, updated_at = ?
+	res, err := tx.exec(ctx, `UPDATE users SET username = ?, full_name = ?, role = ?, unit_id = ?, disabled = ?, updated_at = ?
 		WHERE id = ?`, u.Username, u.FullName, string(u.Role), u.UnitID, u.Disabled, ms(now), u.ID)
 	if err != nil {
 		return fmt.Errorf("store: update user %d: %w", u.ID, mapErr(err))
@@ -56,7 +55,7 @@ func (tx *Tx) UpdateUser(ctx context.Context, u *model.User) error {
 
 // SetPassword replaces the password hash and the must-change flag of a user.
 func (tx *Tx) SetPassword(ctx context.Context, userID int64, hash string, mustChange bool) error {
-	res, err := tx.tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, must_change_password = ?, updated_at = ? WHERE id = ?`,
+	res, err := tx.exec(ctx, `UPDATE users SET password_hash = ?, must_change_password = ?, updated_at = ? WHERE id = ?`,
 		hash, mustChange, ms(time.Now()), userID)
 	if err != nil {
 		return fmt.Errorf("store: set password of user %d: %w", userID, mapErr(err))
@@ -69,7 +68,7 @@ func (tx *Tx) SetPassword(ctx context.Context, userID int64, hash string, mustCh
 
 // RecordLoginFailure stores the failure count and lock of an account.
 func (tx *Tx) RecordLoginFailure(ctx context.Context, userID int64, failures int, lockedUntil time.Time) error {
-	_, err := tx.tx.ExecContext(ctx, `UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?`,
+	_, err := tx.exec(ctx, `UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?`,
 		failures, ms(lockedUntil), userID)
 	if err != nil {
 		return fmt.Errorf("store: record login failure of user %d: %w", userID, err)
@@ -79,7 +78,7 @@ func (tx *Tx) RecordLoginFailure(ctx context.Context, userID int64, failures int
 
 // ResetLoginFailures clears the failure count and lock after a good login.
 func (tx *Tx) ResetLoginFailures(ctx context.Context, userID int64) error {
-	_, err := tx.tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ? AND (failed_logins <> 0 OR locked_until <> 0)`, userID)
+	_, err := tx.exec(ctx, `UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ? AND (failed_logins <> 0 OR locked_until <> 0)`, userID)
 	if err != nil {
 		return fmt.Errorf("store: reset login failures of user %d: %w", userID, err)
 	}
@@ -88,7 +87,7 @@ func (tx *Tx) ResetLoginFailures(ctx context.Context, userID int64) error {
 
 // UserByID returns the user with the given id.
 func (db *DB) UserByID(ctx context.Context, id int64) (model.User, error) {
-	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
+	u, err := scanUser(db.readRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
 	if err != nil {
 		return u, fmt.Errorf("store: user %d: %w", id, mapErr(err))
 	}
@@ -97,7 +96,7 @@ func (db *DB) UserByID(ctx context.Context, id int64) (model.User, error) {
 
 // UserByUsername returns the user with the given username (case-insensitive).
 func (db *DB) UserByUsername(ctx context.Context, username string) (model.User, error) {
-	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE username = ?`, username))
+	u, err := scanUser(db.readRow(ctx, `SELECT `+userColumns+` FROM users WHERE username = ?`, username))
 	if err != nil {
 		return u, fmt.Errorf("store: user %q: %w", username, mapErr(err))
 	}
@@ -110,7 +109,7 @@ func (db *DB) Users(ctx context.Context) ([]model.User, error) {
 }
 
 func (db *DB) queryUsers(ctx context.Context, query string, args ...any) ([]model.User, error) {
-	rows, err := db.read.QueryContext(ctx, query, args...)
+	rows, err := db.readRows(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list users: %w", err)
 	}
@@ -129,7 +128,7 @@ func (db *DB) queryUsers(ctx context.Context, query string, args ...any) ([]mode
 // CountUsers returns how many accounts exist.
 func (db *DB) CountUsers(ctx context.Context) (int, error) {
 	var n int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n); err != nil {
+	if err := db.readRow(ctx, `SELECT COUNT(*) FROM users`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: count users: %w", err)
 	}
 	return n, nil
@@ -138,7 +137,7 @@ func (db *DB) CountUsers(ctx context.Context) (int, error) {
 // CountActiveAdmins returns how many enabled administrators exist.
 func (db *DB) CountActiveAdmins(ctx context.Context) (int, error) {
 	var n int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0`).Scan(&n); err != nil {
+	if err := db.readRow(ctx, `SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: count admins: %w", err)
 	}
 	return n, nil
