@@ -16,6 +16,7 @@ import (
 	"github.com/tdkt/tdkt/internal/course"
 	"github.com/tdkt/tdkt/internal/model"
 	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/internal/store/storetest"
 	"github.com/tdkt/tdkt/static"
 )
 
@@ -42,7 +43,7 @@ func newFixture(t *testing.T) *fixture {
 	if len(probs) > 0 {
 		t.Fatal(probs)
 	}
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "tdkt.db"))
+	db, err := store.Open(ctx, storetest.DSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,17 +2,17 @@ package course
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/tdkt/tdkt/internal/model"
 	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/internal/store/storetest"
 )
 
 func TestTrackerBatchesVisitsAndSurvivesRestart(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "tdkt.db")
+	path := storetest.DSN(t)
 	db, err := store.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +83,7 @@ func TestTrackerBatchesVisitsAndSurvivesRestart(t *testing.T) {
 // from what later pages show.
 func TestProgressCacheMissRacingACompletion(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "tdkt.db"))
+	db, err := store.Open(ctx, storetest.DSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}

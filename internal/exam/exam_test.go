@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +15,7 @@ import (
 	"github.com/tdkt/tdkt/internal/model"
 	"github.com/tdkt/tdkt/internal/quiz"
 	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/internal/store/storetest"
 )
 
 const moduleMD = "---\ntitle: \"Bài một\"\norder: 1\nestimated_minutes: 10\nobjectives:\n  - \"Hiểu\"\nlegal_documents:\n  - number: \"06/2022/QH15\"\n    articles: [\"Điều 5\"]\nlast_reviewed: 2026-11-20\n---\n## Nội dung\n\nVăn bản.\n"
@@ -51,7 +51,7 @@ func newFixture(t *testing.T, exam string) *fixture {
 	if len(probs) > 0 {
 		t.Fatal(probs)
 	}
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "tdkt.db"))
+	db, err := store.Open(ctx, storetest.DSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,13 +6,13 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/tdkt/tdkt/internal/store/storetest"
 )
 
 var voiceOn = map[string]any{"on": true, "codec": "opus", "sample_rate": 48000, "channels": 1, "frame_ms": 60, "kbps": 24}
@@ -48,7 +48,7 @@ func (c *conn) sendBinary(b []byte) {
 // joins late, refused from a trainee and when malformed, and ended when the
 // trainer stops or leaves.
 func TestVoiceRelay(t *testing.T) {
-	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
+	e := newEnv(t, storetest.DSN(t))
 	e.clock.Set(at(5))
 	tr, a := e.dial(t, e.trainer), e.dial(t, e.a)
 	tr.expect(MsgHello)
@@ -115,7 +115,7 @@ func TestVoiceRelay(t *testing.T) {
 // A listener whose audio queue is full loses that audio message only: it
 // stays in the room and still gets the next slide.
 func TestAudioIsDroppedNotTheListener(t *testing.T) {
-	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
+	e := newEnv(t, storetest.DSN(t))
 	r := newRoom(e.sess, nil, e.db, e.batch, Options{}) // not running: the test is its only goroutine
 	var dropped atomic.Int64
 	r.audioDropped = &dropped

@@ -1,7 +1,6 @@
 package live
 
 import (
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/tdkt/tdkt/internal/model"
+	"github.com/tdkt/tdkt/internal/store/storetest"
 )
 
 // dialLean joins as u in the text-only mode a phone on 3G asks for.
@@ -28,7 +28,7 @@ func (e *env) dialLean(t *testing.T, u model.User) *conn {
 // not the chat unless it follows it, and the running tally of a poll at
 // most every leanTallyEvery; the final tally reaches it as everyone.
 func TestLeanConnection(t *testing.T) {
-	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
+	e := newEnv(t, storetest.DSN(t))
 	e.clock.Set(at(5))
 	tr, a := e.dial(t, e.trainer), e.dial(t, e.a)
 	tr.expect(MsgHello)

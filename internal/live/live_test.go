@@ -18,6 +18,7 @@ import (
 
 	"github.com/tdkt/tdkt/internal/model"
 	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/internal/store/storetest"
 )
 
 // fakeClock is the platform clock of a test: it moves only when told.
@@ -119,7 +120,7 @@ func newEnv(t *testing.T, path string) *env {
 	e.stranger, _ = db.UserByUsername(ctx, "la")
 	e.sess, _ = db.LiveSessionByCode(ctx, "123456")
 	e.m, err = NewManager(ctx, db, e.batch, Options{Clock: e.clock.Now, Inline: func(s string) string { return "<b>" + s + "</b>" },
-		Slides: func(model.LiveSession) int { return testSlides }, RecordDir: filepath.Join(filepath.Dir(path), "recordings")})
+		Slides: func(model.LiveSession) int { return testSlides }, RecordDir: filepath.Join(t.TempDir(), "recordings")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +194,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 
 func TestRoomFlow(t *testing.T) {
 	ctx := context.Background()
-	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
+	e := newEnv(t, storetest.DSN(t))
 	tr, a, b := e.dial(t, e.trainer), e.dial(t, e.a), e.dial(t, e.b)
 	if h := decode[Snapshot](t, tr.expect(MsgHello)); !h.You.Trainer || h.Title != "Hội nghị" {
 		t.Fatalf("trainer hello = %+v", h)
@@ -296,7 +297,7 @@ func TestRoomFlow(t *testing.T) {
 }
 
 func TestBadMessages(t *testing.T) {
-	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
+	e := newEnv(t, storetest.DSN(t))
 	a := e.dial(t, e.a)
 	a.expect(MsgHello)
 	for _, tc := range []struct {
@@ -373,7 +374,7 @@ func TestBadMessages(t *testing.T) {
 }
 
 func TestMembership(t *testing.T) {
-	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
+	e := newEnv(t, storetest.DSN(t))
 	if _, err := e.m.Check(context.Background(), e.sess.ID, e.stranger); !errors.Is(err, ErrNotInvited) {
 		t.Fatalf("stranger: %v", err)
 	}
@@ -395,7 +396,7 @@ func TestMembership(t *testing.T) {
 // answers; presence left open is closed at shutdown and reopened on rejoin.
 func TestRestartRecovery(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "tdkt.db")
+	path := storetest.DSN(t)
 	e := newEnv(t, path)
 	tr, a := e.dial(t, e.trainer), e.dial(t, e.a)
 	tr.expect(MsgHello)
@@ -440,7 +441,7 @@ func TestRestartRecovery(t *testing.T) {
 // A connection whose queue is full is dropped at once; the broadcast does
 // not wait for it and the others get the message.
 func TestSlowClientIsDroppedNotWaitedOn(t *testing.T) {
-	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
+	e := newEnv(t, storetest.DSN(t))
 	r := newRoom(e.sess, nil, e.db, e.batch, Options{}) // not running: the test is its only goroutine
 	var dropped atomic.Int64
 	r.dropped = &dropped

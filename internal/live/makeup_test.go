@@ -3,12 +3,12 @@ package live
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/tdkt/tdkt/internal/model"
 	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/internal/store/storetest"
 )
 
 func TestMakeUp(t *testing.T) {
@@ -45,7 +45,7 @@ func TestMakeUp(t *testing.T) {
 // length; an impossible report is refused and changes nothing.
 func TestRecordWatchCountsInTheReport(t *testing.T) {
 	ctx := context.Background()
-	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
+	e := newEnv(t, storetest.DSN(t))
 	// A second session like the fixture's, whose rule allows make-up.
 	xa, _ := e.db.UnitByCode(ctx, "X1")
 	sess := model.LiveSession{Code: "654321", Title: "Hội nghị có xem lại", StartsAt: e.sess.StartsAt, EndsAt: e.sess.EndsAt,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,12 +11,13 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/internal/store/storetest"
 )
 
 // The trainer cannot move past the last slide: the room refuses it and
 // nobody is sent a slide that does not exist.
 func TestGotoStaysWithinTheSlides(t *testing.T) {
-	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
+	e := newEnv(t, storetest.DSN(t))
 	tr, a := e.dial(t, e.trainer), e.dial(t, e.a)
 	if h := decode[Snapshot](t, tr.expect(MsgHello)); h.Slides != testSlides {
 		t.Fatalf("hello slides = %d, want %d", h.Slides, testSlides)
@@ -39,7 +39,7 @@ func TestGotoStaysWithinTheSlides(t *testing.T) {
 // kicked and is closed with 1008. Refusals anyone can meet (a poll closing
 // as they answer) do not count.
 func TestRefusalsOfEveryKindCount(t *testing.T) {
-	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
+	e := newEnv(t, storetest.DSN(t))
 	for _, tc := range []struct {
 		name  string
 		msg   Incoming
@@ -87,7 +87,7 @@ func TestRefusalsOfEveryKindCount(t *testing.T) {
 // sent). On the code before this, the writes after kicked failed with
 // "connection reset by peer".
 func TestFloodEndsWithACloseFrame(t *testing.T) {
-	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
+	e := newEnv(t, storetest.DSN(t))
 	for round := 0; round < 5; round++ {
 		f := e.dial(t, e.b)
 		f.expect(MsgHello)
@@ -116,7 +116,7 @@ func TestFloodEndsWithACloseFrame(t *testing.T) {
 // hello always carries the fields the document lists, false or empty
 // ones too; with a poll, the answers total comes with the tally.
 func TestHelloHasEveryField(t *testing.T) {
-	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
+	e := newEnv(t, storetest.DSN(t))
 	raw := func(c *conn) map[string]json.RawMessage {
 		var m map[string]json.RawMessage
 		if err := json.Unmarshal(c.expect(MsgHello).Data.(json.RawMessage), &m); err != nil {
@@ -169,7 +169,7 @@ func TestHelloHasEveryField(t *testing.T) {
 // A poll from the question bank carries its Markdown rendered as inline
 // HTML; a poll the trainer types does not.
 func TestBankPollCarriesInlineHTML(t *testing.T) {
-	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
+	e := newEnv(t, storetest.DSN(t))
 	tr, a := e.dial(t, e.trainer), e.dial(t, e.a)
 	tr.expect(MsgHello)
 	a.expect(MsgHello)
@@ -190,7 +190,7 @@ func TestBankPollCarriesInlineHTML(t *testing.T) {
 // row a crash left open.
 func TestReportOnFixedClock(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "tdkt.db")
+	path := storetest.DSN(t)
 	e := newEnv(t, path)
 	s := NewSessions(e.db, e.batch, e.clock.Now)
 	status := func(now time.Time) map[string]Result {
@@ -303,7 +303,7 @@ func TestReportOnFixedClock(t *testing.T) {
 // upgrade is refused with a plain HTTP status, and a closed connection
 // frees its slot.
 func TestConnectionsPerAccountAreBounded(t *testing.T) {
-	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
+	e := newEnv(t, storetest.DSN(t))
 	var open []*conn
 	for i := 0; i < maxConnsPerUser; i++ {
 		c := e.dial(t, e.a)
@@ -335,7 +335,7 @@ func TestAcknowledgedMeansCommitted(t *testing.T) {
 	defer func(l time.Duration) { linger = l }(linger)
 	linger = 300 * time.Millisecond // wide enough that an early acknowledgement would be seen
 	ctx := context.Background()
-	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
+	e := newEnv(t, storetest.DSN(t))
 	tr, a := e.dial(t, e.trainer), e.dial(t, e.a)
 	tr.expect(MsgHello)
 	a.expect(MsgHello)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tdkt/tdkt/internal/store/storetest"
 )
 
 // silence is one Opus packet of 60 ms (TOC 0x18: SILK narrowband, 60 ms,
@@ -20,7 +22,7 @@ var silence = []byte{0x18}
 // the poll with its final tally and the approved question at their moments
 // in the audio.
 func TestRecording(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "tdkt.db")
+	path := storetest.DSN(t)
 	e := newEnv(t, path)
 	dir := e.m.RecordDir()
 	tr, a := e.dial(t, e.trainer), e.dial(t, e.a)

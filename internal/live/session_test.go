@@ -3,18 +3,18 @@ package live
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/tdkt/tdkt/internal/model"
 	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/internal/store/storetest"
 )
 
 func TestScheduleAndReport(t *testing.T) {
 	ctx := context.Background()
-	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
+	e := newEnv(t, storetest.DSN(t))
 	s := NewSessions(e.db, e.batch, e.clock.Now)
 	start := start.Add(-2 * time.Hour)
 	_, err := s.Create(ctx, Input{Title: "x", Start: start, End: start.Add(-time.Hour), UnitCodes: []string{"nope"}, PresentPct: 120}, e.trainer.ID)
@@ -88,7 +88,7 @@ func TestScheduleAndReport(t *testing.T) {
 
 func TestHallCheckin(t *testing.T) {
 	ctx := context.Background()
-	e := newEnv(t, filepath.Join(t.TempDir(), "tdkt.db"))
+	e := newEnv(t, storetest.DSN(t))
 	now := e.clock.Now()
 	tok := e.m.CheckinToken(e.sess.ID, now)
 	if !e.m.ValidCheckin(e.sess.ID, tok, now.Add(50*time.Second)) {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/tdkt/tdkt/internal/model"
 	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/internal/store/storetest"
 )
 
 // until reads messages up to one of type typ and returns the types of those
@@ -74,7 +74,7 @@ func (c *conn) refused(code string) {
 
 func TestHandsQuestionsAndChat(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "tdkt.db")
+	path := storetest.DSN(t)
 	e := newEnv(t, path)
 	tr, a, b := e.dial(t, e.trainer), e.dial(t, e.a), e.dial(t, e.b)
 	hello := decode[Snapshot](t, tr.expect(MsgHello))
@@ -261,7 +261,7 @@ func TestHandsQuestionsAndChat(t *testing.T) {
 // A poll made from a bank question keeps its key from participants until it
 // closes, and the key survives a restart.
 func TestPollKeyShownAtClose(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "tdkt.db")
+	path := storetest.DSN(t)
 	e := newEnv(t, path)
 	tr, a := e.dial(t, e.trainer), e.dial(t, e.a)
 	tr.expect(MsgHello)

@@ -173,7 +173,7 @@ func (db *DB) ItemResponses(ctx context.Context, courseID, kind string, unitIDs 
 	units := unitsArg(unitIDs)
 	rows, err := db.readRows(ctx, `SELECT aa.question_id, aa.answer, aa.score FROM attempt_answers aa
 		JOIN attempts a ON a.id = aa.attempt_id
-		WHERE a.course_id = ? AND a.kind = ? AND aa.score IS NOT NULL AND `+inUnits("a.user_id"), courseID, kind, units, units)
+		WHERE a.course_id = ? AND a.kind = ? AND aa.score IS NOT NULL AND `+db.d.inUnits("a.user_id"), courseID, kind, units, units)
 	if err != nil {
 		return nil, fmt.Errorf("store: item responses: %w", err)
 	}

@@ -32,9 +32,10 @@ func trainee(t *testing.T, db *DB, name string) model.User {
 	return u
 }
 
-func TestAttemptLifecycle(t *testing.T) {
+func TestAttemptLifecycle(t *testing.T) { engines(t, testAttemptLifecycle) }
+
+func testAttemptLifecycle(t *testing.T, db *DB) {
 	ctx := context.Background()
-	db, _ := openTest(t)
 	u := trainee(t, db, "an")
 	now := time.UnixMilli(1_800_000_000_000)
 	a := model.Attempt{UserID: u.ID, CourseID: "c", Kind: model.AttemptExam, Seed: 1<<63 + 5, Questions: []string{"q1", "q2"},
@@ -96,8 +97,11 @@ func TestAttemptLifecycle(t *testing.T) {
 }
 
 func TestBatcherGroupsWritesAndIsolatesFailures(t *testing.T) {
+	engines(t, testBatcherGroupsWritesAndIsolatesFailures)
+}
+
+func testBatcherGroupsWritesAndIsolatesFailures(t *testing.T, db *DB) {
 	ctx := context.Background()
-	db, _ := openTest(t)
 	u := trainee(t, db, "an")
 	a := model.Attempt{UserID: u.ID, CourseID: "c", Kind: model.AttemptExam, Questions: []string{"q"}, StartedAt: time.Now()}
 	if err := db.WithTx(ctx, func(tx *Tx) error { return tx.CreateAttempt(ctx, &a) }); err != nil {
@@ -145,8 +149,11 @@ func TestBatcherGroupsWritesAndIsolatesFailures(t *testing.T) {
 // the whole statement and the writes before and after it in the same
 // commit stand.
 func TestBatcherSingleStatementFailureIsUndone(t *testing.T) {
+	engines(t, testBatcherSingleStatementFailureIsUndone)
+}
+
+func testBatcherSingleStatementFailureIsUndone(t *testing.T, db *DB) {
 	ctx := context.Background()
-	db, _ := openTest(t)
 	b := NewBatcher(db, 64, time.Millisecond)
 	defer b.Close()
 	const cols = `INSERT INTO units (code, name, kind, parent_id, created_at, updated_at) VALUES `

@@ -9,8 +9,9 @@ import (
 
 // The log only grows: the database refuses to change or delete an entry,
 // whoever asks.
-func TestAuditLogIsAppendOnly(t *testing.T) {
-	db, _ := openTest(t)
+func TestAuditLogIsAppendOnly(t *testing.T) { engines(t, testAuditLogIsAppendOnly) }
+
+func testAuditLogIsAppendOnly(t *testing.T, db *DB) {
 	ctx := context.Background()
 	at := time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC)
 	err := db.WithTx(ctx, func(tx *Tx) error {

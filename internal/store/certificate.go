@@ -26,7 +26,12 @@ func scanCert(row interface{ Scan(...any) error }) (model.Certificate, error) {
 // two certificates never share one. ErrDuplicate: a valid one already exists.
 func (tx *Tx) CreateCertificate(ctx context.Context, c *model.Certificate, action string, actorID int64, reason string) error {
 	c.Year = c.IssuedAt.Year()
-	if err := tx.row(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM certificates WHERE year = ?`, c.Year).Scan(&c.Seq); err != nil {
+	// The year's counter row is bumped in one statement: on PostgreSQL with
+	// several nodes the row lock makes a second issuer wait for the first
+	// commit, so two nodes never take the same number (and a rolled-back
+	// issue leaves no gap).
+	if err := tx.row(ctx, `INSERT INTO cert_serials (year, last) VALUES (?, 1)
+		ON CONFLICT (year) DO UPDATE SET last = cert_serials.last + 1 RETURNING last`, c.Year).Scan(&c.Seq); err != nil {
 		return fmt.Errorf("store: number certificate: %w", err)
 	}
 	c.Serial = fmt.Sprintf("TDKT-%d-%06d", c.Year, c.Seq)
@@ -105,7 +110,7 @@ func (db *DB) ValidCertificate(ctx context.Context, userID int64, courseID strin
 // unitIDs limits the list to holders of those units; nil lists everyone's.
 func (db *DB) Certificates(ctx context.Context, courseID string, unitIDs []int64) ([]model.Certificate, error) {
 	units := unitsArg(unitIDs)
-	rows, err := db.readRows(ctx, `SELECT `+certColumns+` FROM certificates WHERE (? = '' OR course_id = ?) AND `+inUnits("user_id")+`
+	rows, err := db.readRows(ctx, `SELECT `+certColumns+` FROM certificates WHERE (? = '' OR course_id = ?) AND `+db.d.inUnits("user_id")+`
 		ORDER BY id DESC`, courseID, courseID, units, units)
 	if err != nil {
 		return nil, fmt.Errorf("store: certificates: %w", err)

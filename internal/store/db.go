@@ -49,7 +49,7 @@ var hotSQL = map[string]string{
 	"release":   `RELEASE op`,
 	"rollback":  `ROLLBACK TO op`,
 	"saveAnswer": `INSERT INTO attempt_answers (attempt_id, question_id, answer, saved_at, score)
-		SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM attempts WHERE id = ? AND state = 'open' AND (deadline_at = 0 OR deadline_at >= ?))
+		SELECT CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS DOUBLE PRECISION) WHERE EXISTS (SELECT 1 FROM attempts WHERE id = ? AND state = 'open' AND (deadline_at = 0 OR deadline_at >= ?))
 		ON CONFLICT (attempt_id, question_id) DO UPDATE SET answer = excluded.answer, saved_at = excluded.saved_at, score = excluded.score`,
 }
 
@@ -58,8 +58,18 @@ func (tx *Tx) stmt(ctx context.Context, name string) *sql.Stmt {
 	return tx.tx.StmtContext(ctx, tx.db.hot[name])
 }
 
-// Open opens (creating if needed) the SQLite file at path and migrates it.
-func Open(ctx context.Context, path string) (*DB, error) {
+// Open opens the database named by dsn and migrates it: a postgres:// (or
+// postgresql://) URL is a PostgreSQL database, anything else the path of a
+// SQLite file, created if needed.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	if IsPostgres(dsn) {
+		return openPostgres(ctx, dsn)
+	}
+	return openSQLite(ctx, dsn)
+}
+
+// openSQLite opens (creating if needed) the SQLite file at path.
+func openSQLite(ctx context.Context, path string) (*DB, error) {
 	common := url.Values{}
 	common.Set("_journal_mode", "WAL")
 	common.Set("_busy_timeout", "10000")
@@ -113,13 +123,17 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		read.Close()
 		return nil, fmt.Errorf("store: set the checkpoint interval: %w", err)
 	}
-	db := &DB{write: write, read: read, hot: map[string]*sql.Stmt{}}
+	return start(ctx, &DB{write: write, read: read, hot: map[string]*sql.Stmt{}})
+}
+
+// start migrates a freshly opened database and prepares the hot statements.
+func start(ctx context.Context, db *DB) (*DB, error) {
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
 	for name, q := range hotSQL {
-		st, err := write.PrepareContext(ctx, db.d.bind(q))
+		st, err := db.write.PrepareContext(ctx, db.d.bind(q))
 		if err != nil {
 			db.Close()
 			return nil, fmt.Errorf("store: prepare %s: %w", name, err)
@@ -184,8 +198,10 @@ func (db *DB) Close() error {
 		st.(*sql.Stmt).Close()
 		return true
 	})
-	// A passive checkpoint folds the WAL back so a copied .db file is complete.
-	_, _ = db.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	if !db.d.pg {
+		// A passive checkpoint folds the WAL back so a copied .db file is complete.
+		_, _ = db.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	}
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 
@@ -215,9 +231,13 @@ func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) error {
 	return nil
 }
 
-// mapErr turns SQLite constraint failures into the store's sentinels so callers
-// can tell a user which field was wrong without parsing driver messages.
+// mapErr turns constraint failures (SQLite's or PostgreSQL's) into the
+// store's sentinels so callers can tell a user which field was wrong without
+// parsing driver messages.
 func mapErr(err error) error {
+	if e := mapPgErr(err); e != err {
+		return e
+	}
 	var se sqlite3.Error
 	if errors.As(err, &se) && se.Code == sqlite3.ErrConstraint {
 		switch se.ExtendedCode {
@@ -266,8 +286,15 @@ func (db *DB) queryIDs(ctx context.Context, query string, args ...any) ([]int64,
 }
 
 // IntegrityCheck runs SQLite's integrity check; "ok" means the file is
-// whole.
+// whole. PostgreSQL keeps its own files whole (checksums, WAL), so there the
+// check is that the database answers.
 func (db *DB) IntegrityCheck(ctx context.Context) (string, error) {
+	if db.d.pg {
+		if err := db.Ping(ctx); err != nil {
+			return "", err
+		}
+		return "ok", nil
+	}
 	var res string
 	if err := db.readRow(ctx, `PRAGMA integrity_check`).Scan(&res); err != nil {
 		return "", fmt.Errorf("store: integrity check: %w", err)

@@ -54,7 +54,7 @@ func (db *DB) DossierSubmission(ctx context.Context, id int64) (model.DossierSub
 func (db *DB) DossierSubmissions(ctx context.Context, userID int64, courseID string, unitIDs []int64, limit int) ([]model.DossierSubmission, error) {
 	units := unitsArg(unitIDs)
 	rows, err := db.readRows(ctx, `SELECT `+dossierColumns+` FROM dossier_submissions
-		WHERE (? = 0 OR user_id = ?) AND (? = '' OR course_id = ?) AND `+inUnits("user_id")+` ORDER BY id DESC LIMIT ?`,
+		WHERE (? = 0 OR user_id = ?) AND (? = '' OR course_id = ?) AND `+db.d.inUnits("user_id")+` ORDER BY id DESC LIMIT ?`,
 		userID, userID, courseID, courseID, units, units, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: dossier reports: %w", err)

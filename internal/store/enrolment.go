@@ -58,7 +58,7 @@ func (db *DB) Enrolments(ctx context.Context, courseID string) ([]model.Enrolmen
 // name, to a group of theirs, or to one of the units given (their unit and
 // those above it).
 func (db *DB) EnrolmentsFor(ctx context.Context, userID int64, unitIDs []int64) ([]model.Enrolment, error) {
-	return db.queryEnrolments(ctx, `SELECT `+enrolColumns+` FROM enrolments WHERE user_id = ? OR unit_id IN (SELECT value FROM json_each(?))
+	return db.queryEnrolments(ctx, `SELECT `+enrolColumns+` FROM enrolments WHERE user_id = ? OR unit_id IN (`+db.d.idList()+`)
 		OR group_id IN (SELECT group_id FROM group_members WHERE user_id = ?) ORDER BY id`, userID, unitsArg(unitIDs), userID)
 }
 

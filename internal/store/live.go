@@ -360,7 +360,7 @@ func (tx *Tx) VoteQuestion(ctx context.Context, sessionID, seq, userID int64) er
 // Questions returns a session's questions in the order asked, with voters.
 func (db *DB) Questions(ctx context.Context, sessionID int64) ([]LiveQuestion, error) {
 	rows, err := db.readRows(ctx, `SELECT q.seq, q.user_id, u.full_name, q.body, q.status, q.at,
-			COALESCE((SELECT group_concat(v.user_id) FROM live_question_votes v WHERE v.session_id = q.session_id AND v.seq = q.seq), '')
+			COALESCE((SELECT string_agg(CAST(v.user_id AS TEXT), ',') FROM live_question_votes v WHERE v.session_id = q.session_id AND v.seq = q.seq), '')
 		FROM live_questions q JOIN users u ON u.id = q.user_id WHERE q.session_id = ? ORDER BY q.seq`, sessionID)
 	if err != nil {
 		return nil, fmt.Errorf("store: questions: %w", err)
@@ -405,7 +405,7 @@ func (tx *Tx) SaveChat(ctx context.Context, sessionID int64, c ChatLine) error {
 func (db *DB) RecentChat(ctx context.Context, sessionID int64, n int) ([]ChatLine, error) {
 	rows, err := db.readRows(ctx, `SELECT user_id, name, body, at FROM (
 			SELECT c.id, c.user_id, u.full_name AS name, c.body, c.at FROM live_chat c JOIN users u ON u.id = c.user_id
-			WHERE c.session_id = ? ORDER BY c.id DESC LIMIT ?) ORDER BY id`, sessionID, n)
+			WHERE c.session_id = ? ORDER BY c.id DESC LIMIT ?) AS recent ORDER BY id`, sessionID, n)
 	if err != nil {
 		return nil, fmt.Errorf("store: recent chat: %w", err)
 	}

@@ -9,9 +9,10 @@ import (
 	"github.com/tdkt/tdkt/internal/model"
 )
 
-func TestLiveSessionStore(t *testing.T) {
+func TestLiveSessionStore(t *testing.T) { engines(t, testLiveSessionStore) }
+
+func testLiveSessionStore(t *testing.T, db *DB) {
 	ctx := context.Background()
-	db, _ := openTest(t)
 	prov := mustUnit(t, db, model.Unit{Code: "24", Name: "Tỉnh", Kind: model.KindProvince})
 	xa := mustUnit(t, db, model.Unit{Code: "X1", Name: "Xã", Kind: model.KindCommune, ParentID: prov.ID})
 	other := mustUnit(t, db, model.Unit{Code: "T2", Name: "Tỉnh khác", Kind: model.KindProvince})

@@ -22,7 +22,8 @@ type Visit struct {
 func (tx *Tx) RecordVisits(ctx context.Context, visits []Visit) error {
 	stmt, err := tx.prepare(ctx, `INSERT INTO module_progress (user_id, course_id, module_id, first_seen_at, last_seen_at)
 		VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (user_id, course_id, module_id) DO UPDATE SET last_seen_at = MAX(last_seen_at, excluded.last_seen_at)`)
+		ON CONFLICT (user_id, course_id, module_id) DO UPDATE SET last_seen_at = CASE WHEN excluded.last_seen_at > module_progress.last_seen_at
+			THEN excluded.last_seen_at ELSE module_progress.last_seen_at END`)
 	if err != nil {
 		return fmt.Errorf("store: prepare record visits: %w", err)
 	}
@@ -42,7 +43,7 @@ func (tx *Tx) CompleteModule(ctx context.Context, userID int64, courseID, module
 	_, err := tx.exec(ctx, `INSERT INTO module_progress (user_id, course_id, module_id, first_seen_at, last_seen_at, completed_at)
 		VALUES (?, ?, ?, ?, 0, ?)
 		ON CONFLICT (user_id, course_id, module_id) DO UPDATE SET
-			completed_at = CASE WHEN completed_at = 0 THEN excluded.completed_at ELSE completed_at END`,
+			completed_at = CASE WHEN module_progress.completed_at = 0 THEN excluded.completed_at ELSE module_progress.completed_at END`,
 		userID, courseID, moduleID, ms(at), ms(at))
 	if err != nil {
 		return fmt.Errorf("store: complete module %s/%s for user %d: %w", courseID, moduleID, userID, mapErr(err))

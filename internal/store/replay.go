@@ -10,9 +10,11 @@ import (
 // never past limit (the session's length): watching twice does not count
 // twice.
 func (tx *Tx) AddReplayWatch(ctx context.Context, sessionID, userID int64, seconds, limit float64, now time.Time) error {
-	_, err := tx.exec(ctx, `INSERT INTO live_replay_watch (session_id, user_id, seconds, updated_at) VALUES (?, ?, MIN(?, ?), ?)
-		ON CONFLICT (session_id, user_id) DO UPDATE SET seconds = MIN(?, seconds + excluded.seconds), updated_at = excluded.updated_at`,
-		sessionID, userID, seconds, limit, ms(now), limit)
+	_, err := tx.exec(ctx, `INSERT INTO live_replay_watch (session_id, user_id, seconds, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (session_id, user_id) DO UPDATE SET
+			seconds = CASE WHEN live_replay_watch.seconds + excluded.seconds > ? THEN ? ELSE live_replay_watch.seconds + excluded.seconds END,
+			updated_at = excluded.updated_at`,
+		sessionID, userID, min(seconds, limit), ms(now), limit, limit)
 	if err != nil {
 		return fmt.Errorf("store: replay watch of session %d: %w", sessionID, mapErr(err))
 	}

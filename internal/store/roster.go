@@ -64,7 +64,7 @@ func (db *DB) RosterImport(ctx context.Context, id int64) (model.RosterImport, e
 // RosterImports returns the latest uploads, newest first: all of them, or
 // those of one actor when actorID is not 0. The file contents are left out.
 func (db *DB) RosterImports(ctx context.Context, actorID int64, limit int) ([]model.RosterImport, error) {
-	rows, err := db.readRows(ctx, `SELECT id, actor_id, kind, filename, x'', uploaded_at, imported_at, created, skipped, '', slips_until
+	rows, err := db.readRows(ctx, `SELECT id, actor_id, kind, filename, NULL, uploaded_at, imported_at, created, skipped, '', slips_until
 		FROM roster_imports WHERE ? = 0 OR actor_id = ? ORDER BY id DESC LIMIT ?`, actorID, actorID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: roster imports: %w", err)

@@ -148,5 +148,5 @@ func (db *DB) UsersByID(ctx context.Context, ids []int64) ([]model.User, error) 
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	return db.queryUsers(ctx, `SELECT `+userColumns+` FROM users WHERE id IN (SELECT value FROM json_each(?))`, unitsArg(ids))
+	return db.queryUsers(ctx, `SELECT `+userColumns+` FROM users WHERE id IN (`+db.d.idList()+`)`, unitsArg(ids))
 }

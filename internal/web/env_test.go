@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -23,6 +22,7 @@ import (
 	"github.com/tdkt/tdkt/internal/model"
 	"github.com/tdkt/tdkt/internal/report"
 	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/internal/store/storetest"
 	"github.com/tdkt/tdkt/static"
 )
 
@@ -85,7 +85,7 @@ func newEnvGate(t testing.TB, fsys fs.FS, g *admit.Gate) *env {
 func newEnvWith(t testing.TB, fsys fs.FS, proxies []string, gate *admit.Gate) *env {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "tdkt.db"))
+	db, err := store.Open(ctx, storetest.DSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}
