@@ -13,6 +13,7 @@ import (
 	"github.com/tdkt/tdkt/internal/auth"
 	"github.com/tdkt/tdkt/internal/config"
 	"github.com/tdkt/tdkt/internal/model"
+	"github.com/tdkt/tdkt/internal/store"
 )
 
 // printInvalid prints each field error as a line naming the flag.
@@ -37,6 +38,27 @@ func dataFlag(fset *flag.FlagSet) *string {
 	return fset.String("data", cfg.DataDir, "data folder holding tdkt.db (env TDKT_DATA)")
 }
 
+// where says which database a command works on: the SQLite file of a data
+// folder, or a PostgreSQL database.
+type where struct{ data, database *string }
+
+func storeFlags(fset *flag.FlagSet) where {
+	cfg := config.Defaults()
+	_ = cfg.FromEnv(os.Getenv)
+	return where{data: dataFlag(fset),
+		database: fset.String("database", cfg.Database, "postgres:// URL of the PostgreSQL database, instead of tdkt.db in the data folder (env TDKT_DATABASE)")}
+}
+
+func (w where) open(ctx context.Context) (*store.DB, error) {
+	if *w.database != "" {
+		if !store.IsPostgres(*w.database) {
+			return nil, fmt.Errorf("--database (env TDKT_DATABASE) must be a postgres:// URL")
+		}
+		return store.Open(ctx, *w.database)
+	}
+	return openStore(ctx, *w.data)
+}
+
 // readPassword takes the first line of stdin when it is a pipe or a file; on a
 // terminal (or empty input) it returns "" so a password is generated instead.
 func readPassword(stdin io.Reader) (string, error) {
@@ -59,7 +81,7 @@ func createUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	name := fset.String("name", "", "full name, e.g. \"Nguyễn Văn An\"")
 	role := fset.String("role", "trainee", "admin, trainer or trainee")
 	unit := fset.String("unit", "", "code of the unit the user belongs to")
-	data := dataFlag(fset)
+	data := storeFlags(fset)
 	if err := fset.Parse(args); err != nil {
 		return 2
 	}
@@ -73,7 +95,7 @@ func createUser(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		pw = auth.GeneratePassword()
 	}
 	ctx := context.Background()
-	db, err := openStore(ctx, *data)
+	db, err := data.open(ctx)
 	if err != nil {
 		fmt.Fprintln(stderr, "tdkt user create:", err)
 		return 1
@@ -102,12 +124,12 @@ func createUnit(args []string, stdout, stderr io.Writer) int {
 	name := fset.String("name", "", "unit name, e.g. \"Xã An Phú\"")
 	kind := fset.String("kind", "", "tinh, thanh_pho, xa, phuong, dac_khu, so_nganh, bo_nganh or don_vi")
 	parent := fset.String("parent", "", "code of the parent unit (province-level for communes and agencies)")
-	data := dataFlag(fset)
+	data := storeFlags(fset)
 	if err := fset.Parse(args); err != nil {
 		return 2
 	}
 	ctx := context.Background()
-	db, err := openStore(ctx, *data)
+	db, err := data.open(ctx)
 	if err != nil {
 		fmt.Fprintln(stderr, "tdkt unit create:", err)
 		return 1

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -21,6 +22,9 @@ func backupCmd(args []string, stdout, stderr io.Writer) int {
 	to := fset.String("to", "", "new file to write the backup into, e.g. /backup/tdkt-2026-11-30.db")
 	data := dataFlag(fset)
 	if err := fset.Parse(args); err != nil {
+		return 2
+	}
+	if pgRefused(stderr, "backup") {
 		return 2
 	}
 	if *to == "" || fset.NArg() > 0 {
@@ -43,6 +47,9 @@ func restoreCmd(args []string, stdout, stderr io.Writer) int {
 	from := fset.String("from", "", "backup file to restore")
 	data := dataFlag(fset)
 	if err := fset.Parse(args); err != nil {
+		return 2
+	}
+	if pgRefused(stderr, "restore") {
 		return 2
 	}
 	if *from == "" || fset.NArg() > 0 {
@@ -85,4 +92,14 @@ func scheduleBackups(ctx context.Context, src, dir string, every time.Duration, 
 			slog.Info("scheduled backup", "file", f, "took", time.Since(start).Round(time.Millisecond))
 		}
 	}
+}
+
+// pgRefused says, when TDKT_DATABASE names a PostgreSQL database, that
+// backup and restore are about the SQLite file: PostgreSQL has its own.
+func pgRefused(stderr io.Writer, cmd string) bool {
+	if os.Getenv("TDKT_DATABASE") == "" {
+		return false
+	}
+	fmt.Fprintf(stderr, "tdkt %s: TDKT_DATABASE names a PostgreSQL database; tdkt %s copies the SQLite file of a data folder. Use pg_dump and pg_restore (see docs/scaling.md)\n", cmd, cmd)
+	return true
 }

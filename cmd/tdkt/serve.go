@@ -66,6 +66,10 @@ func serve(args []string, stdout, stderr io.Writer, demoMode bool) int {
 		fmt.Fprintln(stderr, "tdkt serve:", err)
 		return 2
 	}
+	if err := cfg.CheckCluster(); err != nil {
+		fmt.Fprintln(stderr, "tdkt serve:", err)
+		return 2
+	}
 	if cfg.LogFormat == "json" {
 		// One JSON object per line, for a log collector (Loki, ELK).
 		slog.SetDefault(slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
@@ -149,10 +153,16 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%s: %w", cfg.DataDir, err)
 	}
 	defer unlock()
-	db, err := openStore(ctx, cfg.DataDir)
+	var db *store.DB
+	if cfg.Database != "" {
+		db, err = store.Open(ctx, cfg.Database)
+	} else {
+		db, err = openStore(ctx, cfg.DataDir)
+	}
 	if err != nil {
 		return err
 	}
+	slog.Info("database open", "engine", db.Engine())
 	defer func() {
 		if err := db.Close(); err != nil {
 			slog.Error("close database", "err", err)
@@ -190,7 +200,11 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 	metrics := metric.New()
 	batch.Observe(metrics.BatchObserver("exam"))
 	exams := exam.New(db, batch, cat)
-	go exams.Run(ctx, 5*time.Second)
+	node := nodeName(cfg.Node)
+	// Deadlines pass on every node's clock alike; one node submits the
+	// attempts past theirs.
+	go repeat(ctx, 5*time.Second, "submitted attempts at their deadline",
+		solo(db, node, "submit-expired", 20*time.Second, time.Now, exams.SubmitExpired))
 	// Live rooms write presence, answers and marks through their own batcher,
 	// so a storm of poll answers costs one commit per batch.
 	liveWrites := store.NewBatcher(db, 1024, 5*time.Millisecond)
@@ -230,11 +244,23 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 		ErrorLog: slog.NewLogLogger(slog.Default().Handler(), slog.LevelWarn)}
 	fmt.Fprintf(stdout, "tdkt %s listening on http://%s (data %s)\n", version, ln.Addr(), cfg.DataDir)
 
-	go hourly(ctx, "purge expired sessions", func() (int, error) { n, err := accounts.PurgeSessions(ctx); return int(n), err })
-	// Recordings whose keeping time (the trainer's choice, a year by default) is over.
-	go hourly(ctx, "remove recordings past their keeping time", func() (int, error) { return live.Sweep(rooms.RecordDir(), time.Now()) })
+	// The hourly sweeps run on one node of several (solo): their leases
+	// outlast an hour by half, so a dead holder's sweep moves to another
+	// node within ninety minutes.
+	hourly := func(name, what string, job func(context.Context) (int, error)) {
+		go repeat(ctx, time.Hour, what, solo(db, node, name, 90*time.Minute, time.Now, job))
+	}
+	hourly("purge-sessions", "purge expired sessions", func(ctx context.Context) (int, error) {
+		n, err := accounts.PurgeSessions(ctx)
+		return int(n), err
+	})
+	// Recordings whose keeping time (the trainer's choice, a year by default)
+	// is over. Nodes share the recordings folder (docs/scaling.md).
+	hourly("sweep-recordings", "remove recordings past their keeping time", func(context.Context) (int, error) {
+		return live.Sweep(rooms.RecordDir(), time.Now())
+	})
 	// Keys of practice answers queued offline, once no phone can send them again.
-	go hourly(ctx, "forget old keys of queued answers", func() (int, error) { return exams.ForgetClientKeys(ctx) })
+	hourly("forget-client-keys", "forget old keys of queued answers", exams.ForgetClientKeys)
 	if cfg.DebugAddr != "" {
 		dln, err := net.Listen("tcp", cfg.DebugAddr)
 		if err != nil {
@@ -278,13 +304,13 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// hourly runs job now and then every hour until ctx ends, logging what it
-// did (a count of things removed) or why it failed.
-func hourly(ctx context.Context, what string, job func() (int, error)) {
-	t := time.NewTicker(time.Hour)
+// repeat runs job now and then every interval until ctx ends, logging what
+// it did (a count of things done) or why it failed.
+func repeat(ctx context.Context, every time.Duration, what string, job func(context.Context) (int, error)) {
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		if n, err := job(); err != nil && ctx.Err() == nil {
+		if n, err := job(ctx); err != nil && ctx.Err() == nil {
 			slog.Warn(what, "err", err)
 		} else if n > 0 {
 			slog.Info(what, "count", n)

@@ -19,8 +19,17 @@ import (
 
 // Config is every setting of the server.
 type Config struct {
-	Addr           string        // listen address
-	DataDir        string        // holds tdkt.db
+	Addr    string // listen address
+	DataDir string // holds tdkt.db (SQLite) and the recordings
+	// Database, when set, is a postgres:// URL: the data lives in that
+	// PostgreSQL instead of tdkt.db, so several nodes can share it.
+	Database string
+	// Nats, when set, is the nats:// URL of the NATS server through which
+	// several nodes share live rooms and tell each other what changed.
+	Nats string
+	// Node names this process among the nodes (logs, room leases); empty:
+	// the host name and process id.
+	Node           string
 	ContentDir     string        // empty: the content embedded in the binary
 	Demo           bool          // seed a demo province and print its logins
 	SecureCookies  bool          // Secure cookies on plain HTTP, for a TLS proxy in front
@@ -84,6 +93,11 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	}
 	if v := getenv("TDKT_DATA"); v != "" {
 		c.DataDir = v
+	}
+	for env, dst := range map[string]*string{"TDKT_DATABASE": &c.Database, "TDKT_NATS": &c.Nats, "TDKT_NODE": &c.Node} {
+		if v := getenv(env); v != "" {
+			*dst = v
+		}
 	}
 	if v := getenv("TDKT_CONTENT"); v != "" {
 		c.ContentDir = v
@@ -166,7 +180,34 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	if err := c.CheckOps(); err != nil {
 		return err
 	}
+	if err := c.CheckCluster(); err != nil {
+		return err
+	}
 	return c.CheckBackup()
+}
+
+// CheckCluster checks the settings for several nodes: a PostgreSQL URL,
+// a NATS URL, and NATS only with a shared database (nodes that each kept
+// their own SQLite file would each see a different platform).
+func (c Config) CheckCluster() error {
+	if c.Database != "" && !strings.HasPrefix(c.Database, "postgres://") && !strings.HasPrefix(c.Database, "postgresql://") {
+		return fmt.Errorf("config: --database (env TDKT_DATABASE) must be a postgres:// URL, like postgres://tdkt:secret@db:5432/tdkt; leave it empty for SQLite in the data folder")
+	}
+	if c.Nats != "" && !strings.HasPrefix(c.Nats, "nats://") && !strings.HasPrefix(c.Nats, "tls://") {
+		return fmt.Errorf("config: --nats (env TDKT_NATS) must be a nats:// or tls:// URL, like nats://nats:4222, got %q", c.Nats)
+	}
+	if c.Nats != "" && c.Database == "" {
+		return fmt.Errorf("config: --nats (env TDKT_NATS) joins this node to others, which must share one database: set --database (env TDKT_DATABASE) to a postgres:// URL")
+	}
+	if c.Database != "" && c.BackupDir != "" {
+		return fmt.Errorf("config: --backup-dir (env TDKT_BACKUP_DIR) copies the SQLite file; with --database on PostgreSQL, back up with pg_dump or the server's own tools")
+	}
+	for _, r := range c.Node {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return fmt.Errorf("config: --node (env TDKT_NODE) takes letters, digits, '-', '_' and '.', got %q", c.Node)
+		}
+	}
+	return nil
 }
 
 // CheckOps refuses a debug address reachable from other machines (pprof
@@ -224,6 +265,9 @@ func (c Config) Proxies() ([]string, error) {
 func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (env TDKT_ADDR)")
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "data folder holding tdkt.db, created if missing (env TDKT_DATA)")
+	fs.StringVar(&c.Database, "database", c.Database, "postgres:// URL of a PostgreSQL database to use instead of tdkt.db in the data folder (env TDKT_DATABASE)")
+	fs.StringVar(&c.Nats, "nats", c.Nats, "nats:// URL of the NATS server that joins this node to others sharing --database (env TDKT_NATS)")
+	fs.StringVar(&c.Node, "node", c.Node, "name of this node among several; default: host name and process id (env TDKT_NODE)")
 	fs.StringVar(&c.ContentDir, "content", c.ContentDir, "course folder to read instead of the embedded content (env TDKT_CONTENT)")
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "seed a demo province with a trainer and trainees and print their logins")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark cookies Secure even on plain HTTP, behind a TLS proxy (env TDKT_SECURE_COOKIES)")

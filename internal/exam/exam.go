@@ -389,24 +389,6 @@ func (s *Service) SubmitExpired(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// Run submits expired attempts every interval until ctx ends.
-func (s *Service) Run(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if n, err := s.SubmitExpired(ctx); err != nil && ctx.Err() == nil {
-			slog.Error("submit expired attempts", "err", err)
-		} else if n > 0 {
-			slog.Info("submitted attempts at their deadline", "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
 // History returns the user's exam attempts in a course, oldest first.
 func (s *Service) History(ctx context.Context, userID int64, courseID string) ([]model.Attempt, error) {
 	return s.db.Attempts(ctx, userID, courseID, model.AttemptExam)
