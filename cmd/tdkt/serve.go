@@ -254,6 +254,8 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 		n, err := accounts.PurgeSessions(ctx)
 		return int(n), err
 	})
+	// Counts of failed logins kept in the database (PostgreSQL) a day on.
+	hourly("purge-login-failures", "purge old counts of failed logins", accounts.PurgeLoginFailures)
 	// Recordings whose keeping time (the trainer's choice, a year by default)
 	// is over. Nodes share the recordings folder (docs/scaling.md).
 	hourly("sweep-recordings", "remove recordings past their keeping time", func(context.Context) (int, error) {

@@ -54,8 +54,7 @@ const (
 // Service is the accounts service.
 type Service struct {
 	db         *store.DB
-	ips        *ipThrottle
-	pairs      *pairLock
+	throttle   throttle
 	now        func() time.Time
 	sessionTTL time.Duration
 	dummyHash  string
@@ -63,9 +62,15 @@ type Service struct {
 }
 
 // New returns the accounts service; sessions expire after ttl without use.
+// Failed logins are counted in memory on SQLite (one node), and in the
+// database on PostgreSQL, which several nodes may share.
 func New(db *store.DB, ttl time.Duration) *Service {
 	dummy, _ := HashPassword("tdkt-timing-equaliser")
-	return &Service{db: db, ips: newIPThrottle(ipFailureLimit, ipFailureWindow), pairs: newPairLock(accountFreeFailures, accountLockBase, accountLockMax),
+	var th throttle = newMemThrottle()
+	if db.Engine() == "postgres" {
+		th = dbThrottle{db}
+	}
+	return &Service{db: db, throttle: th,
 		now: time.Now, sessionTTL: ttl,
 		dummyHash: dummy, cache: newSessionCache(30*time.Second, 200_000)}
 }
@@ -77,19 +82,19 @@ func (s *Service) SetClock(now func() time.Time) { s.now = now }
 // session token for the cookie.
 func (s *Service) Login(ctx context.Context, username, password, ip, userAgent string) (string, model.User, error) {
 	now := s.now()
-	if blocked, until := s.ips.blocked(ip, now); blocked {
+	if blocked, until := s.throttle.ipBlocked(ctx, ip, now); blocked {
 		return "", model.User{}, &LockedError{Until: until, IP: true}
 	}
 	name := strings.ToLower(strings.TrimSpace(username))
-	if locked, until := s.pairs.locked(name, ip, now); locked {
+	if locked, until := s.throttle.pairLocked(ctx, name, ip, now); locked {
 		return "", model.User{}, &LockedError{Until: until}
 	}
 	// An unknown name and a wrong password are answered alike, after the
 	// same work, and count alike toward the lock of this name from this
 	// address: nothing tells which accounts exist.
 	fail := func() (string, model.User, error) {
-		s.ips.fail(ip, now)
-		if until := s.pairs.fail(name, ip, now); !until.IsZero() && now.Before(until) {
+		s.throttle.ipFail(ctx, ip, now)
+		if until := s.throttle.pairFail(ctx, name, ip, now); !until.IsZero() && now.Before(until) {
 			slog.Warn("login locked after failed attempts", "user", name, "until", until, "ip", ip)
 			return "", model.User{}, &LockedError{Until: until}
 		}
@@ -110,7 +115,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 	if !ok {
 		return fail()
 	}
-	s.pairs.reset(name, ip)
+	s.throttle.pairReset(ctx, name, ip)
 	if u.Disabled {
 		return "", model.User{}, ErrDisabled
 	}
@@ -217,4 +222,15 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n]
+}
+
+// PurgeLoginFailures deletes counts of failed logins that no longer lock
+// anything (kept a day after the last failure), where the database keeps
+// them; it returns how many went.
+func (s *Service) PurgeLoginFailures(ctx context.Context) (int, error) {
+	if _, ok := s.throttle.(dbThrottle); !ok {
+		return 0, nil
+	}
+	now := s.now()
+	return s.db.PurgeLoginFailures(ctx, now.Add(-24*time.Hour), now)
 }

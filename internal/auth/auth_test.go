@@ -167,8 +167,22 @@ func TestUnitRulesFollowTwoLevelGovernment(t *testing.T) {
 	}
 }
 
+// The throttle's rules hold whether the counts are kept in memory (one
+// node) or in the database (several nodes).
 func TestLoginThrottlesAccountAndAddress(t *testing.T) {
-	s, _ := newService(t)
+	t.Run("memory", func(t *testing.T) {
+		s, _ := newService(t)
+		s.throttle = newMemThrottle()
+		testLoginThrottles(t, s)
+	})
+	t.Run("database", func(t *testing.T) {
+		s, db := newService(t)
+		s.throttle = dbThrottle{db}
+		testLoginThrottles(t, s)
+	})
+}
+
+func testLoginThrottles(t *testing.T, s *Service) {
 	seedUnits(t, s)
 	ctx := context.Background()
 	now := time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)

@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -10,12 +12,14 @@ import (
 // sessionCache keeps recently used sessions in memory so a page view does
 // not need a database round trip to learn who is asking. Every change to a
 // session or its user goes through this process and drops the entries it
-// affects; the short TTL bounds staleness for changes made outside it.
+// affects; with several nodes, tell passes each drop to the others (Share);
+// the short TTL bounds staleness for changes made outside them.
 type sessionCache struct {
 	mu      sync.RWMutex
 	ttl     time.Duration
 	max     int
 	entries map[string]cachedSession
+	tell    func(key string) // nil on one node
 }
 
 type cachedSession struct {
@@ -49,6 +53,13 @@ func (c *sessionCache) put(hash string, e cachedSession) {
 }
 
 func (c *sessionCache) drop(hash string) {
+	c.forgetSession(hash)
+	if c.tell != nil {
+		c.tell("s:" + hash)
+	}
+}
+
+func (c *sessionCache) forgetSession(hash string) {
 	c.mu.Lock()
 	delete(c.entries, hash)
 	c.mu.Unlock()
@@ -56,6 +67,13 @@ func (c *sessionCache) drop(hash string) {
 
 // dropUser forgets every session of a user, after a change to the account.
 func (c *sessionCache) dropUser(userID int64) {
+	c.forgetUser(userID)
+	if c.tell != nil {
+		c.tell("u:" + strconv.FormatInt(userID, 10))
+	}
+}
+
+func (c *sessionCache) forgetUser(userID int64) {
 	c.mu.Lock()
 	for k, e := range c.entries {
 		if e.user.ID == userID {
@@ -63,4 +81,22 @@ func (c *sessionCache) dropUser(userID int64) {
 		}
 	}
 	c.mu.Unlock()
+}
+
+// Share connects the session cache to the other nodes: tell is called with
+// every entry this node drops (a logout, a changed account), for the
+// others to Forget. Call it before serving.
+func (s *Service) Share(tell func(key string)) { s.cache.tell = tell }
+
+// Forget drops what another node reported with tell: "s:<token hash>" or
+// "u:<user id>". Anything else is ignored.
+func (s *Service) Forget(key string) {
+	switch {
+	case strings.HasPrefix(key, "s:"):
+		s.cache.forgetSession(key[2:])
+	case strings.HasPrefix(key, "u:"):
+		if id, err := strconv.ParseInt(key[2:], 10, 64); err == nil {
+			s.cache.forgetUser(id)
+		}
+	}
 }

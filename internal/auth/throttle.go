@@ -1,8 +1,12 @@
 package auth
 
 import (
+	"context"
+	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/tdkt/tdkt/internal/store"
 )
 
 // ipThrottle counts failed logins per client address in memory. Commune
@@ -121,4 +125,97 @@ func (l *pairLock) reset(username, ip string) {
 	l.mu.Lock()
 	delete(l.entries, pairKey(username, ip))
 	l.mu.Unlock()
+}
+
+// throttle is where failed logins are counted: in memory on one node, in
+// the database when several nodes share it.
+type throttle interface {
+	ipBlocked(ctx context.Context, ip string, now time.Time) (bool, time.Time)
+	ipFail(ctx context.Context, ip string, now time.Time)
+	pairLocked(ctx context.Context, name, ip string, now time.Time) (bool, time.Time)
+	pairFail(ctx context.Context, name, ip string, now time.Time) time.Time
+	pairReset(ctx context.Context, name, ip string)
+}
+
+// memThrottle keeps the counts in this process.
+type memThrottle struct {
+	ips   *ipThrottle
+	pairs *pairLock
+}
+
+func newMemThrottle() memThrottle {
+	return memThrottle{ips: newIPThrottle(ipFailureLimit, ipFailureWindow),
+		pairs: newPairLock(accountFreeFailures, accountLockBase, accountLockMax)}
+}
+
+func (m memThrottle) ipBlocked(_ context.Context, ip string, now time.Time) (bool, time.Time) {
+	return m.ips.blocked(ip, now)
+}
+func (m memThrottle) ipFail(_ context.Context, ip string, now time.Time) { m.ips.fail(ip, now) }
+func (m memThrottle) pairLocked(_ context.Context, name, ip string, now time.Time) (bool, time.Time) {
+	return m.pairs.locked(name, ip, now)
+}
+func (m memThrottle) pairFail(_ context.Context, name, ip string, now time.Time) time.Time {
+	return m.pairs.fail(name, ip, now)
+}
+func (m memThrottle) pairReset(_ context.Context, name, ip string) { m.pairs.reset(name, ip) }
+
+// dbThrottle keeps the counts in the database, for several nodes: the same
+// rules as memThrottle, and the same limits whichever node a request
+// reaches. A database error lets the login go on (logged): the database
+// being down fails the login anyway, and a throttle must not lock everyone
+// out on a hiccup.
+type dbThrottle struct{ db *store.DB }
+
+func ipKey(ip string) string           { return "ip:" + ip }
+func pairDBKey(name, ip string) string { return "pair:" + name + " " + ip }
+
+func (d dbThrottle) ipBlocked(ctx context.Context, ip string, now time.Time) (bool, time.Time) {
+	f, err := d.db.LoginFailure(ctx, ipKey(ip))
+	if err != nil {
+		slog.Warn("read the login throttle", "err", err)
+		return false, time.Time{}
+	}
+	end := f.FirstAt.Add(ipFailureWindow)
+	if f.Failures < ipFailureLimit || !now.Before(end) {
+		return false, time.Time{}
+	}
+	return true, end
+}
+
+func (d dbThrottle) ipFail(ctx context.Context, ip string, now time.Time) {
+	if _, err := d.db.AddLoginFailure(ctx, ipKey(ip), now, now.Add(-ipFailureWindow), true, nil); err != nil {
+		slog.Warn("count a failed login", "err", err)
+	}
+}
+
+func (d dbThrottle) pairLocked(ctx context.Context, name, ip string, now time.Time) (bool, time.Time) {
+	f, err := d.db.LoginFailure(ctx, pairDBKey(name, ip))
+	if err != nil {
+		slog.Warn("read the login throttle", "err", err)
+		return false, time.Time{}
+	}
+	if !now.Before(f.LockedUntil) {
+		return false, time.Time{}
+	}
+	return true, f.LockedUntil
+}
+
+func (d dbThrottle) pairFail(ctx context.Context, name, ip string, now time.Time) time.Time {
+	f, err := d.db.AddLoginFailure(ctx, pairDBKey(name, ip), now, now.Add(-24*time.Hour), false, func(n int) time.Time {
+		if n < accountFreeFailures {
+			return time.Time{}
+		}
+		return now.Add(min(accountLockBase<<min(n-accountFreeFailures, 10), accountLockMax))
+	})
+	if err != nil {
+		slog.Warn("count a failed login", "err", err)
+	}
+	return f.LockedUntil
+}
+
+func (d dbThrottle) pairReset(ctx context.Context, name, ip string) {
+	if err := d.db.ClearLoginFailures(ctx, pairDBKey(name, ip)); err != nil {
+		slog.Warn("clear the login throttle", "err", err)
+	}
 }

@@ -82,6 +82,25 @@ type Tracker struct {
 	epoch uint64
 	// afterRead is a test hook run between a miss's read and its caching.
 	afterRead func()
+	// tell passes the users whose progress this node wrote to the other
+	// nodes, which Forget their cached copies; nil on one node.
+	tell func(userIDs []int64)
+}
+
+// Share connects the progress cache to the other nodes: tell is called
+// with the users whose progress this node wrote, for the others to Forget.
+// With several nodes a trainee's requests may land on any of them, and the
+// cache is exact only for writes it sees. Call it before serving.
+func (t *Tracker) Share(tell func(userIDs []int64)) { t.tell = tell }
+
+// Forget drops the cached progress of users another node wrote.
+func (t *Tracker) Forget(userIDs []int64) {
+	t.mu.Lock()
+	t.epoch++ // a read in flight must not cache what it read before the write
+	for _, id := range userIDs {
+		delete(t.users, id)
+	}
+	t.mu.Unlock()
 }
 
 type cachedProgress struct {
@@ -157,6 +176,9 @@ func (t *Tracker) Complete(ctx context.Context, userID int64, m *Module, at time
 		c.modules[key(m.Course.ID, m.ID)] = mp
 	}
 	t.mu.Unlock()
+	if t.tell != nil {
+		t.tell([]int64{userID})
+	}
 	return nil
 }
 
@@ -272,6 +294,17 @@ func (t *Tracker) flush(ctx context.Context) error {
 	t.mu.Unlock()
 	if err != nil {
 		return fmt.Errorf("course: flush %d visits: %w", len(batch), err)
+	}
+	if t.tell != nil {
+		users := make([]int64, 0, len(batch))
+		seen := map[int64]bool{}
+		for _, v := range batch {
+			if !seen[v.UserID] {
+				seen[v.UserID] = true
+				users = append(users, v.UserID)
+			}
+		}
+		t.tell(users)
 	}
 	return nil
 }

@@ -48,6 +48,22 @@ type Service struct {
 	// attempt is open and in time, so a stale entry cannot let an answer in.
 	mu   sync.RWMutex
 	open map[int64]model.Attempt
+	// tell passes the attempts this node closed to the other nodes, which
+	// Forget them; nil on one node.
+	tell func(attemptID int64)
+}
+
+// Share connects the cache of open attempts to the other nodes: tell is
+// called with each attempt this node closed, for the others to Forget, so
+// that a trainee who submits on one node is not shown the attempt as open
+// by another. Call it before serving.
+func (s *Service) Share(tell func(attemptID int64)) { s.tell = tell }
+
+// Forget drops an attempt another node closed.
+func (s *Service) Forget(attemptID int64) {
+	s.mu.Lock()
+	delete(s.open, attemptID)
+	s.mu.Unlock()
 }
 
 // maxCached bounds the cache; past it the cache starts afresh.
@@ -326,6 +342,9 @@ func (s *Service) submit(ctx context.Context, a model.Attempt, auto bool) (model
 	err = s.batch.Do(ctx, func(tx *store.Tx) error { return tx.SubmitAttempt(ctx, a, scores) })
 	if err == nil || errors.Is(err, store.ErrClosed) {
 		s.forget(a.ID)
+		if s.tell != nil {
+			s.tell(a.ID)
+		}
 	}
 	if errors.Is(err, store.ErrClosed) {
 		return a, ErrSubmitted
