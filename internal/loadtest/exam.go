@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -39,6 +38,9 @@ type ExamConfig struct {
 	Step         time.Duration // how long each step starts trainees
 	Target       time.Duration // the p99 a step must stay under
 	Log          io.Writer
+	// Database, when set, is a PostgreSQL administrative URL: our own
+	// server keeps its data in a new database there instead of SQLite.
+	Database string
 }
 
 // ExamSummary is what the exam storm measured.
@@ -91,11 +93,16 @@ func Exam(ctx context.Context, cfg ExamConfig) (ExamSummary, error) {
 			return ExamSummary{}, fmt.Errorf("loadtest: temp dir: %w", err)
 		}
 		defer os.RemoveAll(dir)
-		logf("seeding %d trainees with sessions in %s", cfg.Trainees, dir)
-		if logins, sessions, err = seedWithSessions(ctx, filepath.Join(dir, "tdkt.db"), cfg.Trainees, true); err != nil {
+		dsn, args, drop, err := dataAt(ctx, dir, cfg.Database)
+		if err != nil {
 			return ExamSummary{}, err
 		}
-		url, stop, err := startServer(ctx, cfg.Exe, dir)
+		defer drop()
+		logf("seeding %d trainees with sessions in %s", cfg.Trainees, dir)
+		if logins, sessions, err = seedWithSessions(ctx, dsn, cfg.Trainees, true); err != nil {
+			return ExamSummary{}, err
+		}
+		url, stop, err := startServer(ctx, cfg.Exe, dir, args...)
 		if err != nil {
 			return ExamSummary{}, err
 		}

@@ -42,6 +42,9 @@ type PagesConfig struct {
 	Warmup      time.Duration // requests before measuring, not counted
 	Requests    int           // stop after this many measured requests (0: no limit)
 	Log         io.Writer     // progress messages
+	// Database, when set, is a PostgreSQL administrative URL: our own
+	// server keeps its data in a new database there instead of SQLite.
+	Database string
 }
 
 // Summary is what the run measured.
@@ -82,11 +85,16 @@ func Pages(ctx context.Context, cfg PagesConfig) (Summary, error) {
 			return Summary{}, fmt.Errorf("loadtest: temp dir: %w", err)
 		}
 		defer os.RemoveAll(dir)
-		logf("seeding %d trainees in %s", cfg.Users, dir)
-		if logins, err = seed(ctx, filepath.Join(dir, "tdkt.db"), cfg.Users); err != nil {
+		dsn, args, drop, err := dataAt(ctx, dir, cfg.Database)
+		if err != nil {
 			return Summary{}, err
 		}
-		url, stop, err := startServer(ctx, cfg.Exe, dir)
+		defer drop()
+		logf("seeding %d trainees in %s", cfg.Users, dir)
+		if logins, err = seed(ctx, dsn, cfg.Users); err != nil {
+			return Summary{}, err
+		}
+		url, stop, err := startServer(ctx, cfg.Exe, dir, args...)
 		if err != nil {
 			return Summary{}, err
 		}
@@ -411,20 +419,34 @@ var listening = regexp.MustCompile(`listening on (http://\S+)`)
 
 // startServer runs `tdkt serve` as a separate process on a free loopback
 // port, so the load generator and the server do not share a Go runtime.
-func startServer(ctx context.Context, exe, dataDir string) (string, func(), error) {
-	url, stop, _, err := startServerPID(ctx, exe, dataDir)
+func startServer(ctx context.Context, exe, dataDir string, args ...string) (string, func(), error) {
+	url, stop, _, err := startServerPID(ctx, exe, dataDir, args...)
 	return url, stop, err
 }
 
+// dataAt says where a load test's own server keeps its data: tdkt.db in
+// dir, or, given the URL of a PostgreSQL administrative database, a new
+// database dropped afterwards. args are the server's flags for it.
+func dataAt(ctx context.Context, dir, admin string) (dsn string, args []string, drop func(), err error) {
+	if admin == "" {
+		return filepath.Join(dir, "tdkt.db"), nil, func() {}, nil
+	}
+	dsn, dropDB, err := store.CreateDatabase(ctx, admin, fmt.Sprintf("tdkt_loadtest_%d", time.Now().UnixNano()))
+	if err != nil {
+		return "", nil, nil, fmt.Errorf("loadtest: %w", err)
+	}
+	return dsn, []string{"--database", dsn}, func() { _ = dropDB() }, nil
+}
+
 // startServerPID is startServer that also returns the server's process id.
-func startServerPID(ctx context.Context, exe, dataDir string) (string, func(), int, error) {
+func startServerPID(ctx context.Context, exe, dataDir string, args ...string) (string, func(), int, error) {
 	if exe == "" {
 		var err error
 		if exe, err = os.Executable(); err != nil {
 			return "", nil, 0, fmt.Errorf("loadtest: find tdkt binary: %w", err)
 		}
 	}
-	cmd := exec.Command(exe, "serve", "--addr", "127.0.0.1:0", "--data", dataDir)
+	cmd := exec.Command(exe, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dataDir}, args...)...)
 	cmd.Env = append(os.Environ(), "TDKT_ADDR=", "TDKT_CONTENT=")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
