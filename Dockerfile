@@ -15,8 +15,8 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates tzdata wget \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home /var/lib/tdkt tdkt \
- && mkdir -p /var/lib/tdkt /var/backups/tdkt \
- && chown tdkt /var/lib/tdkt /var/backups/tdkt
+ && mkdir -p /var/lib/tdkt/recordings /var/backups/tdkt \
+ && chown tdkt /var/lib/tdkt /var/lib/tdkt/recordings /var/backups/tdkt
 COPY --from=build /out/tdkt /usr/local/bin/tdkt
 USER tdkt
 WORKDIR /var/lib/tdkt
