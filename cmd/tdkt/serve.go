@@ -230,7 +230,7 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 	certs := certificate.New(db, cat, certificate.Config{Issuer: cfg.CertIssuer, SignerTitle: cfg.CertSignerRole,
 		SignerName: cfg.CertSigner, Place: cfg.CertPlace, Location: loc}, static.Fonts, live.CertAttendance{S: sessions})
 	handler, err := web.New(web.Deps{Auth: accounts, Catalog: cat, Tracker: tracker, Exams: exams, Certs: certs, Live: rooms, Sessions: sessions, BaseURL: cfg.BaseURL, Static: static.FS,
-		Health: db.Ping, Version: version, SecureCookies: cfg.SecureCookies, SessionTTL: cfg.SessionTTL,
+		Health: db.Ping, Version: version, Node: clusterNode(cfg, node), SecureCookies: cfg.SecureCookies, SessionTTL: cfg.SessionTTL,
 		Clock: time.Now, Location: loc, Council: cfg.CertIssuer, TrustedProxies: proxies, Metrics: metrics, MetricsToken: cfg.MetricsToken, Gate: gate, Enrolments: course.NewEnrolments(db, cat), Progress: report.NewProgress(db, sessions.CourseAttendance)})
 	if err != nil {
 		return err

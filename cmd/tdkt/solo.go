@@ -6,6 +6,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/tdkt/tdkt/internal/config"
 	"github.com/tdkt/tdkt/internal/store"
 )
 
@@ -43,4 +44,13 @@ func solo(db *store.DB, node, name string, ttl time.Duration, now func() time.Ti
 		}
 		return job(ctx)
 	}
+}
+
+// clusterNode is the node name shown by /healthz: only when nodes share a
+// database, where telling them apart matters.
+func clusterNode(cfg config.Config, node string) string {
+	if cfg.Database == "" {
+		return ""
+	}
+	return node
 }

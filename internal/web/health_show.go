@@ -25,5 +25,9 @@ func (h *handler) showHealth(c *gin.Context) {
 		state = "degraded"
 	}
 	c.Header("Cache-Control", "no-store")
-	c.JSON(status, gin.H{"status": state, "version": h.version, "database": db})
+	body := gin.H{"status": state, "version": h.version, "database": db}
+	if h.node != "" {
+		body["node"] = h.node
+	}
+	c.JSON(status, body)
 }

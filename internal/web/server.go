@@ -25,19 +25,23 @@ import (
 
 // Deps is what the web layer needs from the rest of the program.
 type Deps struct {
-	Auth          *auth.Service
-	Catalog       *course.Catalog
-	Tracker       *course.Tracker
-	Exams         *exam.Service
-	Certs         *certificate.Service
-	Live          *live.Manager
-	Sessions      *live.Sessions
-	Enrolments    *course.Enrolments
-	Progress      *report.Progress
-	BaseURL       string // public address for certificate links; empty: taken from each request
-	Static        fs.FS
-	Health        func(ctx context.Context) error
-	Version       string
+	Auth       *auth.Service
+	Catalog    *course.Catalog
+	Tracker    *course.Tracker
+	Exams      *exam.Service
+	Certs      *certificate.Service
+	Live       *live.Manager
+	Sessions   *live.Sessions
+	Enrolments *course.Enrolments
+	Progress   *report.Progress
+	BaseURL    string // public address for certificate links; empty: taken from each request
+	Static     fs.FS
+	Health     func(ctx context.Context) error
+	Version    string
+	// Node names this process among several nodes (shown by /healthz, so
+	// that an operator behind the proxy can tell which node answered);
+	// empty on one node.
+	Node          string
 	SecureCookies bool          // set the Secure flag even on plain HTTP (behind a TLS proxy)
 	SessionTTL    time.Duration // cookie lifetime; matches the server-side session
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For gives the
@@ -76,6 +80,7 @@ type handler struct {
 	baseURL  string
 	health   func(ctx context.Context) error
 	version  string
+	node     string
 	secure   bool
 	ttl      time.Duration
 	now      func() time.Time
@@ -115,7 +120,7 @@ func New(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &handler{auth: d.Auth, cat: d.Catalog, tracker: d.Tracker, exams: d.Exams, certs: d.Certs, live: d.Live, lives: d.Sessions, enrol: d.Enrolments, prog: d.Progress, baseURL: d.BaseURL, health: d.Health, version: d.Version,
+	h := &handler{auth: d.Auth, cat: d.Catalog, tracker: d.Tracker, exams: d.Exams, certs: d.Certs, live: d.Live, lives: d.Sessions, enrol: d.Enrolments, prog: d.Progress, baseURL: d.BaseURL, health: d.Health, version: d.Version, node: d.Node,
 		secure: d.SecureCookies, ttl: d.SessionTTL, now: d.Clock, loc: d.Location, council: d.Council, pages: pg, assets: as, bodies: map[bodyKey]*fragment{},
 		metrics: d.Metrics, mtoken: d.MetricsToken, gate: d.Gate, rests: newRestCache(8192)}
 	h.headers = newSecurityHeaders(as.styleHash)
