@@ -103,3 +103,62 @@ func pgRefused(stderr io.Writer, cmd string) bool {
 	fmt.Fprintf(stderr, "tdkt %s: TDKT_DATABASE names a PostgreSQL database; tdkt %s copies the SQLite file of a data folder. Use pg_dump and pg_restore (see docs/scaling.md)\n", cmd, cmd)
 	return true
 }
+
+// moveCmd copies the SQLite database of a stopped server's data folder into
+// an empty PostgreSQL database, for a platform moving to several nodes.
+func moveCmd(args []string, stdout, stderr io.Writer) int {
+	fset := flag.NewFlagSet("move-to-postgres", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	to := fset.String("to", "", "postgres:// URL of an empty PostgreSQL database, e.g. postgres://tdkt:secret@db:5432/tdkt")
+	data := dataFlag(fset)
+	if err := fset.Parse(args); err != nil {
+		return 2
+	}
+	if !store.IsPostgres(*to) || fset.NArg() > 0 {
+		fmt.Fprintln(stderr, "tdkt move-to-postgres: give the PostgreSQL database with --to postgres://…")
+		return 2
+	}
+	path := filepath.Join(*data, "tdkt.db")
+	if _, err := os.Stat(path); err != nil {
+		fmt.Fprintf(stderr, "tdkt move-to-postgres: no database at %s (--data)\n", path)
+		return 1
+	}
+	unlock, err := store.Lock(*data)
+	if errors.Is(err, store.ErrInUse) {
+		fmt.Fprintf(stderr, "tdkt move-to-postgres: a running server holds %s; stop it first, so that nothing changes during the copy\n", *data)
+		return 1
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "tdkt move-to-postgres:", err)
+		return 1
+	}
+	defer unlock()
+	ctx := context.Background()
+	src, err := store.Open(ctx, path)
+	if err != nil {
+		fmt.Fprintln(stderr, "tdkt move-to-postgres:", err)
+		return 1
+	}
+	defer src.Close()
+	dst, err := store.Open(ctx, *to)
+	if err != nil {
+		fmt.Fprintln(stderr, "tdkt move-to-postgres:", err)
+		return 1
+	}
+	defer dst.Close()
+	start := time.Now()
+	counts, err := src.CopyTo(ctx, dst, func(table string, rows int64) {
+		fmt.Fprintf(stdout, "  %-24s %d\n", table, rows)
+	})
+	if err != nil {
+		fmt.Fprintln(stderr, "tdkt move-to-postgres:", err, "(nothing was written)")
+		return 1
+	}
+	var total int64
+	for _, c := range counts {
+		total += c.Rows
+	}
+	fmt.Fprintf(stdout, "copied %d rows of %d tables in %s and checked the counts; start the nodes with --database on it\n",
+		total, len(counts), time.Since(start).Round(time.Millisecond))
+	return 0
+}

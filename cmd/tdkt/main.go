@@ -26,6 +26,9 @@ Usage:
   tdkt loadtest live [--participants 10000] [--ramp 10s] [--slides 5]
   tdkt backup --to FILE [--data DIR]     copy the database, server running or not
   tdkt restore --from FILE [--data DIR]  put a backup in place (server stopped)
+  tdkt move-to-postgres --to URL [--data DIR]
+                                         copy the SQLite database into a new PostgreSQL
+                                         database, to run several nodes (server stopped)
   tdkt loadtest crash [--kills 20] [--trainees 40] [--seed N]
   tdkt version
 `
@@ -79,6 +82,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return backupCmd(args, stdout, stderr)
 	case "restore":
 		return restoreCmd(args, stdout, stderr)
+	case "move-to-postgres":
+		return moveCmd(args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "tdkt", version)
 		return 0
