@@ -174,8 +174,31 @@ func loadtestLive(args []string, stdout, stderr io.Writer) int {
 	maxN := fset.Int("max", 19000, "with --find-capacity: the largest room tried (one open file per connection on each side)")
 	growth := fset.Float64("growth", 1.25, "with --find-capacity: each step's room is the last one's times this")
 	target := fset.Duration("target", 300*time.Millisecond, "with --find-capacity: the slide p99 a step must stay under")
+	nodes := fset.Int("nodes", 0, "run the session over this many tdkt nodes (2 or more) sharing a new PostgreSQL database (--database) and NATS (--nats, or a nats-server started here); each node after the first gets its share of participants from a follower process")
+	database := fset.String("database", "", "with --nodes: postgres:// URL of an administrative database, where a new database is made for the run")
+	natsURL := fset.String("nats", "", "with --nodes: nats:// URL of a NATS server; default: start nats-server for the run")
+	fset.BoolVar(&cfg.Follow, "follow", false, "with --server: join the participants without a trainer and time the slides and poll another generator's trainer sends (used by --nodes)")
+	fset.StringVar(&cfg.LatencyFile, "latency-file", "", "with --follow: write each slide latency in ms to this file, one a line")
 	if err := fset.Parse(args); err != nil {
 		return 2
+	}
+	if *nodes > 0 {
+		if cfg.Server != "" || *nodes < 2 || !strings.HasPrefix(*database, "postgres") {
+			fmt.Fprintln(stderr, "tdkt loadtest live: --nodes needs 2 or more, --database postgres://… and no --server")
+			return 2
+		}
+		cfg.Log = stderr
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		defer stop()
+		rep, err := loadtest.LiveNodes(ctx, loadtest.NodesConfig{Live: cfg, Nodes: *nodes, Database: *database, Nats: *natsURL})
+		if err != nil {
+			fmt.Fprintln(stderr, "tdkt loadtest live:", err)
+			return 1
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(rep)
+		return 0
 	}
 	if *conference > 0 {
 		n := cfg.Participants
@@ -218,8 +241,8 @@ func loadtestLive(args []string, stdout, stderr io.Writer) int {
 	}
 	if cfg.Server != "" {
 		b, err := os.ReadFile(cookiesFile)
-		if err != nil || cfg.Session == 0 || cfg.Trainer == "" {
-			fmt.Fprintln(stderr, "tdkt loadtest live: --server needs --session, --trainer-cookie and a readable --cookies-file")
+		if err != nil || cfg.Session == 0 || (cfg.Trainer == "" && !cfg.Follow) {
+			fmt.Fprintln(stderr, "tdkt loadtest live: --server needs --session, --trainer-cookie (not with --follow) and a readable --cookies-file")
 			return 2
 		}
 		for _, l := range strings.Split(string(b), "\n") {

@@ -42,6 +42,21 @@ type LiveConfig struct {
 	Audio     time.Duration
 	AudioKbps int
 	Log       io.Writer
+	// Follow joins the participants (against Server) without a trainer and
+	// measures what another generator's trainer sends: Slides slides, then
+	// a poll every participant answers. The generators of a session split
+	// over several nodes are one driver and followers (LiveNodes).
+	Follow bool
+	// LatencyFile, when set, receives every slide latency in milliseconds,
+	// one a line, for the driver to merge with its own.
+	LatencyFile string
+	// WaitFor, when positive, holds the trainer's slides until the room
+	// counts that many connections, other generators' included.
+	WaitFor int
+	// database is where the poll answers are counted once stored (a
+	// SQLite path or a PostgreSQL URL); empty: not counted.
+	database string
+	noStall  bool // no stalled client (LiveNodes)
 }
 
 // LiveSummary is what the live test measured.
@@ -63,6 +78,7 @@ type LiveSummary struct {
 	PollAnsweredMs    float64 `json:"poll_all_answered_ms"`
 	PollPersistedMs   float64 `json:"poll_all_persisted_ms"`
 	ServerRSSMB       float64 `json:"server_rss_mb"`            // after the slides and the poll storm; 0: not known (against --server)
+	lat               []time.Duration // every slide latency, for LiveNodes to merge
 	ServerIdleRSSMB   float64 `json:"server_rss_idle_mb"`       // before the joins
 	ServerJoinedRSSMB float64 `json:"server_rss_joined_mb"`     // everyone connected, before slides and the poll
 	RSSPerConnKB      float64 `json:"server_kb_per_connection"` // (after the poll − idle) ÷ joined: the heap's growth from the storm included
@@ -182,7 +198,7 @@ func Live(ctx context.Context, cfg LiveConfig) (LiveSummary, error) {
 	logf := logger(cfg.Log)
 	sum := LiveSummary{Slides: cfg.Slides, PollAnswersSaved: -1}
 	seed := liveSeed{session: cfg.Session, trainer: cfg.Trainer, sessions: cfg.Sessions}
-	var dbPath string
+	dbPath := cfg.database
 	var serverPID int
 	if cfg.Server == "" {
 		dir, err := os.MkdirTemp("", "tdkt-loadtest-")
@@ -204,12 +220,15 @@ func Live(ctx context.Context, cfg LiveConfig) (LiveSummary, error) {
 		cfg.Server, serverPID = url, pid
 		logf("started server %s (pid %d)", url, pid)
 	}
-	if len(seed.sessions) == 0 || seed.trainer == "" || seed.session == 0 {
-		return sum, errors.New("loadtest: with --server give --session, --trainer-cookie and --cookies-file")
+	if len(seed.sessions) == 0 || (seed.trainer == "" && !cfg.Follow) || seed.session == 0 {
+		return sum, errors.New("loadtest: with --server give --session, --trainer-cookie and --cookies-file (--follow needs no trainer)")
 	}
 	sum.Server = cfg.Server
+	if cfg.Follow {
+		return follow(ctx, cfg, seed, sum)
+	}
 	var stallTok string
-	if len(seed.sessions) > 1 {
+	if len(seed.sessions) > 1 && !cfg.noStall {
 		stallTok, seed.sessions = seed.sessions[len(seed.sessions)-1], seed.sessions[:len(seed.sessions)-1]
 	}
 	sum.Participants = len(seed.sessions)
@@ -375,6 +394,17 @@ func Live(ctx context.Context, cfg LiveConfig) (LiveSummary, error) {
 		sum.FirstError = v
 	}
 	time.Sleep(time.Second) // let the joins settle before measuring broadcasts
+	if cfg.WaitFor > 0 {
+		logf("waiting for the room to count %d connections", cfg.WaitFor)
+		until := time.Now().Add(cfg.Ramp + 3*time.Minute)
+		for connected.Load() < int64(cfg.WaitFor) && time.Now().Before(until) {
+			time.Sleep(50 * time.Millisecond)
+		}
+		logf("the room counts %d connections", connected.Load())
+		if connected.Load() < int64(cfg.WaitFor) {
+			return sum, fmt.Errorf("loadtest: the room counted %d connections, not %d", connected.Load(), cfg.WaitFor)
+		}
+	}
 	if serverPID > 0 {
 		sum.ServerJoinedRSSMB = round(float64(rssKB(serverPID)) / 1024)
 	}
@@ -468,6 +498,7 @@ func Live(ctx context.Context, cfg LiveConfig) (LiveSummary, error) {
 	if len(lat) > 0 {
 		sum.BroadcastMaxMs = ms(lat[len(lat)-1])
 	}
+	sum.lat = lat
 	mu.Unlock()
 	return sum, nil
 }
