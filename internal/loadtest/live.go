@@ -61,27 +61,27 @@ type LiveConfig struct {
 
 // LiveSummary is what the live test measured.
 type LiveSummary struct {
-	Server            string  `json:"server"`
-	Participants      int     `json:"participants"`
-	Joined            int64   `json:"joined"`
-	JoinErrors        int64   `json:"join_errors"`
-	JoinP50Ms         float64 `json:"join_p50_ms"`
-	JoinP99Ms         float64 `json:"join_p99_ms"`
-	Slides            int     `json:"slides"`
-	SlideDeliveries   int64   `json:"slide_deliveries"`
-	BroadcastP50Ms    float64 `json:"broadcast_p50_ms"`
-	BroadcastP99Ms    float64 `json:"broadcast_p99_ms"`
-	BroadcastMaxMs    float64 `json:"broadcast_max_ms"`
-	PollAnswersSent   int64   `json:"poll_answers_sent"`
-	PollAnswersAcked  int64   `json:"poll_answers_acked"`
-	PollAnswersSaved  int64   `json:"poll_answers_persisted"` // -1: not known (against --server)
-	PollAnsweredMs    float64 `json:"poll_all_answered_ms"`
-	PollPersistedMs   float64 `json:"poll_all_persisted_ms"`
-	ServerRSSMB       float64 `json:"server_rss_mb"`            // after the slides and the poll storm; 0: not known (against --server)
+	Server            string          `json:"server"`
+	Participants      int             `json:"participants"`
+	Joined            int64           `json:"joined"`
+	JoinErrors        int64           `json:"join_errors"`
+	JoinP50Ms         float64         `json:"join_p50_ms"`
+	JoinP99Ms         float64         `json:"join_p99_ms"`
+	Slides            int             `json:"slides"`
+	SlideDeliveries   int64           `json:"slide_deliveries"`
+	BroadcastP50Ms    float64         `json:"broadcast_p50_ms"`
+	BroadcastP99Ms    float64         `json:"broadcast_p99_ms"`
+	BroadcastMaxMs    float64         `json:"broadcast_max_ms"`
+	PollAnswersSent   int64           `json:"poll_answers_sent"`
+	PollAnswersAcked  int64           `json:"poll_answers_acked"`
+	PollAnswersSaved  int64           `json:"poll_answers_persisted"` // -1: not known (against --server)
+	PollAnsweredMs    float64         `json:"poll_all_answered_ms"`
+	PollPersistedMs   float64         `json:"poll_all_persisted_ms"`
+	ServerRSSMB       float64         `json:"server_rss_mb"` // after the slides and the poll storm; 0: not known (against --server)
 	lat               []time.Duration // every slide latency, for LiveNodes to merge
-	ServerIdleRSSMB   float64 `json:"server_rss_idle_mb"`       // before the joins
-	ServerJoinedRSSMB float64 `json:"server_rss_joined_mb"`     // everyone connected, before slides and the poll
-	RSSPerConnKB      float64 `json:"server_kb_per_connection"` // (after the poll − idle) ÷ joined: the heap's growth from the storm included
+	ServerIdleRSSMB   float64         `json:"server_rss_idle_mb"`       // before the joins
+	ServerJoinedRSSMB float64         `json:"server_rss_joined_mb"`     // everyone connected, before slides and the poll
+	RSSPerConnKB      float64         `json:"server_kb_per_connection"` // (after the poll − idle) ÷ joined: the heap's growth from the storm included
 	// A participant that stops reading while the others go on: when the
 	// server dropped it (seen in the trainer's presence count) and the
 	// others' slide latency meanwhile.
