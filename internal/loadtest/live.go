@@ -400,10 +400,9 @@ func Live(ctx context.Context, cfg LiveConfig) (LiveSummary, error) {
 		for connected.Load() < int64(cfg.WaitFor) && time.Now().Before(until) {
 			time.Sleep(50 * time.Millisecond)
 		}
+		// Short of it (joins that failed elsewhere, reported there), the
+		// slides go to those who are in.
 		logf("the room counts %d connections", connected.Load())
-		if connected.Load() < int64(cfg.WaitFor) {
-			return sum, fmt.Errorf("loadtest: the room counted %d connections, not %d", connected.Load(), cfg.WaitFor)
-		}
 	}
 	if serverPID > 0 {
 		sum.ServerJoinedRSSMB = round(float64(rssKB(serverPID)) / 1024)
