@@ -647,6 +647,11 @@ func TestHallCheckinRelayed(t *testing.T) {
 	a.next(MsgHello)
 	tr := nb.join(t, na.trainer, false) // the console on the edge
 	tr.next(MsgHello)
+	// The code one node shows is good on the other.
+	now := na.clock.Now()
+	if tok := na.m.CheckinToken(na.sess.ID, now); !nb.m.ValidCheckin(na.sess.ID, tok, now) {
+		t.Fatal("a hall code of one node was refused by the other")
+	}
 	if err := nb.m.CheckIn(ctx, na.sess.ID, na.b, na.clock.Now()); err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package live
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +19,25 @@ import (
 // others are its edges. docs/live-cluster.md describes the whole.
 
 func leaseName(id int64) string { return "room:" + strconv.FormatInt(id, 10) }
+
+// checkinKeyLease holds the key the nodes sign hall check-in tokens with,
+// as its holder: the first node to start writes its own key there, the
+// others read it. It never runs out, so no node replaces it.
+const checkinKeyLease = "live:checkin-key"
+
+// sharedKey returns the key of the cluster's hall tokens, proposing mine
+// when there is none yet.
+func sharedKey(ctx context.Context, db *store.DB, mine []byte, now time.Time) ([]byte, error) {
+	_, cur, err := db.TakeLease(ctx, checkinKeyLease, hex.EncodeToString(mine), now, 100*365*24*time.Hour)
+	if err != nil {
+		return nil, fmt.Errorf("live: check-in key: %w", err)
+	}
+	key, err := hex.DecodeString(cur.Holder)
+	if err != nil || len(key) < 16 {
+		return nil, fmt.Errorf("live: check-in key: the lease %s does not hold a key", checkinKeyLease)
+	}
+	return key, nil
+}
 
 // sweepEvery is how many lease ticks pass between two sweeps of presence
 // that rooms no one took over left open (about every 30 s).
