@@ -72,7 +72,7 @@ type Manager struct {
 	rooms    map[int64]*Room
 	upgrader websocket.Upgrader
 	closed   bool
-	key      []byte // signs hall check-in tokens; new at each start, as the codes live for a minute
+	key      []byte // signs hall check-in tokens; new at each start, as the codes live for a minute (one for all the nodes of a cluster)
 	opt      Options
 
 	connMu sync.Mutex
@@ -152,6 +152,16 @@ func NewManager(ctx context.Context, db *store.DB, writes *store.Batcher, opt Op
 		go m.ticker()
 	}
 	_, _ = rand.Read(m.key)
+	if opt.Bus != nil {
+		// The hall's QR code, shown by one node, is checked by whichever
+		// node the phone reaches: the nodes sign with one key.
+		key, err := sharedKey(ctx, db, m.key, opt.Clock())
+		if err != nil {
+			m.stopTicker()
+			return nil, err
+		}
+		m.key = key
+	}
 	// Ten thousand mostly idle connections: a small read buffer each, and
 	// write buffers shared through a pool, held only while writing.
 	m.upgrader = websocket.Upgrader{ReadBufferSize: 512, WriteBufferSize: 2048, WriteBufferPool: &sync.Pool{},
