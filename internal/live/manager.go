@@ -147,20 +147,19 @@ func NewManager(ctx context.Context, db *store.DB, writes *store.Batcher, opt Op
 	}
 	m := &Manager{db: db, writes: writes, rooms: map[int64]*Room{}, key: make([]byte, 32), opt: opt, conns: map[int64]int{},
 		edges: map[int64]*edge{}, leases: map[int64]time.Time{}}
-	if opt.Bus != nil && !opt.manualTick {
-		m.tickStop, m.tickDone = make(chan struct{}), make(chan struct{})
-		go m.ticker()
-	}
 	_, _ = rand.Read(m.key)
 	if opt.Bus != nil {
 		// The hall's QR code, shown by one node, is checked by whichever
 		// node the phone reaches: the nodes sign with one key.
 		key, err := sharedKey(ctx, db, m.key, opt.Clock())
 		if err != nil {
-			m.stopTicker()
 			return nil, err
 		}
 		m.key = key
+	}
+	if opt.Bus != nil && !opt.manualTick {
+		m.tickStop, m.tickDone = make(chan struct{}), make(chan struct{})
+		go m.ticker()
 	}
 	// Ten thousand mostly idle connections: a small read buffer each, and
 	// write buffers shared through a pool, held only while writing.
