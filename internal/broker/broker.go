@@ -108,7 +108,8 @@ func (b *Bus) Publish(subject string, data []byte) error {
 // Subscribe calls handle for each message on subject, one at a time and
 // in the order each publisher sent them, on a goroutine of the
 // subscription's own. Each message's data is a new slice the handler may
-// keep.
+// keep. It returns once the server has the subscription (when connected),
+// so a message published anywhere after it returns reaches handle.
 func (b *Bus) Subscribe(subject string, handle func(data []byte)) (func(), error) {
 	sub, err := b.nc.Subscribe(prefix+subject, func(m *nats.Msg) { handle(m.Data) })
 	if err != nil {
@@ -117,6 +118,16 @@ func (b *Bus) Subscribe(subject string, handle func(data []byte)) (func(), error
 	if err := sub.SetPendingLimits(pendingMsgs, pendingBytes); err != nil {
 		_ = sub.Unsubscribe()
 		return nil, fmt.Errorf("broker: subscribe %s: %w", subject, err)
+	}
+	// The subscription goes to the server with the next flush of the
+	// connection; a node that subscribes and at once tells another to
+	// answer (a room's owner starting) must not have that answer arrive
+	// first. A round trip settles it. While the server is away the client
+	// subscribes again as it reconnects: nothing to wait for.
+	if b.nc.IsConnected() {
+		if err := b.nc.FlushTimeout(2 * time.Second); err != nil {
+			slog.Warn("broker: subscription not confirmed by the server", "subject", subject, "err", err)
+		}
 	}
 	return func() {
 		if err := sub.Unsubscribe(); err != nil && !errors.Is(err, nats.ErrConnectionClosed) && !errors.Is(err, nats.ErrBadSubscription) {

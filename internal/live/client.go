@@ -62,8 +62,9 @@ type Client struct {
 	rid  uint64    // the connection's id on its edge
 	// ready (edge side) is set once the owner's first message for the
 	// connection, its hello, has been delivered: broadcasts before it are
-	// in the hello's snapshot.
-	ready bool
+	// in the hello's snapshot. joined is when the edge relayed the join.
+	ready  bool
+	joined time.Time
 }
 
 // hubRegister is where a new connection registers, and the end of that

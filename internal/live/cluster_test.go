@@ -662,3 +662,22 @@ func TestHallCheckinRelayed(t *testing.T) {
 		return slices.Equal(decode[RosterData](t, tr.next(MsgRoster)).Hall, []int64{na.b.ID})
 	})
 }
+
+// A join the owner never answers (lost on the bus) does not leave the page
+// waiting: after helloWait the edge closes the connection so that it
+// tries again; an answered one stays.
+func TestEdgeClosesUnansweredJoin(t *testing.T) {
+	na, _, _ := newCluster(t)
+	e := newEdge(na.m, na.sess, map[int64]bool{}, "z") // not running: the test is its only goroutine
+	old := &Client{edge: e, p: Participant{ID: na.a.ID}, send: make(chan *frame, sendQueue), rid: 1, joined: time.Now().Add(-helloWait - time.Second)}
+	answered := &Client{edge: e, p: Participant{ID: na.b.ID}, send: make(chan *frame, sendQueue), rid: 2, joined: old.joined, ready: true}
+	fresh := &Client{edge: e, p: Participant{ID: na.b.ID}, send: make(chan *frame, sendQueue), rid: 3, joined: time.Now()}
+	e.conns[1], e.conns[2], e.conns[3] = old, answered, fresh
+	e.unanswered()
+	if e.conns[1] != nil || e.conns[2] == nil || e.conns[3] == nil {
+		t.Fatalf("left %v", e.conns)
+	}
+	if _, ok := <-old.send; ok || string(old.kick) != string(closeMoved) {
+		t.Fatal("the unanswered connection was not closed with 1012")
+	}
+}

@@ -113,7 +113,7 @@ func (e *edge) run() {
 		select {
 		case c := <-e.register:
 			e.next++
-			c.rid = e.next
+			c.rid, c.joined = e.next, time.Now()
 			e.conns[c.rid] = c
 			var flags byte
 			if c.p.Trainer {
@@ -153,6 +153,7 @@ func (e *edge) run() {
 			if len(e.conns) > 0 {
 				e.publish(wbuf(nil).u8(wirePing).str(e.id))
 			}
+			e.unanswered()
 		case <-e.stop:
 			e.halt(e.quit)
 			return
@@ -183,6 +184,18 @@ func (e *edge) halt(quit quitMode) {
 	}
 	if quit != quitCrash {
 		e.publish(wbuf(nil).u8(wireBye).str(e.id)) // the owner closes their presence now
+	}
+}
+
+// unanswered closes the connections whose join the owner never answered
+// (lost on the bus, or the owner was dying): they reconnect and try again.
+func (e *edge) unanswered() {
+	for _, c := range e.conns {
+		if !c.ready && time.Since(c.joined) > helloWait {
+			slog.Warn("live: the owner did not answer a join; the connection starts afresh", "session", e.sess.ID, "user", c.p.ID)
+			c.kick = closeMoved
+			e.remove(c, true)
+		}
 	}
 }
 

@@ -32,6 +32,9 @@ const (
 	// while a message is held for one that never came (lost on the bus)
 	// before it closes its connections so that they start afresh.
 	stuckBeats = 3
+	// helloWait is how long an edge waits for the owner to answer a join
+	// (the hello) before it closes the connection to let it try again.
+	helloWait = 10 * time.Second
 )
 
 // closeMoved ends a connection so that the page reconnects at once (only
