@@ -119,6 +119,10 @@ func (r *Room) relayAudio(from *Client, payload []byte) {
 		if c == from || c.lean { // a text-only connection saves the voice's 11 MB an hour
 			continue
 		}
+		if c.peer != nil {
+			r.cl.gather(c) // its edge queues it, and drops it for a listener behind
+			continue
+		}
 		select {
 		case c.audio <- pm:
 		default: // behind: this listener loses a moment of speech, nothing else
@@ -126,6 +130,9 @@ func (r *Room) relayAudio(from *Client, payload []byte) {
 				r.audioDropped.Add(1)
 			}
 		}
+	}
+	if r.cl != nil {
+		r.cl.flush(r.seq, opBinary, b)
 	}
 }
 

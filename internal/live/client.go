@@ -19,9 +19,15 @@ type frame struct {
 }
 
 // Client is one websocket connection: a reader and a writer goroutine. Only
-// the room sends on or closes send.
+// the room (or, on a node that does not own the room, the edge) sends on or
+// closes send.
+//
+// On the node that owns a room, a connection another node relays is a
+// Client too, without a socket or queues: peer is the edge that holds it and
+// rid its id there.
 type Client struct {
 	room *Room
+	edge *edge // set instead of room on a node that relays the room
 	conn *websocket.Conn
 	p    Participant
 	send chan *frame // a broadcast shares one frame among all its connections
@@ -51,6 +57,33 @@ type Client struct {
 	lean      bool
 	chat      bool
 	lastTally time.Time
+
+	peer *edgePeer // owner side: the edge relaying this connection; nil for a local one
+	rid  uint64    // the connection's id on its edge
+	// ready (edge side) is set once the owner's first message for the
+	// connection, its hello, has been delivered: broadcasts before it are
+	// in the hello's snapshot. joined is when the edge relayed the join.
+	ready  bool
+	joined time.Time
+}
+
+// hubRegister is where a new connection registers, and the end of that
+// goroutine.
+func (c *Client) hubRegister() (chan<- *Client, <-chan struct{}) {
+	if c.edge != nil {
+		return c.edge.register, c.edge.done
+	}
+	return c.room.register, c.room.done
+}
+
+// hub is where the reader hands what it reads: the room, or the edge that
+// relays it; done closes when that goroutine has ended, after which
+// nothing is waited on.
+func (c *Client) hub() (in chan<- inbound, bye chan<- *Client, done <-chan struct{}) {
+	if c.edge != nil {
+		return c.edge.inbound, c.edge.unregister, c.edge.done
+	}
+	return c.room.inbound, c.room.unregister, c.room.done
 }
 
 // bucket is a token bucket: rate tokens a second, burst at once.
@@ -85,8 +118,12 @@ func (c *Client) allow(now time.Time) bool { return c.text.take(now, ratePerSec,
 // has unread data resets the connection, and the client would lose the
 // close frame (and its code, 1008, that tells it not to reconnect).
 func (c *Client) readPump() {
+	in, bye, done := c.hub()
 	defer func() {
-		c.room.unregister <- c // harmless when the room has removed it already
+		select {
+		case bye <- c: // harmless when the room has removed it already
+		case <-done:
+		}
 		c.conn.Close()
 		if c.release != nil {
 			c.release()
@@ -114,12 +151,16 @@ func (c *Client) readPump() {
 			continue // said goodbye: read only to reach the client's close
 		}
 		_ = c.conn.SetReadDeadline(time.Now().Add(pongWait))
-		var in Incoming
+		var msg Incoming
 		var refused *ErrorData
 		switch {
 		case kind == websocket.BinaryMessage && len(data) > 0 && data[0] == audioKind:
 			if c.allowAudio(time.Now()) {
-				c.room.inbound <- inbound{c: c, audio: data}
+				select {
+				case in <- inbound{c: c, audio: data}:
+				case <-done:
+					return
+				}
 				continue
 			}
 			refused = &ErrorData{Code: "rate_limited", Message: "too many audio messages: at most 25 a second"}
@@ -127,16 +168,24 @@ func (c *Client) readPump() {
 			refused = &ErrorData{Code: "bad_json", Message: "a binary message is audio: its first byte is 1"}
 		case !c.allow(time.Now()):
 			refused = &ErrorData{Code: "rate_limited", Message: "too many messages: at most 10 a second"}
-		case json.Unmarshal(data, &in) != nil || in.Type == "":
+		case json.Unmarshal(data, &msg) != nil || msg.Type == "":
 			refused = &ErrorData{Code: "bad_json", Message: "a message is a JSON object like {\"t\": \"answer\", \"d\": {…}}"}
 		}
 		if refused == nil {
-			c.room.inbound <- inbound{c: c, msg: in}
+			select {
+			case in <- inbound{c: c, msg: msg, raw: data}:
+			case <-done:
+				return
+			}
 			continue
 		}
 		if c.strikes.Add(1) > maxStrikes {
 			kicked = true
-			c.room.inbound <- inbound{c: c, kick: true}
+			select {
+			case in <- inbound{c: c, kick: true}:
+			case <-done:
+				return
+			}
 			continue
 		}
 		if refused.Code == "rate_limited" {
@@ -145,7 +194,11 @@ func (c *Client) readPump() {
 			}
 			noticed = time.Now()
 		}
-		c.room.inbound <- inbound{c: c, err: refused}
+		select {
+		case in <- inbound{c: c, err: refused}:
+		case <-done:
+			return
+		}
 	}
 }
 

@@ -34,7 +34,7 @@ type fuzzRoomEnv struct {
 	questionsAt, ends time.Time
 }
 
-func newFuzzRoomEnv(f *testing.F) *fuzzRoomEnv {
+func newFuzzRoomEnv(f testing.TB) *fuzzRoomEnv {
 	f.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(f.TempDir(), "tdkt.db"))

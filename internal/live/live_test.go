@@ -66,6 +66,13 @@ type env struct {
 
 func newEnv(t *testing.T, path string) *env {
 	t.Helper()
+	return newEnvWith(t, path, nil)
+}
+
+// newEnvWith is newEnv with setup changing the fixture (its clock) and the
+// manager's options before the manager starts.
+func newEnvWith(t *testing.T, path string, setup func(*env, *Options)) *env {
+	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, path)
 	if err != nil {
@@ -119,8 +126,13 @@ func newEnv(t *testing.T, path string) *env {
 	e.b, _ = db.UserByUsername(ctx, "hvb")
 	e.stranger, _ = db.UserByUsername(ctx, "la")
 	e.sess, _ = db.LiveSessionByCode(ctx, "123456")
-	e.m, err = NewManager(ctx, db, e.batch, Options{Clock: e.clock.Now, Inline: func(s string) string { return "<b>" + s + "</b>" },
-		Slides: func(model.LiveSession) int { return testSlides }, RecordDir: filepath.Join(t.TempDir(), "recordings")})
+	opt := Options{Inline: func(s string) string { return "<b>" + s + "</b>" },
+		Slides: func(model.LiveSession) int { return testSlides }, RecordDir: filepath.Join(t.TempDir(), "recordings")}
+	if setup != nil {
+		setup(e, &opt)
+	}
+	opt.Clock = e.clock.Now
+	e.m, err = NewManager(ctx, db, e.batch, opt)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,6 +49,19 @@ type Options struct {
 	// RecordDir is where recordings of sessions are kept (a folder of the
 	// data folder); empty: sessions cannot be recorded.
 	RecordDir string
+	// Bus links the nodes (server processes) that share live rooms; nil:
+	// this is the only node, and every room runs here. With a bus, each
+	// room runs on the node holding its lease, and the others relay their
+	// connections to it (docs/live-cluster.md). The manager then renews its
+	// leases itself; Close gives them up.
+	Bus Bus
+	// Node names this process on the bus and in leases: unique among the
+	// nodes, new at each start (a restarted node must not pass for the
+	// one that died), letters, digits, - and _. Needed with Bus.
+	Node string
+
+	// manualTick (tests): no background lease work; the test calls tick.
+	manualTick bool
 }
 
 // Manager keeps one room per live session that has connections.
@@ -59,7 +72,7 @@ type Manager struct {
 	rooms    map[int64]*Room
 	upgrader websocket.Upgrader
 	closed   bool
-	key      []byte // signs hall check-in tokens; new at each start, as the codes live for a minute
+	key      []byte // signs hall check-in tokens; new at each start, as the codes live for a minute (one for all the nodes of a cluster)
 	opt      Options
 
 	connMu sync.Mutex
@@ -68,11 +81,24 @@ type Manager struct {
 
 	dropped      atomic.Int64 // slow connections dropped since start
 	audioDropped atomic.Int64 // audio messages listeners were too far behind to take
+
+	// With a bus (node.go): the rooms other nodes own that this one
+	// relays, and until when this node's lease of each of its rooms runs;
+	// both guarded by mu.
+	edges    map[int64]*edge
+	leases   map[int64]time.Time
+	edgeSeq  atomic.Uint64
+	tickMu   sync.Mutex // one round of lease work at a time
+	ticks    int        // guarded by tickMu
+	tickStop chan struct{}
+	tickDone chan struct{}
+	tickOnce sync.Once
 }
 
 // Stats is what the manager reports to monitoring.
 type Stats struct {
 	Rooms       int   // rooms running (sessions with connections)
+	Edges       int   // rooms other nodes own, with connections here relayed to them
 	Connections int   // open websocket connections
 	Dropped     int64 // slow connections dropped since start
 	// AudioDropped counts audio messages not sent to a listener that was
@@ -84,36 +110,57 @@ type Stats struct {
 // room's goroutine.
 func (m *Manager) Stats() Stats {
 	m.mu.Lock()
-	rooms := len(m.rooms)
+	rooms, edges := len(m.rooms), len(m.edges)
 	m.mu.Unlock()
 	m.connMu.Lock()
 	open := m.open
 	m.connMu.Unlock()
-	return Stats{Rooms: rooms, Connections: open, Dropped: m.dropped.Load(), AudioDropped: m.audioDropped.Load()}
+	return Stats{Rooms: rooms, Edges: edges, Connections: open, Dropped: m.dropped.Load(), AudioDropped: m.audioDropped.Load()}
 }
 
-// NewManager returns a manager writing through writes. It first closes the
-// presence a crashed process left open, where each was last seen: from then
-// on an open presence row is a connection of this process, which reports
-// count up to the moment they are read.
+// NewManager returns a manager writing through writes. On one node it first
+// closes the presence a crashed process left open, where each was last
+// seen: from then on an open presence row is a connection of this process,
+// which reports count up to the moment they are read. With a bus, other
+// nodes' rooms are live: a room's presence is closed only by the node that
+// takes it over from a dead owner (or sweeps it when no one does).
 func NewManager(ctx context.Context, db *store.DB, writes *store.Batcher, opt Options) (*Manager, error) {
 	if opt.Clock == nil {
 		opt.Clock = time.Now
 	}
-	var orphans int64
-	err := db.WithTx(ctx, func(tx *store.Tx) error {
-		var err error
-		orphans, err = tx.CloseOrphanPresence(ctx)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("live: recover presence: %w", err)
+	if opt.Bus != nil && !validNode(opt.Node) {
+		return nil, fmt.Errorf("live: node id %q: want 1 to 64 letters, digits, - or _", opt.Node)
 	}
-	if orphans > 0 {
-		slog.Info("closed presence left open by a stopped server", "rows", orphans)
+	if opt.Bus == nil {
+		var orphans int64
+		err := db.WithTx(ctx, func(tx *store.Tx) error {
+			var err error
+			orphans, err = tx.CloseOrphanPresence(ctx)
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("live: recover presence: %w", err)
+		}
+		if orphans > 0 {
+			slog.Info("closed presence left open by a stopped server", "rows", orphans)
+		}
 	}
-	m := &Manager{db: db, writes: writes, rooms: map[int64]*Room{}, key: make([]byte, 32), opt: opt, conns: map[int64]int{}}
+	m := &Manager{db: db, writes: writes, rooms: map[int64]*Room{}, key: make([]byte, 32), opt: opt, conns: map[int64]int{},
+		edges: map[int64]*edge{}, leases: map[int64]time.Time{}}
 	_, _ = rand.Read(m.key)
+	if opt.Bus != nil {
+		// The hall's QR code, shown by one node, is checked by whichever
+		// node the phone reaches: the nodes sign with one key.
+		key, err := sharedKey(ctx, db, m.key, opt.Clock())
+		if err != nil {
+			return nil, err
+		}
+		m.key = key
+	}
+	if opt.Bus != nil && !opt.manualTick {
+		m.tickStop, m.tickDone = make(chan struct{}), make(chan struct{})
+		go m.ticker()
+	}
 	// Ten thousand mostly idle connections: a small read buffer each, and
 	// write buffers shared through a pool, held only while writing.
 	m.upgrader = websocket.Upgrader{ReadBufferSize: 512, WriteBufferSize: 2048, WriteBufferPool: &sync.Pool{},
@@ -172,22 +219,38 @@ func (m *Manager) room(ctx context.Context, id int64) (*Room, error) {
 	return r, nil
 }
 
-// Check says whether u may join session id, without joining.
+// Check says whether u may join session id, without joining. With a bus,
+// it starts nothing: a room this node does not run is checked against the
+// database.
 func (m *Manager) Check(ctx context.Context, id int64, u model.User) (model.LiveSession, error) {
+	if m.opt.Bus != nil {
+		m.mu.Lock()
+		r, e := m.rooms[id], m.edges[id]
+		m.mu.Unlock()
+		if r == nil {
+			return m.checkRemote(ctx, id, u, e)
+		}
+		return r.sess, m.admit(r.sess, u, r.expected[u.ID], r.isRemoved(u.ID))
+	}
 	r, err := m.room(ctx, id)
 	if err != nil {
 		return model.LiveSession{}, err
 	}
-	if m.Now().After(r.sess.EndsAt.Add(time.Hour)) {
-		return r.sess, ErrEnded
+	return r.sess, m.admit(r.sess, u, r.expected[u.ID], r.isRemoved(u.ID))
+}
+
+// admit applies the rules of entry to u.
+func (m *Manager) admit(sess model.LiveSession, u model.User, expected, removed bool) error {
+	if m.Now().After(sess.EndsAt.Add(time.Hour)) {
+		return ErrEnded
 	}
-	if !r.expected[u.ID] && !r.sess.OpenToAll && !trainer(r.sess, u) {
-		return r.sess, ErrNotInvited
+	if !expected && !sess.OpenToAll && !trainer(sess, u) {
+		return ErrNotInvited
 	}
-	if r.isRemoved(u.ID) && !trainer(r.sess, u) {
-		return r.sess, ErrRemoved
+	if removed && !trainer(sess, u) {
+		return ErrRemoved
 	}
-	return r.sess, nil
+	return nil
 }
 
 func trainer(s model.LiveSession, u model.User) bool {
@@ -203,7 +266,7 @@ func (m *Manager) Join(w http.ResponseWriter, r *http.Request, id int64, u model
 	if err != nil {
 		return err
 	}
-	room, err := m.room(r.Context(), id)
+	room, e, err := m.hub(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -232,9 +295,17 @@ func (m *Manager) Join(w http.ResponseWriter, r *http.Request, id int64, u model
 		return nil // the upgrader has answered the request
 	}
 	lean := r.URL.Query().Get("lean") == "1"
-	c := &Client{room: room, conn: conn, send: make(chan *frame, sendQueue), audio: make(chan *websocket.PreparedMessage, audioQueue), release: release,
+	c := &Client{room: room, edge: e, conn: conn, send: make(chan *frame, sendQueue), audio: make(chan *websocket.PreparedMessage, audioQueue), release: release,
 		p: Participant{ID: u.ID, Name: u.FullName, Trainer: trainer(sess, u)}, lean: lean, chat: !lean}
-	room.register <- c
+	register, done := c.hubRegister()
+	select {
+	case register <- c:
+	case <-done: // the room moved off this node as the socket opened
+		_ = conn.WriteControl(websocket.CloseMessage, closeMoved, time.Now().Add(time.Second))
+		conn.Close()
+		release()
+		return nil
+	}
 	go c.writePump()
 	go c.readPump()
 	return nil
@@ -242,12 +313,21 @@ func (m *Manager) Join(w http.ResponseWriter, r *http.Request, id int64, u model
 
 // Close stops every room: connections are closed and open presence is
 // ended now, so a restart reopens it when participants rejoin.
+//
+// With a bus, this node's edges let their connections go (they reconnect
+// to another node), each room's edges are told to do the same, and its
+// lease is dropped once its presence is written, so that no node waits
+// for the lease to run out.
 func (m *Manager) Close() {
 	m.mu.Lock()
 	m.closed = true
-	rooms := m.rooms
-	m.rooms = map[int64]*Room{}
+	rooms, edges := m.rooms, m.edges
+	m.rooms, m.edges = map[int64]*Room{}, map[int64]*edge{}
 	m.mu.Unlock()
+	if m.opt.Bus != nil {
+		m.closeCluster(rooms, edges, quitClean)
+		return
+	}
 	for _, r := range rooms {
 		close(r.stop)
 		<-r.done
@@ -294,6 +374,20 @@ func (m *Manager) CheckIn(ctx context.Context, id int64, u model.User, now time.
 	}
 	if err := m.writes.Do(ctx, func(tx *store.Tx) error { return tx.OpenPresence(ctx, id, u.ID, "hall", now) }); err != nil {
 		return err
+	}
+	if m.opt.Bus != nil {
+		m.mu.Lock()
+		r := m.rooms[id]
+		m.mu.Unlock()
+		if r == nil { // the owner, on another node or none: it reads check-ins when it starts
+			m.hallToOwner(id, u.ID)
+			return nil
+		}
+		select {
+		case r.hallIn <- u.ID:
+		default:
+		}
+		return nil
 	}
 	if r, err := m.room(ctx, id); err == nil {
 		select {

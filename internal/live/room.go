@@ -18,11 +18,13 @@ import (
 	"github.com/tdkt/tdkt/internal/store"
 )
 
-// Fanout delivers a room's broadcasts. The in-process one hands them to the
-// connections of this server; one backed by a message broker could also
-// publish them to other servers sharing the room.
+// Fanout delivers a room's broadcasts, encoded once: raw is the message,
+// pm the same bytes prepared for this node's websockets, seq its number.
+// The in-process one hands pm to the connections of this server; the
+// cluster one (owner.go) also publishes raw once for the other nodes
+// sharing the room, each of which prepares it once for its own.
 type Fanout interface {
-	Broadcast(pm *websocket.PreparedMessage)
+	Broadcast(seq uint64, raw []byte, pm *websocket.PreparedMessage)
 }
 
 // Room is one live session. Its goroutine owns every field below the
@@ -67,7 +69,28 @@ type Room struct {
 	audioSeq uint32
 	rec      *recorder // the take being recorded, nil while not recording
 	recDir   string    // where takes are kept; empty: recording is not set up
+
+	// cl links the room to the other nodes that relay connections to it;
+	// nil when the room runs on one node.
+	cl *owner
+	// quit says how the room stops: set before stop is closed.
+	quit quitMode
 }
+
+// quitMode is how a room or an edge stops.
+type quitMode int
+
+const (
+	// quitClean: this node stops; presence is closed now, the edges are
+	// told, the lease is dropped.
+	quitClean quitMode = iota
+	// quitDemoted: this node lost the room's lease. It stops at once and
+	// writes nothing more: another node may own the room already.
+	quitDemoted
+	// quitCrash (tests): as if the process died; nothing is written or
+	// sent, sockets are cut.
+	quitCrash
+)
 
 type pollState struct {
 	view    PollView
@@ -85,6 +108,7 @@ type inbound struct {
 	c     *Client
 	msg   Incoming
 	audio []byte     // a binary message: the trainer's voice
+	raw   []byte     // the text message as it came, which an edge relays
 	err   *ErrorData // set when the reader refused the message itself
 	kick  bool       // the reader counted too many refusals: end the connection
 }
@@ -128,7 +152,7 @@ const (
 
 type localFanout struct{ r *Room }
 
-func (f localFanout) Broadcast(pm *websocket.PreparedMessage) { f.r.deliver(pm) }
+func (f localFanout) Broadcast(_ uint64, _ []byte, pm *websocket.PreparedMessage) { f.r.deliver(pm) }
 
 func newRoom(sess model.LiveSession, expected []store.RosterEntry, db *store.DB, writes *store.Batcher, opt Options) *Room {
 	r := &Room{sess: sess, expected: map[int64]bool{}, db: db, writes: writes, clock: opt.Clock, inline: opt.Inline, recDir: opt.RecordDir,
@@ -201,6 +225,15 @@ func (r *Room) run() {
 	touch := time.NewTicker(touchEvery)
 	defer push.Stop()
 	defer touch.Stop()
+	// Nil channels on one node: those cases never fire.
+	var fromEdges <-chan []byte
+	var beats <-chan time.Time
+	if r.cl != nil {
+		fromEdges = r.cl.in
+		beat := time.NewTicker(beatEvery)
+		defer beat.Stop()
+		beats = beat.C
+	}
 	for {
 		var rollEnds <-chan time.Time
 		if r.rollEnd != nil {
@@ -242,37 +275,96 @@ func (r *Room) run() {
 				r.pushCounts()
 			}
 			r.pushTalk()
+		case b := <-fromEdges:
+			r.fromEdge(b)
+		case <-beats:
+			r.beat()
 		case <-touch.C:
 			id, at := r.sess.ID, r.clock()
 			r.writes.Enqueue(func(tx *store.Tx) error { return tx.TouchPresence(context.Background(), id, at) })
 		case <-r.stop:
-			if r.rec != nil {
-				r.rec.stop()
-				r.rec = nil
-			}
-			at := r.clock()
-			id := r.sess.ID
-			r.writes.Enqueue(func(tx *store.Tx) error { return tx.CloseAllPresence(context.Background(), id, at) })
-			for c := range r.clients {
-				delete(r.clients, c)
-				close(c.send)
-			}
+			r.halt()
 			return
 		}
 	}
 }
+
+// halt ends the room as r.quit says.
+func (r *Room) halt() {
+	if r.rec != nil {
+		r.rec.stop()
+		r.rec = nil
+	}
+	if r.quit == quitClean {
+		at := r.clock()
+		id := r.sess.ID
+		r.writes.Enqueue(func(tx *store.Tx) error { return tx.CloseAllPresence(context.Background(), id, at) })
+	}
+	if r.cl != nil {
+		if r.cl.unsub != nil {
+			r.cl.unsub()
+		}
+		if r.quit != quitCrash {
+			r.cl.stop() // the edges close their connections: nobody waits for the lease to run out
+		}
+	}
+	for c := range r.clients {
+		delete(r.clients, c)
+		if c.peer == nil {
+			r.hangUp(c)
+		}
+	}
+	// Connections that were on their way in.
+	for {
+		select {
+		case c := <-r.register:
+			r.hangUp(c)
+		default:
+			return
+		}
+	}
+}
+
+// hangUp closes a local connection of a stopping room or edge: as the
+// node stops (the writer's going-away close), to reconnect elsewhere at
+// once (demoted), or cut like a dead process would (a crash, in tests).
+func hangUp(c *Client, how quitMode) {
+	switch how {
+	case quitDemoted:
+		c.kick = closeMoved
+	case quitCrash:
+		if c.conn != nil {
+			c.conn.Close()
+		}
+	}
+	close(c.send)
+}
+
+func (r *Room) hangUp(c *Client) { hangUp(c, r.quit) }
 
 func (r *Room) isTrainer(c *Client) bool { return c.p.Trainer }
 
 func (r *Room) add(c *Client) {
 	if r.talk.removed[c.p.ID] && !c.p.Trainer {
 		// Never counted as present: the close frame follows the reason.
-		if b := encodeRaw(MsgError, 0, ErrorData{Code: "removed", Message: "the trainer has removed you from this session"}); b != nil {
+		b := encodeRaw(MsgError, 0, ErrorData{Code: "removed", Message: "the trainer has removed you from this session"})
+		kick := websocket.FormatCloseMessage(websocket.ClosePolicyViolation, "removed by the trainer")
+		if c.peer != nil {
+			if b != nil {
+				r.cl.to(c.peer, r.seq, opText, []uint64{c.rid}, b)
+			}
+			r.cl.to(c.peer, r.seq, opClose, []uint64{c.rid}, kick)
+			return
+		}
+		if b != nil {
 			c.send <- &frame{raw: b} // a new connection's queue is empty
 		}
-		c.kick = websocket.FormatCloseMessage(websocket.ClosePolicyViolation, "removed by the trainer")
+		c.kick = kick
 		close(c.send)
 		return
+	}
+	if c.peer != nil {
+		c.peer.conns[c.rid] = c
 	}
 	r.clients[c] = struct{}{}
 	if c.p.Trainer {
@@ -294,7 +386,14 @@ func (r *Room) remove(c *Client) {
 	}
 	delete(r.clients, c)
 	delete(r.trainers, c)
-	close(c.send)
+	if c.peer == nil {
+		close(c.send)
+	} else {
+		delete(c.peer.conns, c.rid)
+		if c.kick != nil { // kicked or removed: the edge sends the close frame
+			r.cl.to(c.peer, r.seq, opClose, []uint64{c.rid}, c.kick)
+		}
+	}
 	if c.p.Trainer && len(r.trainers) == 0 {
 		r.audioOff() // no one left to speak
 	}
@@ -333,15 +432,22 @@ func (r *Room) snapshot(c *Client) Snapshot {
 
 // encode builds one prepared message; a broadcast is encoded once for all.
 func encode(typ string, seq uint64, data any) *websocket.PreparedMessage {
+	_, pm := prepare(typ, seq, data)
+	return pm
+}
+
+// prepare encodes a message once: its bytes, for other nodes, and the
+// same prepared for this node's websockets.
+func prepare(typ string, seq uint64, data any) ([]byte, *websocket.PreparedMessage) {
 	b := encodeRaw(typ, seq, data)
 	if b == nil {
-		return nil
+		return nil, nil
 	}
 	pm, err := websocket.NewPreparedMessage(websocket.TextMessage, b)
 	if err != nil {
-		return nil
+		return nil, nil
 	}
-	return pm
+	return b, pm
 }
 
 func encodeRaw(typ string, seq uint64, data any) []byte {
@@ -356,8 +462,8 @@ func encodeRaw(typ string, seq uint64, data any) []byte {
 // broadcast sends to every connection, in order, under a new sequence number.
 func (r *Room) broadcast(typ string, data any) {
 	r.seq++
-	if pm := encode(typ, r.seq, data); pm != nil {
-		r.fan.Broadcast(pm)
+	if b, pm := prepare(typ, r.seq, data); pm != nil {
+		r.fan.Broadcast(r.seq, b, pm)
 	}
 }
 
@@ -367,6 +473,9 @@ func (r *Room) broadcast(typ string, data any) {
 func (r *Room) deliver(pm *websocket.PreparedMessage) {
 	f := &frame{pm: pm}
 	for c := range r.clients {
+		if c.peer != nil {
+			continue // its edge delivers it
+		}
 		select {
 		case c.send <- f:
 		default:
@@ -383,15 +492,26 @@ func (r *Room) deliver(pm *websocket.PreparedMessage) {
 // want accepts: news that the next of its kind replaces (a running tally)
 // or that a lean connection may go without (chat). It stays on this node:
 // such messages never carry state a reconnect would need.
+//
+// A connection on another node is evaluated here like any other; the
+// message then goes once to each edge, with the connections it is for.
 func (r *Room) refresh(typ string, data any, want func(c *Client) bool) {
-	pm := encode(typ, 0, data)
+	b, pm := prepare(typ, 0, data)
 	if pm == nil {
 		return
 	}
 	for c := range r.clients {
-		if want(c) {
-			r.sendPrepared(c, pm)
+		if !want(c) {
+			continue
 		}
+		if c.peer != nil {
+			r.cl.gather(c)
+			continue
+		}
+		r.sendPrepared(c, pm)
+	}
+	if r.cl != nil {
+		r.cl.flush(r.seq, opText, b)
 	}
 }
 
@@ -406,6 +526,12 @@ func (r *Room) sendPrepared(c *Client, pm *websocket.PreparedMessage) { r.sendFr
 func (r *Room) sendFrame(c *Client, f *frame) {
 	if _, ok := r.clients[c]; !ok {
 		return // already removed: its queue is closed
+	}
+	if c.peer != nil {
+		if f.raw != nil { // what a connection alone is sent is raw bytes
+			r.cl.to(c.peer, r.seq, opText, []uint64{c.rid}, f.raw)
+		}
+		return
 	}
 	select {
 	case c.send <- f:

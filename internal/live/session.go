@@ -244,9 +244,12 @@ func (r Report) Started() bool { return !r.Now.Before(r.Session.StartsAt) }
 //
 // Presence is read from the database after the rooms' pending writes are
 // committed, so it holds every join and leave up to this moment. An open
-// online row belongs to a connection of this process: rows a crash left
+// online row belongs to a live connection: on one node, rows a crash left
 // open were closed at start-up (Manager's recovery), the one place that
-// has to guess. Open rows therefore count as present up to now.
+// has to guess; across nodes, the node that takes over a dead owner's room
+// (or sweeps it) closes them where last seen. Open rows therefore count as
+// present up to now. (Across nodes, this node's writes are flushed; the
+// owner's reach the database within its batcher's linger.)
 func (s *Sessions) Attendance(ctx context.Context, id int64, now time.Time) (Report, error) {
 	sess, err := s.db.LiveSession(ctx, id)
 	if err != nil {

@@ -193,12 +193,19 @@ func (r *Room) toTrainers(typ string, data any) {
 	if len(r.trainers) == 0 {
 		return
 	}
-	pm := encode(typ, 0, data)
+	b, pm := prepare(typ, 0, data)
 	if pm == nil {
 		return
 	}
 	for c := range r.trainers {
+		if c.peer != nil {
+			r.cl.gather(c)
+			continue
+		}
 		r.sendPrepared(c, pm)
+	}
+	if r.cl != nil {
+		r.cl.flush(r.seq, opText, b)
 	}
 }
 
