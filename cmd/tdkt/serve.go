@@ -22,6 +22,7 @@ import (
 	"github.com/tdkt/tdkt/content"
 	"github.com/tdkt/tdkt/internal/admit"
 	"github.com/tdkt/tdkt/internal/auth"
+	"github.com/tdkt/tdkt/internal/broker"
 	"github.com/tdkt/tdkt/internal/certificate"
 	"github.com/tdkt/tdkt/internal/config"
 	"github.com/tdkt/tdkt/internal/course"
@@ -209,9 +210,33 @@ func runServer(cfg config.Config, stdout, stderr io.Writer) error {
 	// so a storm of poll answers costs one commit per batch.
 	liveWrites := store.NewBatcher(db, 1024, 5*time.Millisecond)
 	liveWrites.Observe(metrics.BatchObserver("live"))
-	rooms, err := live.NewManager(ctx, db, liveWrites, live.Options{Clock: time.Now, Inline: course.Inline,
+	liveOpt := live.Options{Clock: time.Now, Inline: course.Inline,
 		RecordDir: filepath.Join(cfg.DataDir, "recordings"),
-		Slides:    func(s model.LiveSession) int { return len(cat.Slides(s.Title, s.CourseID, s.Deck, s.Modules)) }})
+		Slides:    func(s model.LiveSession) int { return len(cat.Slides(s.Title, s.CourseID, s.Deck, s.Modules)) }}
+	// Several nodes: live rooms and the caches' notices travel over NATS.
+	if cfg.Nats != "" {
+		connectCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		bus, err := broker.Connect(connectCtx, cfg.Nats, node)
+		cancel()
+		if err != nil {
+			liveWrites.Close()
+			batch.Close()
+			return err
+		}
+		// Deferred first, so it runs last: after the rooms' goodbyes
+		// (rooms.Close) have been sent.
+		defer bus.Close()
+		liveOpt.Bus, liveOpt.Node = bus, node
+		stopSharing, err := shareCaches(bus, node, accounts, tracker, exams)
+		if err != nil {
+			liveWrites.Close()
+			batch.Close()
+			return err
+		}
+		defer stopSharing()
+		slog.Info("joined the other nodes over NATS", "node", node)
+	}
+	rooms, err := live.NewManager(ctx, db, liveWrites, liveOpt)
 	if err != nil {
 		liveWrites.Close()
 		batch.Close()

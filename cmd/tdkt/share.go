@@ -20,9 +20,9 @@ type peerBus interface {
 // Subjects of the notices nodes send each other when they drop a cache
 // entry. A notice is the sending node's name, a newline, and the keys.
 const (
-	subjectSessions = "tdkt.forget.sessions"
-	subjectProgress = "tdkt.forget.progress"
-	subjectAttempts = "tdkt.forget.attempts"
+	subjectSessions = "forget.sessions" // internal/broker puts "tdkt." in front
+	subjectProgress = "forget.progress"
+	subjectAttempts = "forget.attempts"
 )
 
 // shareCaches connects this node's caches to the other nodes': what one

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"os"
 	"time"
@@ -10,17 +11,31 @@ import (
 	"github.com/tdkt/tdkt/internal/store"
 )
 
-// nodeName is this process's name among several nodes: --node, or the host
-// name and process id, which two processes never share.
+// nodeName is this process's name among several nodes: --node (a host
+// name, say), or the host name, then a random suffix new at each start. A
+// node restarted after a crash must not pass for the one that died: the
+// leases and live rooms the dead one held are taken over, not resumed as
+// if nothing had happened. Only letters, digits, - and _ (it stands in
+// NATS subjects).
 func nodeName(given string) string {
-	if given != "" {
-		return given
+	if given == "" {
+		given, _ = os.Hostname()
 	}
-	host, err := os.Hostname()
-	if err != nil || host == "" {
-		host = "tdkt"
+	name := []byte(given)
+	for i, c := range name {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			name[i] = '-'
+		}
 	}
-	return fmt.Sprintf("%s-%d", host, os.Getpid())
+	if len(name) > 40 {
+		name = name[:40]
+	}
+	if len(name) == 0 {
+		name = []byte("tdkt")
+	}
+	var suffix [4]byte
+	_, _ = rand.Read(suffix[:])
+	return fmt.Sprintf("%s-%x", name, suffix)
 }
 
 // solo makes job run on one node only when several share a PostgreSQL

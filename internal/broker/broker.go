@@ -15,8 +15,9 @@ import (
 )
 
 // prefix is put in front of every subject, so that tdkt can share a NATS
-// server with other applications.
-const prefix = "tdkt.live."
+// server with other applications: tdkt.room.<id>… for live rooms,
+// tdkt.forget.… for the caches' notices.
+const prefix = "tdkt."
 
 const (
 	// reconnectWait is the pause between two tries to reach the server

@@ -1,90 +1,25 @@
-package broker
+package broker_test
 
 import (
 	"context"
 	"fmt"
 	"net"
-	"os"
-	"os/exec"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/tdkt/tdkt/internal/broker"
+	"github.com/tdkt/tdkt/internal/broker/brokertest"
 	"github.com/tdkt/tdkt/internal/live"
 )
 
-var _ live.Bus = (*Bus)(nil)
+var _ live.Bus = (*broker.Bus)(nil)
 
-// server is a nats-server of a test's own, on a free port.
-type server struct {
-	t    *testing.T
-	bin  string
-	port int
-	cmd  *exec.Cmd
-}
-
-// startServer starts nats-server, skipping the test when it is not
-// installed, except under CI (.ci/run installs it).
-func startServer(t *testing.T) *server {
-	t.Helper()
-	bin, err := exec.LookPath("nats-server")
-	if err != nil {
-		if _, e := os.Stat("/usr/sbin/nats-server"); e == nil {
-			bin, err = "/usr/sbin/nats-server", nil
-		}
-	}
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CI is set but nats-server is not installed (.ci/run installs it)")
-		}
-		t.Skip("nats-server is not installed")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	s := &server{t: t, bin: bin, port: port}
-	s.start()
-	t.Cleanup(s.stop)
-	return s
-}
-
-func (s *server) url() string { return "nats://127.0.0.1:" + strconv.Itoa(s.port) }
-
-func (s *server) start() {
-	s.t.Helper()
-	s.cmd = exec.Command(s.bin, "-a", "127.0.0.1", "-p", strconv.Itoa(s.port))
-	if err := s.cmd.Start(); err != nil {
-		s.t.Fatal(err)
-	}
-	for end := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(s.port))
-		if err == nil {
-			c.Close()
-			return
-		}
-		if time.Now().After(end) {
-			s.t.Fatalf("nats-server did not listen on %d: %v", s.port, err)
-		}
-	}
-}
-
-func (s *server) stop() {
-	if s.cmd == nil {
-		return
-	}
-	_ = s.cmd.Process.Kill()
-	_ = s.cmd.Wait()
-	s.cmd = nil
-}
-
-func connect(t *testing.T, s *server, name string) *Bus {
+func connect(t *testing.T, s *broker.Server, name string) *broker.Bus {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	b, err := Connect(ctx, s.url(), name)
+	b, err := broker.Connect(ctx, s.URL(), name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +41,7 @@ func receive(t *testing.T, ch <-chan []byte) string {
 // What one node publishes on a subject reaches another node's subscriber
 // in order, and nothing after it unsubscribes; other subjects are apart.
 func TestPublishSubscribeOrder(t *testing.T) {
-	s := startServer(t)
+	s := brokertest.Server(t)
 	pub, sub := connect(t, s, "pub"), connect(t, s, "sub")
 	got, other := make(chan []byte, 2000), make(chan []byte, 10)
 	unsub, err := sub.Subscribe("room.1", func(b []byte) { got <- b })
@@ -114,9 +49,6 @@ func TestPublishSubscribeOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := sub.Subscribe("room.1.owner", func(b []byte) { other <- b }); err != nil {
-		t.Fatal(err)
-	}
-	if err := sub.nc.Flush(); err != nil { // the subscriptions are on the server
 		t.Fatal(err)
 	}
 	buf := make([]byte, 0, 16)
@@ -135,7 +67,9 @@ func TestPublishSubscribeOrder(t *testing.T) {
 		t.Fatal("a message reached another subject")
 	}
 	unsub()
-	if err := sub.nc.Flush(); err != nil {
+	// Subscribe waits for the server's answer, and the server reads a
+	// connection in order: once it returns, the unsubscribe is done there.
+	if _, err := sub.Subscribe("room.2", func([]byte) {}); err != nil {
 		t.Fatal(err)
 	}
 	if err := pub.Publish("room.1", []byte("late")); err != nil {
@@ -160,13 +94,10 @@ func TestPublishSubscribeOrder(t *testing.T) {
 // The NATS server restarts: both clients reconnect by themselves, and a
 // publish after that reaches the subscriber.
 func TestReconnectAfterServerRestart(t *testing.T) {
-	s := startServer(t)
+	s := brokertest.Server(t)
 	pub, sub := connect(t, s, "pub"), connect(t, s, "sub")
 	got := make(chan []byte, 100)
 	if _, err := sub.Subscribe("room.2", func(b []byte) { got <- b }); err != nil {
-		t.Fatal(err)
-	}
-	if err := sub.nc.Flush(); err != nil {
 		t.Fatal(err)
 	}
 	if err := pub.Publish("room.2", []byte("before")); err != nil {
@@ -175,21 +106,24 @@ func TestReconnectAfterServerRestart(t *testing.T) {
 	if m := receive(t, got); m != "before" {
 		t.Fatal(m)
 	}
-	s.stop()
+	s.Stop()
 	for end := time.Now().Add(10 * time.Second); pub.Connected() || sub.Connected(); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(end) {
 			t.Fatal("the clients did not notice the server stop")
 		}
 	}
-	s.start()
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
 	for end := time.Now().Add(20 * time.Second); !pub.Connected() || !sub.Connected(); time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(end) {
 			t.Fatal("the clients did not reconnect")
 		}
 	}
-	// The subscriber has re-sent its subscription as it reconnected; the
-	// flush makes sure the server has it before the publish.
-	if err := sub.nc.Flush(); err != nil {
+	// The subscriber has re-sent its subscription as it reconnected; a new
+	// subscription, answered by the server after it (one connection is read
+	// in order), makes sure the server has it before the publish.
+	if _, err := sub.Subscribe("barrier", func([]byte) {}); err != nil {
 		t.Fatal(err)
 	}
 	if err := pub.Publish("room.2", []byte("after")); err != nil {
@@ -216,7 +150,7 @@ func TestConnectFails(t *testing.T) {
 	l.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if _, err := Connect(ctx, "nats://127.0.0.1:"+strconv.Itoa(port), "x"); err == nil {
+	if _, err := broker.Connect(ctx, "nats://127.0.0.1:"+strconv.Itoa(port), "x"); err == nil {
 		t.Fatal("connected to nothing")
 	}
 }

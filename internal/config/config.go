@@ -267,7 +267,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "data folder holding tdkt.db, created if missing (env TDKT_DATA)")
 	fs.StringVar(&c.Database, "database", c.Database, "postgres:// URL of a PostgreSQL database to use instead of tdkt.db in the data folder (env TDKT_DATABASE)")
 	fs.StringVar(&c.Nats, "nats", c.Nats, "nats:// URL of the NATS server that joins this node to others sharing --database (env TDKT_NATS)")
-	fs.StringVar(&c.Node, "node", c.Node, "name of this node among several; default: host name and process id (env TDKT_NODE)")
+	fs.StringVar(&c.Node, "node", c.Node, "name of this node among several, shown by /healthz and in logs, a random suffix added at each start; default: the host name (env TDKT_NODE)")
 	fs.StringVar(&c.ContentDir, "content", c.ContentDir, "course folder to read instead of the embedded content (env TDKT_CONTENT)")
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "seed a demo province with a trainer and trainees and print their logins")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark cookies Secure even on plain HTTP, behind a TLS proxy (env TDKT_SECURE_COOKIES)")

@@ -124,7 +124,7 @@ func (s *memSub) run() {
 	}
 }
 
-// Subjects of a room on the bus (internal/broker puts "tdkt.live." in front):
+// Subjects of a room on the bus (internal/broker puts "tdkt." in front):
 //
 //	room.<id>             the owner to every node: broadcasts, heartbeats, stop
 //	room.<id>.owner       edges to the owner, whichever node that is

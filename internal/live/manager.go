@@ -151,7 +151,7 @@ func NewManager(ctx context.Context, db *store.DB, writes *store.Batcher, opt Op
 	if opt.Bus != nil {
 		// The hall's QR code, shown by one node, is checked by whichever
 		// node the phone reaches: the nodes sign with one key.
-		key, err := sharedKey(ctx, db, m.key, opt.Clock())
+		key, err := sharedKey(ctx, db)
 		if err != nil {
 			return nil, err
 		}

@@ -2,63 +2,19 @@ package live
 
 import (
 	"context"
-	"net"
-	"os"
-	"os/exec"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/tdkt/tdkt/internal/broker"
+	"github.com/tdkt/tdkt/internal/broker/brokertest"
 	"github.com/tdkt/tdkt/internal/store/storetest"
 )
-
-// natsURL starts a nats-server of the test's own on a free port; skipped
-// when it is not installed, except under CI.
-func natsURL(t *testing.T) string {
-	t.Helper()
-	bin, err := exec.LookPath("nats-server")
-	if err != nil {
-		if _, e := os.Stat("/usr/sbin/nats-server"); e == nil {
-			bin, err = "/usr/sbin/nats-server", nil
-		}
-	}
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CI is set but nats-server is not installed (.ci/run installs it)")
-		}
-		t.Skip("nats-server is not installed")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
-	l.Close()
-	cmd := exec.Command(bin, "-a", "127.0.0.1", "-p", port)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	for end := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		if c, err := net.Dial("tcp", "127.0.0.1:"+port); err == nil {
-			c.Close()
-			return "nats://127.0.0.1:" + port
-		}
-		if time.Now().After(end) {
-			t.Fatal("nats-server did not start")
-		}
-	}
-}
 
 // The same room over a real NATS server: the trainer on the edge drives
 // slides, a poll and the voice; participants on both nodes follow, and an
 // answer sent through the edge is acknowledged.
 func TestClusterOverNATS(t *testing.T) {
-	url := natsURL(t)
+	url := brokertest.Server(t).URL()
 	path := storetest.DSN(t)
 	bus := func(name string) *broker.Bus {
 		b, err := broker.Connect(context.Background(), url, name)

@@ -2,7 +2,6 @@ package live
 
 import (
 	"context"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,21 +19,13 @@ import (
 
 func leaseName(id int64) string { return "room:" + strconv.FormatInt(id, 10) }
 
-// checkinKeyLease holds the key the nodes sign hall check-in tokens with,
-// as its holder: the first node to start writes its own key there, the
-// others read it. It never runs out, so no node replaces it.
-const checkinKeyLease = "live:checkin-key"
-
-// sharedKey returns the key of the cluster's hall tokens, proposing mine
-// when there is none yet.
-func sharedKey(ctx context.Context, db *store.DB, mine []byte, now time.Time) ([]byte, error) {
-	_, cur, err := db.TakeLease(ctx, checkinKeyLease, hex.EncodeToString(mine), now, 100*365*24*time.Hour)
+// sharedKey returns the key the nodes sign hall check-in tokens with, made
+// by the first node that asks (store.Secret): a code shown by one node's
+// console is accepted by every node.
+func sharedKey(ctx context.Context, db *store.DB) ([]byte, error) {
+	key, err := db.Secret(ctx, "live-checkin", 32)
 	if err != nil {
 		return nil, fmt.Errorf("live: check-in key: %w", err)
-	}
-	key, err := hex.DecodeString(cur.Holder)
-	if err != nil || len(key) < 16 {
-		return nil, fmt.Errorf("live: check-in key: the lease %s does not hold a key", checkinKeyLease)
 	}
 	return key, nil
 }

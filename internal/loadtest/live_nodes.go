@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/tdkt/tdkt/internal/broker"
 )
 
 // follow is Live for a generator without the trainer: its participants
@@ -200,13 +200,14 @@ func LiveNodes(ctx context.Context, cfg NodesConfig) (NodesSummary, error) {
 	}
 	defer os.RemoveAll(dir)
 	if cfg.Nats == "" {
-		url, stop, err := startNats(dir)
+		log, _ := os.Create(filepath.Join(dir, "nats.log"))
+		srv, err := broker.StartServer(log)
 		if err != nil {
-			return sum, err
+			return sum, fmt.Errorf("loadtest: no --nats given: %w", err)
 		}
-		defer stop()
-		cfg.Nats = url
-		logf("started nats-server %s", url)
+		defer srv.Stop()
+		cfg.Nats = srv.URL()
+		logf("started nats-server %s", cfg.Nats)
 	}
 	dsn, _, drop, err := dataAt(ctx, dir, cfg.Database)
 	if err != nil {
@@ -309,35 +310,4 @@ func LiveNodes(ctx context.Context, cfg NodesConfig) (NodesSummary, error) {
 		sum.BroadcastMaxMs = ms(all[len(all)-1])
 	}
 	return sum, nil
-}
-
-// startNats starts a nats-server on a free loopback port for the run.
-func startNats(dir string) (string, func(), error) {
-	bin, err := exec.LookPath("nats-server")
-	if err != nil {
-		return "", nil, errors.New("loadtest: no --nats given and no nats-server installed (apt install nats-server)")
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	log, _ := os.Create(filepath.Join(dir, "nats.log"))
-	cmd := exec.Command(bin, "-a", "127.0.0.1", "-p", strconv.Itoa(port))
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
-		return "", nil, err
-	}
-	stop := func() { _ = cmd.Process.Kill(); _ = cmd.Wait(); log.Close() }
-	addr := "127.0.0.1:" + strconv.Itoa(port)
-	for i := 0; i < 200; i++ {
-		if c, err := net.Dial("tcp", addr); err == nil {
-			c.Close()
-			return "nats://" + addr, stop, nil
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
-	stop()
-	return "", nil, errors.New("loadtest: nats-server did not start")
 }
