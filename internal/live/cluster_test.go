@@ -681,3 +681,22 @@ func TestEdgeClosesUnansweredJoin(t *testing.T) {
 		t.Fatal("the unanswered connection was not closed with 1012")
 	}
 }
+
+// An edge that finds the lease taken by a node still starting the room
+// (restoring it, not yet listening on the bus) holds its joins until the
+// owner speaks: a join sent into that moment would be lost, and the
+// participant would wait for a hello that never comes.
+func TestEdgeHoldsJoinsUntilOwnerListens(t *testing.T) {
+	na, nb, _ := newCluster(t)
+	ctx := context.Background()
+	if ok, _, err := na.db.TakeLease(ctx, leaseName(na.sess.ID), "a", na.clock.Now(), leaseTTL); err != nil || !ok {
+		t.Fatalf("a takes the lease: %v %v", ok, err)
+	}
+	early := nb.join(t, nb.a, false) // b relays to a, which does not listen yet
+	if !nb.relays() || na.owns() {
+		t.Fatal("b should relay to a, which has not started the room")
+	}
+	trainer := na.join(t, na.trainer, false) // a starts the room
+	trainer.next("hello")
+	early.next("hello")
+}

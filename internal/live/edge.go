@@ -47,6 +47,11 @@ type edge struct {
 
 	conns map[uint64]*Client
 	next  uint64 // the last connection id given
+	// waiting are the connections whose join waits for the owner's first
+	// word: a join sent before the owner has subscribed (it took the lease
+	// a moment ago and is still restoring the room) would be lost. The
+	// owner beats as soon as it listens, and at once to a new edge's ping.
+	waiting []*Client
 
 	// The merge of the owner's two streams.
 	known bool      // a broadcast, beat or message has set seen
@@ -109,20 +114,18 @@ func (e *edge) run() {
 	defer close(e.done)
 	ping := time.NewTicker(beatEvery)
 	defer ping.Stop()
+	e.publish(wbuf(nil).u8(wirePing).str(e.id)) // the owner answers with a beat
 	for {
 		select {
 		case c := <-e.register:
 			e.next++
 			c.rid, c.joined = e.next, time.Now()
 			e.conns[c.rid] = c
-			var flags byte
-			if c.p.Trainer {
-				flags |= flagTrainer
+			if !e.known {
+				e.waiting = append(e.waiting, c)
+				continue
 			}
-			if c.lean {
-				flags |= flagLean
-			}
-			e.publish(wbuf(nil).u8(wireJoin).str(e.id).u64(c.rid).u64(uint64(c.p.ID)).u8(flags).str(c.p.Name))
+			e.join(c)
 		case c := <-e.unregister:
 			e.remove(c, true)
 		case in := <-e.inbound:
@@ -149,6 +152,14 @@ func (e *edge) run() {
 				e.halt(quitDemoted)
 				return
 			}
+			if e.known && len(e.waiting) > 0 {
+				for _, c := range e.waiting {
+					if e.conns[c.rid] == c {
+						e.join(c)
+					}
+				}
+				e.waiting = nil
+			}
 		case <-ping.C:
 			if len(e.conns) > 0 {
 				e.publish(wbuf(nil).u8(wirePing).str(e.id))
@@ -159,6 +170,18 @@ func (e *edge) run() {
 			return
 		}
 	}
+}
+
+// join tells the owner of a new connection.
+func (e *edge) join(c *Client) {
+	var flags byte
+	if c.p.Trainer {
+		flags |= flagTrainer
+	}
+	if c.lean {
+		flags |= flagLean
+	}
+	e.publish(wbuf(nil).u8(wireJoin).str(e.id).u64(c.rid).u64(uint64(c.p.ID)).u8(flags).str(c.p.Name))
 }
 
 // halt ends the edge: its connections reconnect, to whichever node owns

@@ -139,6 +139,9 @@ func (m *Manager) startRoom(ctx context.Context, sess model.LiveSession) (*Room,
 	if err := r.cl.subscribe(id, r.done); err != nil {
 		return nil, fmt.Errorf("live: own room %d: %w", id, err)
 	}
+	// Edges that read the lease before this node listened hold their joins
+	// until they hear it: tell them now rather than at the first tick.
+	r.cl.beat(r.seq)
 	go r.run()
 	slog.Info("live: owning a room", "session", id, "node", m.opt.Node)
 	return r, nil

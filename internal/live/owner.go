@@ -167,7 +167,11 @@ func (r *Room) fromEdge(b []byte) {
 		}
 		return
 	}
+	_, known := r.cl.edges[m.edge]
 	ep := r.cl.edge(m.edge, r.sess.ID)
+	if !known {
+		r.cl.beat(r.seq) // a new edge holds its joins until it hears the owner
+	}
 	switch m.kind {
 	case wireJoin:
 		p := Participant{ID: m.user, Name: m.name, Trainer: m.flags&flagTrainer != 0}
