@@ -79,6 +79,7 @@ type LiveSummary struct {
 	PollPersistedMs   float64         `json:"poll_all_persisted_ms"`
 	ServerRSSMB       float64         `json:"server_rss_mb"` // after the slides and the poll storm; 0: not known (against --server)
 	lat               []time.Duration // every slide latency, for LiveNodes to merge
+	pollID            int64           // the poll the trainer opened, for LiveNodes to count
 	ServerIdleRSSMB   float64         `json:"server_rss_idle_mb"`       // before the joins
 	ServerJoinedRSSMB float64         `json:"server_rss_joined_mb"`     // everyone connected, before slides and the poll
 	RSSPerConnKB      float64         `json:"server_kb_per_connection"` // (after the poll − idle) ÷ joined: the heap's growth from the storm included
@@ -431,6 +432,7 @@ func Live(ctx context.Context, cfg LiveConfig) (LiveSummary, error) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	sum.PollAnswersSent, sum.PollAnswersAcked = sent.Load(), acked.Load()
+	sum.pollID = pollID.Load()
 	if t := lastAck.Load(); t > 0 {
 		sum.PollAnsweredMs = ms(time.Duration(t - pollStart.UnixNano()))
 	}

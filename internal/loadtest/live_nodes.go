@@ -19,6 +19,7 @@ import (
 
 	"github.com/gorilla/websocket"
 	"github.com/tdkt/tdkt/internal/broker"
+	"github.com/tdkt/tdkt/internal/store"
 )
 
 // follow is Live for a generator without the trainer: its participants
@@ -303,7 +304,14 @@ func LiveNodes(ctx context.Context, cfg NodesConfig) (NodesSummary, error) {
 		sum.SlideDeliveries += g.SlideDeliveries
 		sum.PollAnswersAcked += g.PollAnswersAcked
 	}
-	sum.PollAnswersSaved = drvSum.PollAnswersSaved
+	// Counted once every generator is done: acknowledged means stored.
+	sum.PollAnswersSaved = -1
+	if db, err := store.Open(ctx, dsn); err == nil {
+		if answers, err := db.PollAnswers(ctx, drvSum.pollID); err == nil {
+			sum.PollAnswersSaved = int64(len(answers))
+		}
+		db.Close()
+	}
 	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
 	sum.BroadcastP50Ms, sum.BroadcastP99Ms = pct(all, 50), pct(all, 99)
 	if len(all) > 0 {

@@ -159,36 +159,25 @@ func (b *Batcher) loop() {
 	}
 }
 
+// errRetryCareful rolls back a PostgreSQL batch whose single-statement
+// write failed without a savepoint, to run it again with one per write.
+var errRetryCareful = errors.New("store: a write failed; the batch runs again with savepoints")
+
 func (b *Batcher) commit(batch []batchOp) {
 	results := make([]error, len(batch))
-	ctx := context.Background()
 	start := time.Now()
-	err := b.db.WithTx(ctx, func(tx *Tx) error {
-		save, rollback, release := tx.stmt(ctx, "savepoint"), tx.stmt(ctx, "rollback"), tx.stmt(ctx, "release")
-		for i, op := range batch {
-			if op.ctx.Err() != nil {
-				results[i] = op.ctx.Err()
-				continue
-			}
-			if op.one && !b.db.d.pg {
-				results[i] = op.fn(tx)
-				continue
-			}
-			if _, err := save.Exec(); err != nil {
-				return fmt.Errorf("store: savepoint: %w", err)
-			}
-			results[i] = op.fn(tx)
-			if results[i] != nil {
-				if _, err := rollback.Exec(); err != nil {
-					return fmt.Errorf("store: rollback to savepoint: %w", err)
-				}
-			}
-			if _, err := release.Exec(); err != nil {
-				return fmt.Errorf("store: release savepoint: %w", err)
-			}
-		}
-		return nil
-	})
+	// On PostgreSQL a failed statement aborts the whole transaction, so a
+	// write may only fail alone inside its own savepoint: three round trips
+	// to the server instead of one. Writes almost never fail (a closed
+	// attempt matches no row rather than failing), so the batch is first
+	// run without savepoints for single statements; if one does fail, the
+	// batch is rolled back and run again with a savepoint each. SQLite
+	// undoes a failed statement by itself and needs neither.
+	err := b.run(batch, results, true)
+	if errors.Is(err, errRetryCareful) {
+		clear(results)
+		err = b.run(batch, results, false)
+	}
 	b.batches.Add(1)
 	b.writes.Add(int64(len(batch)))
 	if b.observe != nil {
@@ -214,4 +203,41 @@ func (b *Batcher) commit(batch []batchOp) {
 		}
 		op.errc <- res
 	}
+}
+
+// run runs a batch in one transaction. Single statements run without a
+// savepoint always on SQLite, and on PostgreSQL when optimistic, where a
+// failure ends the try with errRetryCareful.
+func (b *Batcher) run(batch []batchOp, results []error, optimistic bool) error {
+	ctx := context.Background()
+	bare := !b.db.d.pg || optimistic
+	return b.db.WithTx(ctx, func(tx *Tx) error {
+		save, rollback, release := tx.stmt(ctx, "savepoint"), tx.stmt(ctx, "rollback"), tx.stmt(ctx, "release")
+		for i, op := range batch {
+			if op.ctx.Err() != nil {
+				results[i] = op.ctx.Err()
+				continue
+			}
+			if op.one && bare {
+				results[i] = op.fn(tx)
+				if results[i] != nil && b.db.d.pg {
+					return errRetryCareful
+				}
+				continue
+			}
+			if _, err := save.Exec(); err != nil {
+				return fmt.Errorf("store: savepoint: %w", err)
+			}
+			results[i] = op.fn(tx)
+			if results[i] != nil {
+				if _, err := rollback.Exec(); err != nil {
+					return fmt.Errorf("store: rollback to savepoint: %w", err)
+				}
+			}
+			if _, err := release.Exec(); err != nil {
+				return fmt.Errorf("store: release savepoint: %w", err)
+			}
+		}
+		return nil
+	})
 }
