@@ -156,9 +156,7 @@ func (c *Client) readPump() {
 		switch {
 		case kind == websocket.BinaryMessage && len(data) > 0 && data[0] == audioKind:
 			if c.allowAudio(time.Now()) {
-				select {
-				case in <- inbound{c: c, audio: data}:
-				case <-done:
+				if !pass(in, done, c, nil, data, nil, nil, false) {
 					return
 				}
 				continue
@@ -172,18 +170,14 @@ func (c *Client) readPump() {
 			refused = &ErrorData{Code: "bad_json", Message: "a message is a JSON object like {\"t\": \"answer\", \"d\": {…}}"}
 		}
 		if refused == nil {
-			select {
-			case in <- inbound{c: c, msg: msg, raw: data}:
-			case <-done:
+			if !pass(in, done, c, &msg, nil, data, nil, false) {
 				return
 			}
 			continue
 		}
 		if c.strikes.Add(1) > maxStrikes {
 			kicked = true
-			select {
-			case in <- inbound{c: c, kick: true}:
-			case <-done:
+			if !pass(in, done, c, nil, nil, nil, nil, true) {
 				return
 			}
 			continue
@@ -194,11 +188,30 @@ func (c *Client) readPump() {
 			}
 			noticed = time.Now()
 		}
-		select {
-		case in <- inbound{c: c, err: refused}:
-		case <-done:
+		if !pass(in, done, c, nil, nil, nil, refused, false) {
 			return
 		}
+	}
+}
+
+// pass hands what the reader read to its hub (the room, or the edge);
+// false when the hub has ended. It is kept out of readPump, which is on the
+// stack of every connection's reader while JSON is decoded: with the
+// inbound values and selects in its own frame (584 bytes instead of 344),
+// the readers' stacks outgrew their first 8 KB in a poll storm, and 10,000
+// connections took 80 MB more (stack in use 83 → 164 MB).
+//
+//go:noinline
+func pass(in chan<- inbound, done <-chan struct{}, c *Client, msg *Incoming, audio, raw []byte, err *ErrorData, kick bool) bool {
+	m := inbound{c: c, audio: audio, raw: raw, err: err, kick: kick}
+	if msg != nil {
+		m.msg = *msg
+	}
+	select {
+	case in <- m:
+		return true
+	case <-done:
+		return false
 	}
 }
 
