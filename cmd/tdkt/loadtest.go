@@ -282,6 +282,7 @@ func loadtestCrash(args []string, stdout, stderr io.Writer) int {
 	fset.IntVar(&cfg.Kills, "kills", 20, "how many times to kill the server with SIGKILL")
 	fset.IntVar(&cfg.Trainees, "trainees", 40, "officers answering the exam, the poll and the roll call meanwhile")
 	fset.Uint64Var(&cfg.Seed, "seed", uint64(time.Now().UnixNano()), "chooses the kill moments (print it to repeat a run)")
+	fset.StringVar(&cfg.Database, "database", "", "postgres:// URL of an administrative database: the server keeps its data in a new PostgreSQL database (dropped after) instead of SQLite")
 	if err := fset.Parse(args); err != nil {
 		return 2
 	}

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -30,6 +29,9 @@ type CrashConfig struct {
 	Trainees int
 	Seed     uint64 // picks the kill moments; the same seed, the same moments
 	Log      io.Writer
+	// Database, when set, is a PostgreSQL administrative URL: the server
+	// keeps its data in a new database there instead of SQLite.
+	Database string
 }
 
 // CrashRound is what one round wrote and what survived it.
@@ -88,7 +90,11 @@ func Crash(ctx context.Context, cfg CrashConfig) (CrashSummary, error) {
 		return sum, err
 	}
 	defer os.RemoveAll(dir)
-	dbPath := filepath.Join(dir, "tdkt.db")
+	dbPath, args, drop, err := dataAt(ctx, dir, cfg.Database)
+	if err != nil {
+		return sum, err
+	}
+	defer drop()
 	seed, err := seedLive(ctx, dbPath, cfg.Trainees)
 	if err != nil {
 		return sum, fmt.Errorf("loadtest: seed: %w", err)
@@ -99,7 +105,7 @@ func Crash(ctx context.Context, cfg CrashConfig) (CrashSummary, error) {
 	}
 	rnd := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
 	for round := 1; round <= cfg.Kills; round++ {
-		base, stop, pid, err := startServerPID(ctx, cfg.Exe, dir)
+		base, stop, pid, err := startServerPID(ctx, cfg.Exe, dir, args...)
 		if err != nil {
 			return sum, err
 		}
@@ -137,7 +143,7 @@ func Crash(ctx context.Context, cfg CrashConfig) (CrashSummary, error) {
 		logf("round %d: killed after %d ms, %d acknowledged, %d checked, %d lost, integrity %s", round, r.KilledAfterMs, r.Acked, r.Checked, r.Lost, r.Integrity)
 	}
 	// A last clean start closes the presence the kills left open.
-	_, stop, _, err := startServerPID(ctx, cfg.Exe, dir)
+	_, stop, _, err := startServerPID(ctx, cfg.Exe, dir, args...)
 	if err != nil {
 		return sum, err
 	}
